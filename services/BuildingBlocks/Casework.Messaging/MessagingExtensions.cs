@@ -1,0 +1,46 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Casework.Messaging;
+
+public static class MessagingExtensions
+{
+    /// <summary>
+    /// MassTransit on RabbitMQ (<c>ConnectionStrings:Broker</c>, an amqp:// URI with the vhost as path):
+    /// durable queues named <c>{service}-{consumer}</c>, publisher confirms, short in-memory retries
+    /// and then the queue's <c>_error</c> queue, and the outbox relay. Requires AddDocumentStore first.
+    /// </summary>
+    public static IHostApplicationBuilder AddMessaging(this IHostApplicationBuilder builder, string service, Action<IBusRegistrationConfigurator>? consumers = null)
+    {
+        var broker = builder.Configuration.GetConnectionString("Broker")
+            ?? throw new InvalidOperationException("ConnectionStrings:Broker is not set.");
+        var retryIntervals = builder.Configuration.GetSection("Messaging:RetryIntervalsMs").Get<int[]>() ?? [100, 500, 2000];
+
+        builder.Services.AddMassTransit(bus =>
+        {
+            bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(service, false));
+            consumers?.Invoke(bus);
+            // Transient failures (a stale version, a store blip) retry in memory; after that the
+            // message moves to the _error queue, never acked and dropped.
+            bus.AddConfigureEndpointsCallback((_, _, endpoint) => endpoint.UseMessageRetry(retry => retry.Intervals(retryIntervals)));
+            bus.UsingRabbitMq((context, rabbit) =>
+            {
+                rabbit.Host(new Uri(broker), host => host.PublisherConfirmation = true);
+                rabbit.PrefetchCount = builder.Configuration.GetValue("Messaging:PrefetchCount", 16);
+                rabbit.ConfigureEndpoints(context);
+            });
+        });
+        builder.Services.Configure<MassTransitHostOptions>(options =>
+        {
+            // Ready only once connected; on shutdown, let consumers finish what they hold.
+            options.WaitUntilStarted = true;
+            options.StartTimeout = TimeSpan.FromSeconds(builder.Configuration.GetValue("Messaging:StartTimeoutSeconds", 30));
+            options.StopTimeout = TimeSpan.FromSeconds(builder.Configuration.GetValue("Messaging:StopTimeoutSeconds", 20));
+        });
+        builder.Services.Configure<OutboxRelayOptions>(builder.Configuration.GetSection("Messaging:Outbox"));
+        builder.Services.AddHostedService<OutboxRelay>();
+        return builder;
+    }
+}

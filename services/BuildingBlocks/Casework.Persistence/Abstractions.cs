@@ -1,0 +1,80 @@
+namespace Casework.Persistence;
+
+/// <summary>A document as stored: its id, the version it was read at, and its content.</summary>
+public sealed record Stored<T>(string Id, long Version, T Document);
+
+/// <summary>One page of a query, with the total count of matches for paging.</summary>
+public sealed record Page<T>(IReadOnlyList<T> Items, long Total, int Offset, int Limit);
+
+/// <summary>How many documents share one value of a field.</summary>
+public sealed record GroupCount(string? Value, long Count);
+
+/// <summary>
+/// The store a service owns. Reads go straight to the store; every write goes through a session,
+/// which commits documents, outbox events and inbox marks together or not at all.
+/// </summary>
+public interface IDocumentStore
+{
+    IDocumentSession OpenSession();
+
+    Task<Stored<T>?> GetAsync<T>(string id, CancellationToken cancellationToken = default) where T : class;
+
+    Task<Page<Stored<T>>> QueryAsync<T>(DocumentQuery query, CancellationToken cancellationToken = default) where T : class;
+
+    Task<IReadOnlyList<GroupCount>> CountByAsync<T>(string field, DocumentFilter? filter = null, CancellationToken cancellationToken = default) where T : class;
+
+    /// <summary>Whether a consumer already applied a message (a cheap early exit; the commit decides).</summary>
+    Task<bool> HasConsumedAsync(Guid messageId, string consumer, CancellationToken cancellationToken = default);
+}
+
+/// <summary>
+/// A unit of work. Nothing is written until <see cref="CommitAsync"/>, which applies every queued
+/// change in one transaction and one round trip.
+/// </summary>
+public interface IDocumentSession : IAsyncDisposable
+{
+    Task<Stored<T>?> GetAsync<T>(string id, CancellationToken cancellationToken = default) where T : class;
+
+    /// <summary>Queues a new document (version 1). A document with the same id fails the commit.</summary>
+    void Insert<T>(string id, T document) where T : class;
+
+    /// <summary>Queues a write that only succeeds if the stored version is still <paramref name="expectedVersion"/>.</summary>
+    void Update<T>(string id, T document, long expectedVersion) where T : class;
+
+    /// <summary>Queues an integration event for the outbox, committed with the documents.</summary>
+    void Publish<TEvent>(TEvent integrationEvent) where TEvent : class;
+
+    /// <summary>Records that a consumer applied a message, so a redelivery changes nothing.</summary>
+    void MarkConsumed(Guid messageId, string consumer);
+
+    /// <summary>
+    /// Commits everything queued. Returns <see cref="CommitResult.AlreadyConsumed"/> (and writes nothing)
+    /// when the message marked with <see cref="MarkConsumed"/> was applied before.
+    /// </summary>
+    /// <exception cref="ConcurrencyException">A document changed since it was read.</exception>
+    /// <exception cref="DuplicateDocumentException">A document with an inserted id exists.</exception>
+    Task<CommitResult> CommitAsync(CancellationToken cancellationToken = default);
+}
+
+public enum CommitResult
+{
+    Committed,
+    AlreadyConsumed,
+}
+
+/// <summary>A stale write: the document changed since it was read.</summary>
+public sealed class ConcurrencyException(string collection, string id, long expectedVersion)
+    : Exception($"The {collection} document '{id}' was changed by someone else (expected version {expectedVersion}).")
+{
+    public string Collection { get; } = collection;
+    public string Id { get; } = id;
+    public long ExpectedVersion { get; } = expectedVersion;
+}
+
+/// <summary>An insert whose id is already taken.</summary>
+public sealed class DuplicateDocumentException(string collection, string? id, Exception? inner = null)
+    : Exception($"A {collection} document with id '{id}' already exists.", inner)
+{
+    public string Collection { get; } = collection;
+    public string? Id { get; } = id;
+}

@@ -1,0 +1,44 @@
+namespace Casework.Persistence;
+
+/// <summary>
+/// Conditions on top-level document fields (by their JSON name). Every engine translates the same
+/// conditions; values compare as their JSON text, so store dates in UTC ISO-8601 to sort them.
+/// </summary>
+public sealed class DocumentFilter
+{
+    private readonly List<FieldCondition> _conditions = [];
+
+    public IReadOnlyList<FieldCondition> Conditions => _conditions;
+
+    public DocumentFilter Equal(string field, string? value)
+    {
+        if (value is not null)
+        {
+            _conditions.Add(new FieldCondition(field, ConditionKind.Equal, [value]));
+        }
+        return this;
+    }
+
+    public DocumentFilter In(string field, IEnumerable<string> values)
+    {
+        _conditions.Add(new FieldCondition(field, ConditionKind.In, values.ToArray()));
+        return this;
+    }
+}
+
+public enum ConditionKind
+{
+    Equal,
+    In,
+}
+
+public sealed record FieldCondition(string Field, ConditionKind Kind, IReadOnlyList<string> Values);
+
+public sealed class DocumentQuery
+{
+    public DocumentFilter Filter { get; init; } = new();
+    public string? OrderBy { get; init; }
+    public bool Descending { get; init; }
+    public int Offset { get; init; }
+    public int Limit { get; init; } = 50;
+}

@@ -1,0 +1,233 @@
+using System.Text;
+using System.Text.Json;
+using Casework.Contracts.Events;
+using Npgsql;
+
+namespace Casework.Persistence.Postgres;
+
+internal sealed class PostgresDocumentStore(NpgsqlDataSource dataSource, DocumentCollections collections, OutboxSignal outboxSignal) : IDocumentStore
+{
+    public IDocumentSession OpenSession() => new PostgresDocumentSession(this, dataSource, collections, outboxSignal);
+
+    public async Task<Stored<T>?> GetAsync<T>(string id, CancellationToken cancellationToken = default) where T : class
+    {
+        var table = PostgresEngine.Table(collections.For<T>());
+        await using var command = dataSource.CreateCommand($"SELECT id, version, data::text FROM {table} WHERE id = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = id });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Read<T>(reader) : null;
+    }
+
+    public async Task<Page<Stored<T>>> QueryAsync<T>(DocumentQuery query, CancellationToken cancellationToken = default) where T : class
+    {
+        var table = PostgresEngine.Table(collections.For<T>());
+        var parameters = new List<NpgsqlParameter>();
+        var where = Where(query.Filter, parameters);
+        var order = query.OrderBy is null
+            ? "id"
+            : $"{PostgresEngine.Field(query.OrderBy)} {(query.Descending ? "DESC" : "ASC")}, id";
+        var limit = Math.Clamp(query.Limit, 1, 500);
+        var offset = Math.Max(query.Offset, 0);
+
+        // Page and total in one round trip.
+        await using var batch = dataSource.CreateBatch();
+        var page = new NpgsqlBatchCommand($"SELECT id, version, data::text FROM {table}{where} ORDER BY {order} LIMIT {limit} OFFSET {offset}");
+        var count = new NpgsqlBatchCommand($"SELECT count(*) FROM {table}{where}");
+        foreach (var parameter in parameters)
+        {
+            page.Parameters.Add(parameter.Clone());
+            count.Parameters.Add(parameter.Clone());
+        }
+        batch.BatchCommands.Add(page);
+        batch.BatchCommands.Add(count);
+
+        var items = new List<Stored<T>>();
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            items.Add(Read<T>(reader));
+        }
+        await reader.NextResultAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new Page<Stored<T>>(items, reader.GetInt64(0), offset, limit);
+    }
+
+    public async Task<IReadOnlyList<GroupCount>> CountByAsync<T>(string field, DocumentFilter? filter = null, CancellationToken cancellationToken = default) where T : class
+    {
+        var table = PostgresEngine.Table(collections.For<T>());
+        var parameters = new List<NpgsqlParameter>();
+        var where = Where(filter ?? new DocumentFilter(), parameters);
+        await using var command = dataSource.CreateCommand($"SELECT {PostgresEngine.Field(field)}, count(*) FROM {table}{where} GROUP BY 1 ORDER BY 1");
+        command.Parameters.AddRange(parameters.ToArray());
+        var groups = new List<GroupCount>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            groups.Add(new GroupCount(reader.IsDBNull(0) ? null : reader.GetString(0), reader.GetInt64(1)));
+        }
+        return groups;
+    }
+
+    public async Task<bool> HasConsumedAsync(Guid messageId, string consumer, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("SELECT EXISTS (SELECT 1 FROM inbox WHERE message_id = $1 AND consumer = $2)");
+        command.Parameters.Add(new NpgsqlParameter { Value = messageId });
+        command.Parameters.Add(new NpgsqlParameter { Value = consumer });
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    internal static Stored<T> Read<T>(NpgsqlDataReader reader) =>
+        new(reader.GetString(0), reader.GetInt64(1), JsonSerializer.Deserialize<T>(reader.GetString(2), DocumentJson.Options)!);
+
+    private static string Where(DocumentFilter filter, List<NpgsqlParameter> parameters)
+    {
+        if (filter.Conditions.Count == 0)
+        {
+            return "";
+        }
+        var sql = new StringBuilder(" WHERE ");
+        for (var i = 0; i < filter.Conditions.Count; i++)
+        {
+            var condition = filter.Conditions[i];
+            if (i > 0)
+            {
+                sql.Append(" AND ");
+            }
+            sql.Append(PostgresEngine.Field(condition.Field));
+            if (condition.Kind == ConditionKind.Equal)
+            {
+                parameters.Add(new NpgsqlParameter { Value = condition.Values[0] });
+                sql.Append($" = ${parameters.Count}");
+            }
+            else
+            {
+                parameters.Add(new NpgsqlParameter { Value = condition.Values.ToArray() });
+                sql.Append($" = ANY(${parameters.Count})");
+            }
+        }
+        return sql.ToString();
+    }
+}
+
+internal sealed class PostgresDocumentSession(
+    PostgresDocumentStore store,
+    NpgsqlDataSource dataSource,
+    DocumentCollections collections,
+    OutboxSignal outboxSignal) : IDocumentSession
+{
+    private readonly List<PendingWrite> _writes = [];
+    private readonly List<(Guid Id, string Type, string Payload)> _events = [];
+    private (Guid MessageId, string Consumer)? _consumed;
+    private bool _committed;
+
+    public Task<Stored<T>?> GetAsync<T>(string id, CancellationToken cancellationToken = default) where T : class =>
+        store.GetAsync<T>(id, cancellationToken);
+
+    public void Insert<T>(string id, T document) where T : class =>
+        _writes.Add(new PendingWrite(collections.For<T>(), id, Serialize(document), null));
+
+    public void Update<T>(string id, T document, long expectedVersion) where T : class =>
+        _writes.Add(new PendingWrite(collections.For<T>(), id, Serialize(document), expectedVersion));
+
+    public void Publish<TEvent>(TEvent integrationEvent) where TEvent : class =>
+        _events.Add((Guid.CreateVersion7(), EventTypes.NameOf(typeof(TEvent)), JsonSerializer.Serialize(integrationEvent, DocumentJson.Options)));
+
+    public void MarkConsumed(Guid messageId, string consumer) => _consumed = (messageId, consumer);
+
+    public async Task<CommitResult> CommitAsync(CancellationToken cancellationToken = default)
+    {
+        if (_committed)
+        {
+            throw new InvalidOperationException("A session commits once.");
+        }
+        _committed = true;
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+
+        NpgsqlBatchCommand? inbox = null;
+        if (_consumed is { } consumed)
+        {
+            inbox = new NpgsqlBatchCommand("INSERT INTO inbox (message_id, consumer) VALUES ($1, $2) ON CONFLICT DO NOTHING");
+            inbox.Parameters.Add(new NpgsqlParameter { Value = consumed.MessageId });
+            inbox.Parameters.Add(new NpgsqlParameter { Value = consumed.Consumer });
+            batch.BatchCommands.Add(inbox);
+        }
+        var updates = new List<(NpgsqlBatchCommand Command, PendingWrite Write)>();
+        foreach (var write in _writes)
+        {
+            var table = PostgresEngine.Table(write.Collection);
+            NpgsqlBatchCommand command;
+            if (write.ExpectedVersion is { } expected)
+            {
+                command = new NpgsqlBatchCommand($"UPDATE {table} SET data = $2, version = version + 1, updated_at = now() WHERE id = $1 AND version = $3");
+                command.Parameters.Add(new NpgsqlParameter { Value = write.Id });
+                command.Parameters.Add(PostgresEngine.Jsonb(write.Json));
+                command.Parameters.Add(new NpgsqlParameter { Value = expected });
+                updates.Add((command, write));
+            }
+            else
+            {
+                command = new NpgsqlBatchCommand($"INSERT INTO {table} (id, version, data) VALUES ($1, 1, $2)");
+                command.Parameters.Add(new NpgsqlParameter { Value = write.Id });
+                command.Parameters.Add(PostgresEngine.Jsonb(write.Json));
+            }
+            batch.BatchCommands.Add(command);
+        }
+        foreach (var (id, type, payload) in _events)
+        {
+            var command = new NpgsqlBatchCommand("INSERT INTO outbox (id, type, payload) VALUES ($1, $2, $3)");
+            command.Parameters.Add(new NpgsqlParameter { Value = id });
+            command.Parameters.Add(new NpgsqlParameter { Value = type });
+            command.Parameters.Add(PostgresEngine.Jsonb(payload));
+            batch.BatchCommands.Add(command);
+        }
+        if (batch.BatchCommands.Count == 0)
+        {
+            return CommitResult.Committed;
+        }
+
+        try
+        {
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            await transaction.RollbackAsync(CancellationToken.None);
+            // A redelivered message whose first delivery inserted the same document: nothing to do.
+            if (_consumed is { } again && await store.HasConsumedAsync(again.MessageId, again.Consumer, cancellationToken))
+            {
+                return CommitResult.AlreadyConsumed;
+            }
+            var collision = _writes.FirstOrDefault(w => w.ExpectedVersion is null && PostgresEngine.Table(w.Collection) == exception.TableName);
+            throw new DuplicateDocumentException(collision?.Collection.Name ?? exception.TableName ?? "unknown", collision?.Id, exception);
+        }
+
+        if (inbox is { RecordsAffected: 0 })
+        {
+            await transaction.RollbackAsync(CancellationToken.None);
+            return CommitResult.AlreadyConsumed;
+        }
+        foreach (var (command, write) in updates)
+        {
+            if (command.RecordsAffected == 0)
+            {
+                await transaction.RollbackAsync(CancellationToken.None);
+                throw new ConcurrencyException(write.Collection.Name, write.Id, write.ExpectedVersion!.Value);
+            }
+        }
+        await transaction.CommitAsync(cancellationToken);
+        if (_events.Count > 0)
+        {
+            outboxSignal.Notify();
+        }
+        return CommitResult.Committed;
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private static string Serialize<T>(T document) => JsonSerializer.Serialize(document, DocumentJson.Options);
+
+    private sealed record PendingWrite(CollectionDefinition Collection, string Id, string Json, long? ExpectedVersion);
+}

@@ -1,0 +1,54 @@
+using Npgsql;
+
+namespace Casework.Persistence.Postgres;
+
+internal sealed class PostgresSchema(NpgsqlDataSource dataSource, DocumentCollections collections) : IStoreSchema
+{
+    public async Task EnsureAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // Replicas start together: serialise the DDL so CREATE ... IF NOT EXISTS cannot race.
+        await Execute("SELECT pg_advisory_xact_lock(hashtext('casework-schema'))");
+        await Execute("""
+            CREATE TABLE IF NOT EXISTS outbox (
+                id uuid PRIMARY KEY,
+                type text NOT NULL,
+                payload jsonb NOT NULL,
+                created_at timestamptz NOT NULL DEFAULT now(),
+                locked_until timestamptz,
+                sent_at timestamptz);
+            CREATE INDEX IF NOT EXISTS ix_outbox_pending ON outbox (created_at) WHERE sent_at IS NULL;
+            CREATE TABLE IF NOT EXISTS inbox (
+                message_id uuid NOT NULL,
+                consumer text NOT NULL,
+                consumed_at timestamptz NOT NULL DEFAULT now(),
+                PRIMARY KEY (message_id, consumer));
+            """);
+        foreach (var collection in collections.All)
+        {
+            var table = PostgresEngine.Table(collection);
+            await Execute($"""
+                CREATE TABLE IF NOT EXISTS {table} (
+                    id text PRIMARY KEY,
+                    version bigint NOT NULL,
+                    data jsonb NOT NULL,
+                    created_at timestamptz NOT NULL DEFAULT now(),
+                    updated_at timestamptz NOT NULL DEFAULT now())
+                """);
+            foreach (var fields in collection.Indexes)
+            {
+                var name = $"ix_{collection.Name}_{string.Join("_", fields)}".ToLowerInvariant();
+                var columns = string.Join(", ", fields.Select(PostgresEngine.Field));
+                await Execute($"CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns})");
+            }
+        }
+        await transaction.CommitAsync(cancellationToken);
+
+        async Task Execute(string sql)
+        {
+            await using var command = new NpgsqlCommand(sql, connection, transaction);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+}

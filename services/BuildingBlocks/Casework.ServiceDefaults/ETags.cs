@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Http;
+
+namespace Casework.ServiceDefaults;
+
+/// <summary>
+/// Optimistic concurrency over HTTP: responses carry the document version as an ETag; a write may
+/// send it back in If-Match, and a stale one gets 412 rather than overwriting someone's change.
+/// </summary>
+public static class ETags
+{
+    public static string Format(long version) => $"\"{version}\"";
+
+    public static void Set(HttpResponse response, long version) => response.Headers.ETag = Format(version);
+
+    /// <summary>
+    /// The version the caller expects, from If-Match. Null when absent (the write then checks against
+    /// the version it read). False when the header is present but not one of our ETags.
+    /// </summary>
+    public static bool TryReadIfMatch(HttpRequest request, out long? version)
+    {
+        version = null;
+        var header = request.Headers.IfMatch.ToString();
+        if (string.IsNullOrEmpty(header) || header == "*")
+        {
+            return true;
+        }
+        var value = header.StartsWith("W/", StringComparison.Ordinal) ? header[2..] : header;
+        if (value.Length > 2 && value[0] == '"' && value[^1] == '"' && long.TryParse(value[1..^1], out var parsed))
+        {
+            version = parsed;
+            return true;
+        }
+        return false;
+    }
+
+    public static IResult PreconditionFailed() => TypedResultsProblem(StatusCodes.Status412PreconditionFailed,
+        "The record was changed since you read it.", "Reload it and apply your change again.");
+
+    public static IResult InvalidIfMatch() => TypedResultsProblem(StatusCodes.Status400BadRequest,
+        "The If-Match header is not valid.", "Send back the ETag of the version you read, e.g. If-Match: \"3\".");
+
+    private static IResult TypedResultsProblem(int status, string title, string detail) =>
+        Microsoft.AspNetCore.Http.TypedResults.Problem(title: title, detail: detail, statusCode: status);
+}

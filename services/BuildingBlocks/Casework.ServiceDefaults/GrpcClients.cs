@@ -1,0 +1,52 @@
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Casework.ServiceDefaults;
+
+public static class GrpcClients
+{
+    /// <summary>
+    /// A typed gRPC client for another service at the address in configuration <paramref name="addressKey"/>.
+    /// Every call forwards the end user's bearer token (the callee decides access for that user,
+    /// never for the calling service) and gets a deadline unless the caller set one.
+    /// </summary>
+    public static IServiceCollection AddUserForwardingGrpcClient<TClient>(this IServiceCollection services, IConfiguration configuration, string addressKey)
+        where TClient : ClientBase
+    {
+        var address = configuration[addressKey] ?? throw new InvalidOperationException($"{addressKey} is not set.");
+        var deadline = TimeSpan.FromMilliseconds(configuration.GetValue("Grpc:DeadlineMs", 3000));
+        services.AddHttpContextAccessor();
+        services.AddGrpcClient<TClient>(options => options.Address = new Uri(address))
+            .AddInterceptor(() => new DefaultDeadlineInterceptor(deadline))
+            .AddCallCredentials((_, metadata, serviceProvider) =>
+            {
+                var authorization = serviceProvider.GetRequiredService<IHttpContextAccessor>().HttpContext?.Request.Headers.Authorization.ToString();
+                if (!string.IsNullOrEmpty(authorization))
+                {
+                    metadata.Add("Authorization", authorization);
+                }
+                return Task.CompletedTask;
+            })
+            // Inside the cluster the hop is plain HTTP/2; the token still has to travel.
+            .ConfigureChannel(channel => channel.UnsafeUseInsecureChannelCallCredentials = true);
+        return services;
+    }
+}
+
+internal sealed class DefaultDeadlineInterceptor(TimeSpan deadline) : Interceptor
+{
+    public override AsyncUnaryCall<TResponse> AsyncUnaryCall<TRequest, TResponse>(
+        TRequest request,
+        ClientInterceptorContext<TRequest, TResponse> context,
+        AsyncUnaryCallContinuation<TRequest, TResponse> continuation)
+    {
+        if (context.Options.Deadline is null)
+        {
+            context = new ClientInterceptorContext<TRequest, TResponse>(context.Method, context.Host, context.Options.WithDeadline(DateTime.UtcNow + deadline));
+        }
+        return continuation(request, context);
+    }
+}

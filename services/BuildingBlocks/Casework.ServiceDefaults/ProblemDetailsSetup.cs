@@ -1,0 +1,63 @@
+using System.Text.Json;
+using Casework.Persistence;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Casework.ServiceDefaults;
+
+internal static class ProblemDetailsSetup
+{
+    public static IServiceCollection AddCaseworkProblemDetails(this IServiceCollection services)
+    {
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
+            context.ProblemDetails.Extensions["requestId"] = context.HttpContext.TraceIdentifier;
+        });
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        return services;
+    }
+}
+
+/// <summary>
+/// Turns the exceptions that mean "the caller's fault" into problem details with the right status;
+/// anything else is a logged 500 that reveals nothing of the failure.
+/// </summary>
+internal sealed class ProblemExceptionHandler(IProblemDetailsService problemDetails, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        ProblemDetails problem = exception switch
+        {
+            BadHttpRequestException { InnerException: JsonException json } => new ValidationProblemDetails(
+                new Dictionary<string, string[]> { [FieldFromJsonPath(json.Path)] = ["The value is not valid JSON of the expected type."] })
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "The request body is not valid.",
+            },
+            BadHttpRequestException bad => new ProblemDetails { Status = bad.StatusCode, Title = "The request is not valid.", Detail = bad.Message },
+            ConcurrencyException => new ProblemDetails
+            {
+                Status = StatusCodes.Status409Conflict,
+                Title = "The record was changed by someone else.",
+                Detail = "Reload it and apply your change again.",
+            },
+            DuplicateDocumentException => new ProblemDetails { Status = StatusCodes.Status409Conflict, Title = "The record already exists." },
+            OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested => new ProblemDetails { Status = 499, Title = "The client closed the request." },
+            _ => new ProblemDetails { Status = StatusCodes.Status500InternalServerError, Title = "An unexpected error occurred." },
+        };
+        if (problem.Status >= 500)
+        {
+            logger.LogError(exception, "Unhandled exception for {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
+        }
+        httpContext.Response.StatusCode = problem.Status!.Value;
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+    }
+
+    /// <summary>"$.person.dateOfBirth" → "person.dateOfBirth", the name the caller sent.</summary>
+    private static string FieldFromJsonPath(string? path) =>
+        string.IsNullOrEmpty(path) || path == "$" ? "body" : path.TrimStart('$', '.');
+}

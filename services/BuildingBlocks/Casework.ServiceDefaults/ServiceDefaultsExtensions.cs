@@ -1,0 +1,98 @@
+using Microsoft.Extensions.Configuration;
+using OpenTelemetry;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Prometheus;
+
+namespace Casework.ServiceDefaults;
+
+/// <summary>What every Casework process does the same way.</summary>
+public static class ServiceDefaultsExtensions
+{
+    /// <summary>
+    /// Structured JSON logs, traces, Prometheus metrics, health checks, RFC 9457 problem details,
+    /// forwarded headers from the gateway and a drain period on shutdown.
+    /// </summary>
+    public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string serviceName)
+    {
+        builder.Logging.ClearProviders();
+        builder.Logging.AddJsonConsole(options =>
+        {
+            options.IncludeScopes = true;
+            options.UseUtcTimestamp = true;
+            options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+        });
+
+        var tracing = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("casework-" + serviceName))
+            .WithTracing(traces => traces
+                .AddAspNetCoreInstrumentation(options => options.Filter = context => !IsInfrastructurePath(context.Request.Path))
+                .AddHttpClientInstrumentation()
+                .AddSource("MassTransit")
+                .AddSource(CaseworkTelemetry.ActivitySourceName));
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            tracing.UseOtlpExporter();
+        }
+
+        builder.Services.AddHealthChecks();
+        builder.Services.AddCaseworkProblemDetails();
+
+        // Only the gateway (and, in a cluster, the ingress in front of it) may set forwarded headers.
+        builder.Services.Configure<ForwardedHeadersOptions>(options =>
+        {
+            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
+            options.KnownProxies.Clear();
+            options.KnownIPNetworks.Clear();
+            foreach (var network in (builder.Configuration["ForwardedHeaders:TrustedNetworks"] ?? "127.0.0.0/8,::1/128").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+            }
+        });
+
+        // Kubernetes sends SIGTERM and waits; finish in-flight requests and messages within this.
+        builder.Services.Configure<HostOptions>(options =>
+            options.ShutdownTimeout = TimeSpan.FromSeconds(builder.Configuration.GetValue("Shutdown:TimeoutSeconds", 25)));
+        return builder;
+    }
+
+    /// <summary>
+    /// The shared pipeline head: forwarded headers, request id, problem details, metrics. Call before
+    /// mapping the service's own endpoints.
+    /// </summary>
+    public static WebApplication UseServiceDefaults(this WebApplication app)
+    {
+        app.UseForwardedHeaders();
+        app.UseMiddleware<RequestIdMiddleware>();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseHttpMetrics(options => options.ReduceStatusCodeCardinality());
+        return app;
+    }
+
+    /// <summary>Health (<c>/health/live</c>, <c>/health/ready</c>) and Prometheus <c>/metrics</c>.</summary>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
+        // Live: the process answers. Ready: every dependency tagged "ready" (store, broker) answers.
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
+        app.MapMetrics("/metrics").AllowAnonymous();
+        return app;
+    }
+
+    internal static bool IsInfrastructurePath(PathString path) =>
+        path.StartsWithSegments("/health") || path.StartsWithSegments("/metrics");
+}
+
+public static class CaseworkTelemetry
+{
+    public const string ActivitySourceName = "Casework";
+    public static readonly System.Diagnostics.ActivitySource ActivitySource = new(ActivitySourceName);
+}

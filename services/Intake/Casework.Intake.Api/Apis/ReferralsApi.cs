@@ -1,0 +1,294 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Casework.Contracts;
+using Casework.Contracts.Events;
+using Casework.Contracts.Grpc.Case.V1;
+using Casework.Intake.Domain;
+using Casework.Persistence;
+using Casework.ServiceDefaults;
+using Grpc.Core;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Casework.Intake.Apis;
+
+public static class ReferralsApi
+{
+    public const string IdempotencyHeader = "Idempotency-Key";
+
+    public static IEndpointRouteBuilder MapReferralsApi(this IEndpointRouteBuilder app)
+    {
+        var referrals = app.MapGroup("/api/intake/referrals").WithTags("Referrals");
+
+        referrals.MapPost("", SubmitAsync)
+            .RequireScope(IntakeService.ReferralsWriteScope, IntakeService.StaffScope)
+            .WithName("SubmitReferral")
+            .WithSummary("Submit a referral")
+            .WithDescription(
+                "Submits a referral for a person. Partner portals use a client-credentials token with scope intake.referrals.write. " +
+                "Send an Idempotency-Key header (any printable string up to 200 characters, unique per referral): a retry with the same " +
+                "key and body returns the first result (201, with Idempotent-Replayed: true) and never creates a second referral; the same " +
+                "key with a different body is refused with 409. Invalid input gets 400 with problem details naming each field.")
+            .Produces<ReferralView>(StatusCodes.Status201Created)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        referrals.MapGet("", ListAsync)
+            .RequireScope(IntakeService.ReferralsReadScope, IntakeService.StaffScope)
+            .WithName("ListReferrals")
+            .WithSummary("List referrals, newest first")
+            .WithDescription("Partners see only the referrals they submitted; staff see all. Filter by status; page with offset and limit (max 200).");
+
+        referrals.MapGet("/{id:guid}", GetAsync)
+            .RequireScope(IntakeService.ReferralsReadScope, IntakeService.StaffScope)
+            .WithName("GetReferral")
+            .WithSummary("Get one referral and its status")
+            .WithDescription("Partners can read only referrals they submitted (any other id answers 404). The ETag is the version for If-Match.")
+            .Produces<ReferralView>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        var decisions = referrals.MapGroup("/{id:guid}")
+            .RequireScope(IntakeService.StaffScope)
+            .RequireStaff(CaseworkRoles.Caseworker, CaseworkRoles.Supervisor, CaseworkRoles.Manager, CaseworkRoles.Admin);
+        decisions.MapPost("/accept", AcceptAsync)
+            .WithName("AcceptReferral")
+            .WithSummary("Accept a referral onto a pathway (staff)")
+            .WithDescription("Opens a case on the pathway. Send If-Match with the ETag you read to avoid overwriting a concurrent decision.");
+        decisions.MapPost("/decline", DeclineAsync)
+            .WithName("DeclineReferral")
+            .WithSummary("Decline a referral with a reason (staff)");
+        return app;
+    }
+
+    private static async Task<IResult> SubmitAsync(
+        SubmitReferralRequest request,
+        [FromHeader(Name = IdempotencyHeader)] string? idempotencyKey,
+        HttpContext http,
+        IDocumentStore store,
+        TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var errors = ReferralValidation.Validate(request, now);
+        if (idempotencyKey is not null)
+        {
+            errors.Check(ReferralValidation.IsValidIdempotencyKey(idempotencyKey), IdempotencyHeader,
+                "The header must be 1 to 200 printable characters.");
+        }
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+
+        var user = http.User;
+        var isPartner = user.IsPartner();
+        var clientId = user.ClientId() ?? "unknown";
+        var actor = http.ActorId();
+        var requestHash = Convert.ToHexString(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request, DocumentJson.Options)));
+        var idempotencyId = idempotencyKey is null ? null : IdempotencyRecord.DocumentId(clientId, idempotencyKey);
+
+        if (idempotencyId is not null && await ReplayAsync(store, idempotencyId, requestHash, isPartner, http, cancellationToken) is { } replay)
+        {
+            return replay;
+        }
+
+        var input = request.Person!;
+        var person = new Person(Guid.CreateVersion7(now), input.GivenName!.Trim(), input.FamilyName!.Trim(), input.DateOfBirth,
+            input.Email?.Trim(), input.Phone?.Trim(), input.Postcode?.Trim().ToUpperInvariant(), now, actor);
+        var referral = Referral.Receive(person, isPartner ? ReferralSources.Partner : ReferralSources.Staff, isPartner ? clientId : null,
+            request.ReferringOrganisation?.Trim(), request.ExternalReference?.Trim(), request.Reason!.Trim(), request.RequestedPathwayId,
+            request.ConcernLevel ?? ConcernLevels.Medium, new Consent(true, request.Consent!.Scope?.Trim(), now), actor, now);
+
+        await using var session = store.OpenSession();
+        session.Insert(person.Id.ToString(), person);
+        session.Insert(referral.Id.ToString(), referral);
+        if (idempotencyId is not null)
+        {
+            session.Insert(idempotencyId, new IdempotencyRecord(clientId, idempotencyKey!, requestHash, referral.Id, now));
+        }
+        session.Publish(new PersonRegistered(person.Id, person.DisplayName, now));
+        session.Publish(new ReferralReceived(referral.Id, person.Id, referral.Source, referral.PartnerClientId, referral.RequestedPathwayId, now));
+        try
+        {
+            await session.CommitAsync(cancellationToken);
+        }
+        catch (DuplicateDocumentException) when (idempotencyId is not null)
+        {
+            // A concurrent retry with the same key won the race: answer with its result.
+            return await ReplayAsync(store, idempotencyId, requestHash, isPartner, http, cancellationToken)
+                ?? throw new InvalidOperationException("The idempotency record vanished after a conflict.");
+        }
+        ETags.Set(http.Response, 1);
+        return TypedResults.Created($"/api/intake/referrals/{referral.Id}", ReferralView.From(referral, 1, isPartner));
+    }
+
+    private static async Task<IResult?> ReplayAsync(
+        IDocumentStore store, string idempotencyId, string requestHash, bool isPartner, HttpContext http, CancellationToken cancellationToken)
+    {
+        var previous = await store.GetAsync<IdempotencyRecord>(idempotencyId, cancellationToken);
+        if (previous is null)
+        {
+            return null;
+        }
+        if (previous.Document.RequestHash != requestHash)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict,
+                title: "The Idempotency-Key was already used for a different request.",
+                detail: "Use a new key for a new referral; resend the identical body to retry the first one.");
+        }
+        var referral = await store.GetAsync<Referral>(previous.Document.ReferralId.ToString(), cancellationToken)
+            ?? throw new InvalidOperationException("An idempotency record points at a missing referral.");
+        http.Response.Headers["Idempotent-Replayed"] = "true";
+        ETags.Set(http.Response, referral.Version);
+        return TypedResults.Created($"/api/intake/referrals/{referral.Id}", ReferralView.From(referral.Document, referral.Version, isPartner));
+    }
+
+    private static async Task<IResult> ListAsync(
+        HttpContext http, IDocumentStore store, string? status, int? offset, int? limit, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        errors.OneOf("status", status, ReferralStatus.All, required: false);
+        errors.Check(offset is null or >= 0, "offset", "The field must be 0 or more.");
+        errors.Check(limit is null or (>= 1 and <= 200), "limit", "The field must be between 1 and 200.");
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+        var isPartner = http.User.IsPartner();
+        var filter = new DocumentFilter().Equal("status", status);
+        if (isPartner)
+        {
+            filter.Equal("partnerClientId", http.User.ClientId() ?? "");
+        }
+        var page = await store.QueryAsync<Referral>(new DocumentQuery
+        {
+            Filter = filter,
+            OrderBy = "receivedAt",
+            Descending = true,
+            Offset = offset ?? 0,
+            Limit = limit ?? 50,
+        }, cancellationToken);
+        return TypedResults.Ok(new Page<ReferralView>(
+            page.Items.Select(r => ReferralView.From(r.Document, r.Version, isPartner)).ToList(), page.Total, page.Offset, page.Limit));
+    }
+
+    private static async Task<IResult> GetAsync(Guid id, HttpContext http, IDocumentStore store, CancellationToken cancellationToken)
+    {
+        var referral = await FindVisibleAsync(id, http, store, cancellationToken);
+        if (referral is null)
+        {
+            return NotFound();
+        }
+        ETags.Set(http.Response, referral.Version);
+        return TypedResults.Ok(ReferralView.From(referral.Document, referral.Version, http.User.IsPartner()));
+    }
+
+    private static async Task<IResult> AcceptAsync(
+        Guid id,
+        AcceptReferralRequest request,
+        HttpContext http,
+        IDocumentStore store,
+        CaseQueries.CaseQueriesClient cases,
+        TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        ReferralValidation.ValidatePathwayId(errors, "pathwayId", request.PathwayId, required: true);
+        errors.OneOf("concernLevel", request.ConcernLevel, ConcernLevels.All, required: false);
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+        try
+        {
+            var pathway = await cases.GetPathwayAsync(new GetPathwayRequest { PathwayId = request.PathwayId }, cancellationToken: cancellationToken);
+            if (!pathway.Active)
+            {
+                errors.Add("pathwayId", "The pathway is not open to new cases.");
+                return errors.ToProblem();
+            }
+        }
+        catch (RpcException exception) when (exception.StatusCode == StatusCode.NotFound)
+        {
+            errors.Add("pathwayId", "There is no pathway with this id.");
+            return errors.ToProblem();
+        }
+        catch (RpcException exception) when (exception.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
+                title: "Pathways cannot be checked right now.", detail: "Nothing was changed; try again shortly.");
+        }
+
+        return await DecideAsync(id, http, store, clock, (referral, now) =>
+        {
+            var accepted = referral.Accept(request.PathwayId!, request.ConcernLevel, http.ActorId(), now);
+            return (accepted, new ReferralAccepted(accepted.Id, accepted.PersonId, accepted.PersonDisplayName, accepted.PathwayId!,
+                accepted.ConcernLevel, http.ActorId(), now));
+        }, cancellationToken);
+    }
+
+    private static async Task<IResult> DeclineAsync(
+        Guid id, DeclineReferralRequest request, HttpContext http, IDocumentStore store, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        errors.Required("reason", request.Reason, 2000);
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+        return await DecideAsync(id, http, store, clock, (referral, now) =>
+        {
+            var declined = referral.Decline(request.Reason!.Trim(), http.ActorId(), now);
+            return (declined, new ReferralDeclined(declined.Id, declined.DeclineReason!, http.ActorId(), now));
+        }, cancellationToken);
+    }
+
+    /// <summary>Loads, applies a decision and commits it with its event, guarding against a concurrent change.</summary>
+    private static async Task<IResult> DecideAsync<TEvent>(
+        Guid id, HttpContext http, IDocumentStore store, TimeProvider clock,
+        Func<Referral, DateTimeOffset, (Referral Decided, TEvent Event)> decide, CancellationToken cancellationToken) where TEvent : class
+    {
+        if (!ETags.TryReadIfMatch(http.Request, out var expectedVersion))
+        {
+            return ETags.InvalidIfMatch();
+        }
+        await using var session = store.OpenSession();
+        var current = await session.GetAsync<Referral>(id.ToString(), cancellationToken);
+        if (current is null)
+        {
+            return NotFound();
+        }
+        if (expectedVersion is { } expected && expected != current.Version)
+        {
+            return ETags.PreconditionFailed();
+        }
+        Referral decided;
+        TEvent integrationEvent;
+        try
+        {
+            (decided, integrationEvent) = decide(current.Document, clock.GetUtcNow());
+        }
+        catch (ReferralRuleException rule)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The referral cannot be decided.", detail: rule.Message);
+        }
+        session.Update(id.ToString(), decided, current.Version);
+        session.Publish(integrationEvent);
+        await session.CommitAsync(cancellationToken);
+        ETags.Set(http.Response, current.Version + 1);
+        return TypedResults.Ok(ReferralView.From(decided, current.Version + 1, forPartner: false));
+    }
+
+    /// <summary>The referral if the caller may see it: staff see all, a partner only its own.</summary>
+    internal static async Task<Stored<Referral>?> FindVisibleAsync(Guid id, HttpContext http, IDocumentStore store, CancellationToken cancellationToken)
+    {
+        var referral = await store.GetAsync<Referral>(id.ToString(), cancellationToken);
+        if (referral is null)
+        {
+            return null;
+        }
+        return !http.User.IsPartner() || referral.Document.PartnerClientId == http.User.ClientId() ? referral : null;
+    }
+
+    private static IResult NotFound() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "The referral was not found.");
+}

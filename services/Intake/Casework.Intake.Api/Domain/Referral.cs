@@ -1,0 +1,89 @@
+using Casework.Contracts;
+
+namespace Casework.Intake.Domain;
+
+public static class ReferralStatus
+{
+    public const string Received = "Received";
+    public const string Screening = "Screening";
+    public const string Accepted = "Accepted";
+    public const string Declined = "Declined";
+    public const string Withdrawn = "Withdrawn";
+
+    public static readonly IReadOnlyList<string> All = [Received, Screening, Accepted, Declined, Withdrawn];
+
+    public static bool IsOpen(string status) => status is Received or Screening;
+}
+
+/// <summary>What the person agreed to, and when it was recorded.</summary>
+public sealed record Consent(bool Given, string? Scope, DateTimeOffset RecordedAt);
+
+/// <summary>One change of a referral's status, with who made it and why.</summary>
+public sealed record ReferralTransition(string From, string To, string By, string? Reason, DateTimeOffset At);
+
+/// <summary>A request for support for a person: Received → Screening → Accepted / Declined / Withdrawn.</summary>
+public sealed record Referral(
+    Guid Id,
+    Guid PersonId,
+    string PersonDisplayName,
+    string Source,
+    string? PartnerClientId,
+    string? ReferringOrganisation,
+    string? ExternalReference,
+    string Reason,
+    string? RequestedPathwayId,
+    string ConcernLevel,
+    Consent Consent,
+    string Status,
+    DateTimeOffset ReceivedAt,
+    IReadOnlyList<ReferralTransition> History)
+{
+    public string? PathwayId { get; init; }
+    public Guid? CaseId { get; init; }
+    public string? DeclineReason { get; init; }
+    public DateTimeOffset? DecidedAt { get; init; }
+
+    public static Referral Receive(
+        Person person, string source, string? partnerClientId, string? referringOrganisation, string? externalReference,
+        string reason, string? requestedPathwayId, string concernLevel, Consent consent, string receivedBy, DateTimeOffset now) =>
+        new(Guid.CreateVersion7(now), person.Id, person.DisplayName, source, partnerClientId, referringOrganisation, externalReference,
+            reason, requestedPathwayId, concernLevel, consent, ReferralStatus.Received, now,
+            [new ReferralTransition("", ReferralStatus.Received, receivedBy, null, now)]);
+
+    /// <summary>Accepts onto a pathway; only an open referral can be decided.</summary>
+    public Referral Accept(string pathwayId, string? concernLevel, string by, DateTimeOffset now)
+    {
+        EnsureOpen();
+        return Move(ReferralStatus.Accepted, by, null, now) with
+        {
+            PathwayId = pathwayId,
+            ConcernLevel = concernLevel ?? ConcernLevel,
+            DecidedAt = now,
+        };
+    }
+
+    public Referral Decline(string reason, string by, DateTimeOffset now)
+    {
+        EnsureOpen();
+        return Move(ReferralStatus.Declined, by, reason, now) with { DeclineReason = reason, DecidedAt = now };
+    }
+
+    /// <summary>Records the case the accepted referral opened; idempotent.</summary>
+    public Referral LinkCase(Guid caseId) => this with { CaseId = caseId };
+
+    private void EnsureOpen()
+    {
+        if (!ReferralStatus.IsOpen(Status))
+        {
+            throw new ReferralRuleException($"The referral is {Status}; only a Received or Screening referral can be decided.");
+        }
+    }
+
+    private Referral Move(string to, string by, string? reason, DateTimeOffset now) =>
+        this with { Status = to, History = [.. History, new ReferralTransition(Status, to, by, reason, now)] };
+
+    public static bool IsConcernLevel(string? value) => value is not null && ConcernLevels.All.Contains(value);
+}
+
+/// <summary>A referral rule was broken (e.g. deciding a referral twice); the caller gets 409.</summary>
+public sealed class ReferralRuleException(string message) : Exception(message);

@@ -1,0 +1,46 @@
+using Casework.Contracts.Grpc.Case.V1;
+using Casework.Intake.Apis;
+using Casework.Intake.Consumers;
+using Casework.Intake.Domain;
+using Casework.Intake.Grpc;
+using Casework.Messaging;
+using Casework.Persistence;
+using Casework.ServiceDefaults;
+
+namespace Casework.Intake;
+
+public static class IntakeService
+{
+    public const string Name = "intake";
+    public const string Audience = "casework-intake";
+
+    /// <summary>Scopes: partners write and read their referrals; staff use the whole intake API.</summary>
+    public const string StaffScope = "intake";
+    public const string ReferralsWriteScope = "intake.referrals.write";
+    public const string ReferralsReadScope = "intake.referrals.read";
+
+    public static WebApplicationBuilder AddIntakeService(this WebApplicationBuilder builder)
+    {
+        builder.AddCaseworkAuthentication(Audience);
+        builder.AddApiDocs(Name, "Casework Intake API",
+            "People and referrals. Partner portals submit referrals (scope intake.referrals.write) and read the status of their own " +
+            "referrals (intake.referrals.read); staff screen, accept or decline them (scope intake).");
+        builder.AddDocumentStore(collections => collections
+            .Add<Person>("people", ["familyName"], ["dateOfBirth"])
+            .Add<Referral>("referrals", ["status", "receivedAt"], ["partnerClientId", "receivedAt"], ["personId"])
+            .Add<IdempotencyRecord>("idempotency_keys"));
+        builder.AddMessaging(Name, bus => bus.AddConsumer<CaseOpenedConsumer>());
+        builder.Services.AddGrpc();
+        builder.Services.AddUserForwardingGrpcClient<CaseQueries.CaseQueriesClient>(builder.Configuration, "Services:Case:Grpc");
+        builder.Services.AddSingleton(TimeProvider.System);
+        return builder;
+    }
+
+    public static WebApplication MapIntakeService(this WebApplication app)
+    {
+        app.MapApiDocs(Name);
+        app.MapReferralsApi();
+        app.MapGrpcService<IntakeQueriesService>().RequireAuthorization();
+        return app;
+    }
+}
