@@ -31,9 +31,9 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 
-# psql as the postgres superuser; cd / so runuser does not complain about an unreadable cwd.
+# psql (SQL on stdin) as the postgres superuser; cd / so runuser does not complain about an unreadable cwd.
 pg_admin() {
-  (cd / && runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -d postgres "$@")
+  (cd / && runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -d postgres)
 }
 
 ensure_postgres() {
@@ -41,13 +41,13 @@ ensure_postgres() {
   # The package normally creates the default cluster; create it if a machine lacks one.
   if [[ -z "$(pg_lsclusters -h 2>/dev/null)" ]]; then
     local ver
-    ver="$(ls /usr/lib/postgresql | sort -V | tail -n1)"
+    ver="$(printf '%s\n' /usr/lib/postgresql/* | sed 's|.*/||' | sort -V | tail -n1)"
     log "creating PostgreSQL $ver cluster main"
     pg_createcluster "$ver" main >/dev/null
   fi
   # Start every cluster that is down (normally just 15/main on port 5432).
-  local ver name port status
-  while read -r ver name port status _; do
+  local ver name status
+  while read -r ver name _ status _; do
     if [[ $status != online* ]]; then
       log "starting PostgreSQL $ver/$name"
       pg_ctlcluster "$ver" "$name" start

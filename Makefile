@@ -1,0 +1,56 @@
+# Casework verbs. Recipes run in bash with strict flags so a failing step stops the target.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := build
+
+REPO := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+SOLUTION := $(REPO)/Casework.slnx
+CONFIGURATION := Release
+TEST_RESULTS := $(REPO)/.run/test-results
+# Only the ones that exist: find fails on a missing path.
+SOURCE_DIRS := $(wildcard $(REPO)/services $(REPO)/gateway $(REPO)/contracts $(REPO)/tests)
+
+# Quieter, faster dotnet CLI on fresh machines and in CI.
+export DOTNET_CLI_TELEMETRY_OPTOUT := 1
+export DOTNET_NOLOGO := 1
+export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
+
+.PHONY: build run test tools infra lint clean
+
+build:
+	dotnet build $(SOLUTION) -c $(CONFIGURATION)
+
+infra:
+	@bash $(REPO)/scripts/infra.sh up
+
+tools:
+	@bash $(REPO)/scripts/tools.sh
+
+# Runs the platform in the foreground; Ctrl-C (or any exit) stops every process it started.
+run: infra build
+	@trap 'bash $(REPO)/scripts/platform.sh down' EXIT; trap 'exit 130' INT TERM; \
+	bash $(REPO)/scripts/platform.sh up; \
+	echo "Get a token: TODO (lead: fill in the token command)"; \
+	echo "Press Ctrl-C to stop."; \
+	while :; do sleep 1; done
+
+# The summary line is printed last even when tests fail; the target then fails too.
+test:
+	@bash $(REPO)/scripts/infra.sh up
+	@bash $(REPO)/scripts/infra.sh test-vhosts
+	@bash $(REPO)/scripts/infra.sh drop-test-dbs
+	@bash $(REPO)/scripts/tools.sh
+	dotnet build $(SOLUTION) -c $(CONFIGURATION)
+	@rm -rf $(TEST_RESULTS); rc=0; \
+	dotnet test $(SOLUTION) -c $(CONFIGURATION) --no-build --logger trx --results-directory $(TEST_RESULTS) || rc=$$?; \
+	bash $(REPO)/scripts/test-summary.sh $(TEST_RESULTS) || rc=1; \
+	exit $$rc
+
+# Warnings are errors (Directory.Build.props); --no-incremental so an up-to-date build cannot hide them.
+lint:
+	dotnet build $(SOLUTION) -c $(CONFIGURATION) --no-incremental -warnaserror
+
+clean:
+	@bash $(REPO)/scripts/platform.sh down
+	rm -rf $(REPO)/.run
+	$(if $(SOURCE_DIRS),find $(SOURCE_DIRS) -type d \( -name bin -o -name obj \) -prune -exec rm -rf {} +)
