@@ -81,6 +81,8 @@ public static class AuthSetup
     public static IReadOnlyList<string> Teams(this ClaimsPrincipal user) =>
         user.FindAll(CaseworkClaims.Team).SelectMany(claim => claim.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Distinct().ToList();
 
+    public static bool IsInAnyRole(this ClaimsPrincipal user, IEnumerable<string> roles) => roles.Any(user.IsInRole);
+
     public static bool IsPartner(this ClaimsPrincipal user) => user.IsInRole(CaseworkRoles.Partner);
 
     /// <summary>Managers, admins and auditors see every team's records in their region.</summary>

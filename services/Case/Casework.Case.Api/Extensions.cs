@@ -1,0 +1,44 @@
+using Casework.Case.Apis;
+using Casework.Case.Consumers;
+using Casework.Case.Domain;
+using Casework.Case.Grpc;
+using Casework.Messaging;
+using Casework.Persistence;
+using Casework.ServiceDefaults;
+
+namespace Casework.Case;
+
+public static class CaseService
+{
+    public const string Name = "case";
+    public const string Audience = "casework-case";
+    public const string Scope = "cases";
+
+    public static WebApplicationBuilder AddCaseService(this WebApplicationBuilder builder)
+    {
+        builder.AddCaseworkAuthentication(Audience);
+        builder.AddApiDocs("cases", "Casework Case API",
+            "Cases: one episode of support for one person on one pathway. Staff (scope cases) see the cases of their teams; " +
+            "managers, admins and auditors see every case of the region.");
+        builder.AddDocumentStore(collections => collections
+            .Add<SupportCase>("cases", ["teamId", "status", "openedAt"], ["status", "openedAt"], ["pathwayId"], ["assignedWorkerId"], ["referralId"])
+            .Add<Pathway>("pathways"));
+        builder.AddMessaging(Name, bus =>
+        {
+            bus.AddConsumer<ReferralAcceptedConsumer>();
+            bus.AddConsumer<CaseAssignedConsumer>();
+        });
+        builder.AddDemoDataSeeder<PathwaySeeder>();
+        builder.Services.AddGrpc();
+        builder.Services.AddSingleton(TimeProvider.System);
+        return builder;
+    }
+
+    public static WebApplication MapCaseService(this WebApplication app)
+    {
+        app.MapApiDocs("cases");
+        app.MapCasesApi();
+        app.MapGrpcService<CaseQueriesService>().RequireAuthorization();
+        return app;
+    }
+}
