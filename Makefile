@@ -30,7 +30,9 @@ tools:
 run: infra build
 	@trap 'bash $(REPO)/scripts/platform.sh down' EXIT; trap 'exit 130' INT TERM; \
 	bash $(REPO)/scripts/platform.sh up; \
-	echo "Get a token: TODO (lead: fill in the token command)"; \
+	echo "Partner token:  curl -s http://127.0.0.1:5000/connect/token -d grant_type=client_credentials -d client_id=partner-shelter -d client_secret=partner-shelter-demo-secret -d scope='intake.referrals.write intake.referrals.read'"; \
+	echo "Staff token:    scripts/staff-token.sh alice   (demo users: README.md)"; \
+	echo "API reference:  http://127.0.0.1:5000/api/intake/docs (also cases, notes, assignment, reporting)"; \
 	echo "Press Ctrl-C to stop."; \
 	while :; do sleep 1; done
 

@@ -151,7 +151,8 @@ start_one() {
         "ConnectionStrings__Broker=amqp://guest:guest@127.0.0.1:5672/$VHOST"
         "Seed__DemoDataPath=$REPO/deploy/local/demo-data.json"
       )
-      [[ $name == notes ]] && env+=("Services__Case__Grpc=http://127.0.0.1:$CASE_GRPC_PORT")
+      # Services that ask Case over gRPC (access checks, pathways).
+      [[ $name == notes || $name == intake ]] && env+=("Services__Case__Grpc=http://127.0.0.1:$CASE_GRPC_PORT")
       ;;
   esac
   # exec keeps $! equal to the dotnet pid; stdin from /dev/null and output to the log so the

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -44,14 +45,25 @@ public static class ServiceDefaultsExtensions
 
         builder.Services.AddHealthChecks();
         builder.Services.AddCaseworkProblemDetails();
+        // Binding failures (a body that is not JSON of the expected type, a query value that is not a
+        // number) throw, in every environment, so the problem-details handler can name the field;
+        // otherwise minimal APIs answer a bare 400 outside Development.
+        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
 
         // Only the gateway (and, in a cluster, the ingress in front of it) may set forwarded headers.
         builder.Services.Configure<ForwardedHeadersOptions>(options =>
         {
-            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
+            // "none" (or an empty list) trusts nobody; ASP.NET would read empty lists as "trust everyone".
+            var networks = (builder.Configuration["ForwardedHeaders:TrustedNetworks"] ?? "127.0.0.0/8,::1/128")
+                .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Where(network => !network.Equals("none", StringComparison.OrdinalIgnoreCase))
+                .ToList();
             options.KnownProxies.Clear();
             options.KnownIPNetworks.Clear();
-            foreach (var network in (builder.Configuration["ForwardedHeaders:TrustedNetworks"] ?? "127.0.0.0/8,::1/128").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            options.ForwardedHeaders = networks.Count == 0
+                ? ForwardedHeaders.None
+                : ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
+            foreach (var network in networks)
             {
                 options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
             }

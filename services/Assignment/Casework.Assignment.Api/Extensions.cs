@@ -1,0 +1,48 @@
+using Casework.Assignment.Apis;
+using Casework.Assignment.Consumers;
+using Casework.Assignment.Domain;
+using Casework.Assignment.Grpc;
+using Casework.Assignment.Hosting;
+using Casework.Messaging;
+using Casework.Persistence;
+using Casework.ServiceDefaults;
+using MassTransit;
+
+namespace Casework.Assignment;
+
+public static class AssignmentService
+{
+    public const string Name = "assignment";
+    public const string Audience = "casework-assignment";
+    public const string Scope = "assignment";
+
+    public static WebApplicationBuilder AddAssignmentService(this WebApplicationBuilder builder)
+    {
+        builder.AddCaseworkAuthentication(Audience);
+        builder.AddApiDocs(Name, "Casework Assignment API",
+            "Workers, their capacity and who is accountable for each open case. Cases are assigned automatically when they open, " +
+            "to the team's worker with the most free capacity. Staff only (scope assignment).");
+        builder.AddDocumentStore(collections => collections
+            .Add<Worker>("workers", ["teamId"], ["name"])
+            .Add<CaseAssignment>("assignments", ["status", "openedAt"], ["teamId", "status"], ["workerId"]));
+        // Registered before the bus so the workers exist before the first CaseOpened is consumed.
+        builder.Services.AddHostedService<WorkerSeeder>();
+        builder.AddMessaging(Name, bus =>
+        {
+            bus.AddConsumer<CaseOpenedConsumer, CaseOpenedConsumerDefinition>();
+            bus.AddConsumer<CaseClosedConsumer>();
+        });
+        builder.Services.AddScoped<CaseAssigner>();
+        builder.Services.AddGrpc();
+        builder.Services.AddSingleton(TimeProvider.System);
+        return builder;
+    }
+
+    public static WebApplication MapAssignmentService(this WebApplication app)
+    {
+        app.MapApiDocs(Name);
+        app.MapAssignmentApi();
+        app.MapGrpcService<AssignmentQueriesService>().RequireAuthorization();
+        return app;
+    }
+}

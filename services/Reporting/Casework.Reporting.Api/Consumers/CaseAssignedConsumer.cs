@@ -1,0 +1,13 @@
+using Casework.Contracts.Events;
+using Casework.Messaging;
+using Casework.Persistence;
+using Casework.Reporting.Domain;
+
+namespace Casework.Reporting.Consumers;
+
+/// <summary>Folds CaseAssigned into the case read model.</summary>
+public sealed class CaseAssignedConsumer(IDocumentStore store) : InboxConsumer<CaseAssigned>(store)
+{
+    protected override Task ApplyAsync(CaseAssigned message, IDocumentSession session, CancellationToken cancellationToken) =>
+        ReadModel.UpsertAsync(session, CaseReport.DocumentId(message.CaseId), () => CaseReport.Empty(message.CaseId), r => r.Apply(message), cancellationToken);
+}

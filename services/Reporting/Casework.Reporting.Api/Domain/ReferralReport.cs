@@ -1,0 +1,73 @@
+using Casework.Contracts.Events;
+
+namespace Casework.Reporting.Domain;
+
+public static class ReferralStatus
+{
+    public const string Received = "Received";
+    public const string Accepted = "Accepted";
+    public const string Declined = "Declined";
+
+    /// <summary>
+    /// How far along the lifecycle (Received → Screening → Accepted / Declined / Withdrawn) a status is.
+    /// A referral only moves forward, so a late event of a lower rank never overwrites a higher one.
+    /// </summary>
+    public static int Rank(string? status) => status switch
+    {
+        Received => 1,
+        "Screening" => 2,
+        Accepted or Declined or "Withdrawn" => 3,
+        _ => 0,
+    };
+
+    /// <summary>The later of two statuses; between two decisions (same rank) the first one stays.</summary>
+    public static string Advance(string current, string next) => Rank(next) > Rank(current) ? next : current;
+}
+
+/// <summary>
+/// One referral as reporting sees it, built from Intake's events only. Each event owns its fields, so
+/// the events can arrive in any order (and more than once) and end in the same document.
+/// </summary>
+public sealed record ReferralReport(
+    Guid ReferralId,
+    string Status,
+    string? Source,
+    string? PartnerClientId,
+    string? RequestedPathwayId,
+    string? AcceptedPathwayId,
+    DateTimeOffset? ReceivedAt,
+    DateTimeOffset? DecidedAt)
+{
+    /// <summary>The pathway the referral counts under: the accepted one, else the one requested. Stored for grouping.</summary>
+    public string? PathwayId => AcceptedPathwayId ?? RequestedPathwayId;
+
+    public static string DocumentId(Guid referralId) => referralId.ToString();
+
+    /// <summary>Before any event is applied (never stored as is: an event is always applied first).</summary>
+    public static ReferralReport Empty(Guid referralId) => new(referralId, "", null, null, null, null, null, null);
+
+    public ReferralReport Apply(ReferralReceived e) => this with
+    {
+        Status = ReferralStatus.Advance(Status, ReferralStatus.Received),
+        Source = e.Source,
+        PartnerClientId = e.PartnerClientId,
+        RequestedPathwayId = e.RequestedPathwayId,
+        ReceivedAt = e.OccurredAt.ToUniversalTime(),
+    };
+
+    public ReferralReport Apply(ReferralAccepted e)
+    {
+        var status = ReferralStatus.Advance(Status, ReferralStatus.Accepted);
+        return status != ReferralStatus.Accepted
+            ? this with { Status = status }
+            : this with { Status = status, AcceptedPathwayId = e.PathwayId, DecidedAt = e.OccurredAt.ToUniversalTime() };
+    }
+
+    public ReferralReport Apply(ReferralDeclined e)
+    {
+        var status = ReferralStatus.Advance(Status, ReferralStatus.Declined);
+        return status != ReferralStatus.Declined
+            ? this with { Status = status }
+            : this with { Status = status, DecidedAt = e.OccurredAt.ToUniversalTime() };
+    }
+}

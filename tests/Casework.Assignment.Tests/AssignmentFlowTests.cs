@@ -1,0 +1,232 @@
+using System.Net;
+using System.Net.Http.Json;
+using Casework.Assignment.Apis;
+using Casework.Assignment.Consumers;
+using Casework.Assignment.Domain;
+using Casework.Contracts.Events;
+using Casework.Persistence;
+using Casework.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+
+namespace Casework.Assignment.Tests;
+
+[Collection(AssignmentCollection.Name)]
+public sealed class AssignmentFlowTests(AssignmentFixture fixture)
+{
+    private static Worker NewWorker(string team, int capacity, int open = 0) =>
+        new("w-" + Guid.NewGuid().ToString("N")[..10], "Worker " + capacity, team, capacity,
+            Enumerable.Range(0, open).Select(_ => Guid.NewGuid()).ToList());
+
+    [Fact]
+    public async Task CaseOpened_assigns_the_worker_with_most_free_capacity_and_publishes_CaseAssigned()
+    {
+        var team = AssignmentFixture.NewTeam();
+        var busy = NewWorker(team, capacity: 5, open: 3);      // 2 free
+        var freest = NewWorker(team, capacity: 4, open: 1);    // 3 free
+        var big = NewWorker(team, capacity: 10, open: 8);      // 2 free
+        await fixture.AddWorkersAsync(busy, freest, big);
+        var caseId = Guid.NewGuid();
+
+        await fixture.PublishAsync(AssignmentFixture.Opened(caseId, team));
+
+        var assignment = await fixture.ActiveAssignmentAsync(caseId);
+        Assert.Equal(freest.Id, assignment.WorkerId);
+        Assert.Equal(team, assignment.TeamId);
+        Assert.Equal(AssignmentStatus.Active, assignment.Status);
+
+        // The event left through the outbox and reached the broker.
+        var published = await Eventually.Until(
+            () => Task.FromResult(fixture.Assigned.FirstOrDefault(e => e.CaseId == caseId)), e => e is not null, what: "CaseAssigned on the bus");
+        Assert.Equal(freest.Id, published!.WorkerId);
+        Assert.Equal(team, published.TeamId);
+        Assert.Equal(1, await fixture.OutboxCountAsync(nameof(CaseAssigned), caseId));
+
+        using var caseworker = fixture.Caseworker(team);
+        var workers = await caseworker.GetFromJsonAsync<Page<WorkerView>>($"/api/assignment/workers?teamId={team}");
+        var view = Assert.Single(workers!.Items, w => w.Id == freest.Id);
+        Assert.Equal(2, view.OpenCases);
+        Assert.Equal(2, view.FreeCapacity);
+        Assert.Contains(caseId, view.OpenCaseIds);
+        Assert.Equal(3, workers.Total);
+        Assert.All(workers.Items.Where(w => w.Id != freest.Id), w => Assert.DoesNotContain(caseId, w.OpenCaseIds));
+    }
+
+    [Fact]
+    public async Task The_same_CaseOpened_delivered_twice_assigns_once_and_counts_once()
+    {
+        var team = AssignmentFixture.NewTeam();
+        var worker = NewWorker(team, capacity: 5);
+        await fixture.AddWorkersAsync(worker);
+        var caseId = Guid.NewGuid();
+        var messageId = Guid.NewGuid();
+        var opened = AssignmentFixture.Opened(caseId, team);
+
+        await fixture.PublishAsync(opened, messageId);
+        await fixture.ActiveAssignmentAsync(caseId);
+        await fixture.PublishAsync(opened, messageId);
+        await Eventually.Until(() => Task.FromResult(fixture.Consumed.Count<CaseOpened>(messageId)), n => n >= 2, what: "both deliveries consumed");
+
+        Assert.Equal(1, (await fixture.WorkerAsync(worker.Id)).OpenCases);
+        Assert.Equal(1, await fixture.OutboxCountAsync(nameof(CaseAssigned), caseId));
+    }
+
+    [Fact]
+    public async Task A_second_CaseOpened_for_the_same_case_with_a_new_message_id_changes_nothing()
+    {
+        var team = AssignmentFixture.NewTeam();
+        var first = NewWorker(team, capacity: 5);
+        var second = NewWorker(team, capacity: 5);
+        await fixture.AddWorkersAsync(first, second);
+        var caseId = Guid.NewGuid();
+        var opened = AssignmentFixture.Opened(caseId, team);
+
+        await fixture.PublishAsync(opened);
+        var assignment = await fixture.ActiveAssignmentAsync(caseId);
+        var again = Guid.NewGuid();
+        await fixture.PublishAsync(opened, again);
+        await Eventually.Until(() => Task.FromResult(fixture.Consumed.Count<CaseOpened>(again)), n => n >= 1, what: "the second CaseOpened consumed");
+
+        var total = (await fixture.WorkerAsync(first.Id)).OpenCases + (await fixture.WorkerAsync(second.Id)).OpenCases;
+        Assert.Equal(1, total);
+        Assert.Equal(assignment.WorkerId, (await fixture.ActiveAssignmentAsync(caseId)).WorkerId);
+        Assert.Equal(1, await fixture.OutboxCountAsync(nameof(CaseAssigned), caseId));
+    }
+
+    [Fact]
+    public async Task Cases_opened_at_once_for_a_team_are_spread_without_lost_updates()
+    {
+        var team = AssignmentFixture.NewTeam();
+        var a = NewWorker(team, capacity: 10);
+        var b = NewWorker(team, capacity: 10);
+        await fixture.AddWorkersAsync(a, b);
+        var caseIds = Enumerable.Range(0, 8).Select(_ => Guid.NewGuid()).ToList();
+
+        await Task.WhenAll(caseIds.Select(id => fixture.PublishAsync(AssignmentFixture.Opened(id, team))));
+
+        var assignments = new List<AssignmentView>();
+        foreach (var id in caseIds)
+        {
+            assignments.Add(await fixture.ActiveAssignmentAsync(id));
+        }
+        var workerA = await fixture.WorkerAsync(a.Id);
+        var workerB = await fixture.WorkerAsync(b.Id);
+        // Every case counted exactly once, against the worker it was assigned to, and the load is even.
+        Assert.Equal(4, workerA.OpenCases);
+        Assert.Equal(4, workerB.OpenCases);
+        Assert.Equal(caseIds.Order(), workerA.OpenCaseIds.Concat(workerB.OpenCaseIds).Order());
+        Assert.All(assignments, x => Assert.Contains(x.CaseId, x.WorkerId == a.Id ? workerA.OpenCaseIds : workerB.OpenCaseIds));
+    }
+
+    [Fact]
+    public async Task A_commit_based_on_a_stale_caseload_is_refused_and_succeeds_when_retried()
+    {
+        var team = AssignmentFixture.NewTeam();
+        var worker = NewWorker(team, capacity: 5);
+        await fixture.AddWorkersAsync(worker);
+        using var scope = fixture.Factory.Services.CreateScope();
+        var assigner = scope.ServiceProvider.GetRequiredService<CaseAssigner>();
+        var first = AssignmentFixture.Opened(Guid.NewGuid(), team);
+        var second = AssignmentFixture.Opened(Guid.NewGuid(), team);
+
+        // Both read the worker at the same version, as two concurrent consumers would.
+        await using var one = fixture.Store.OpenSession();
+        await using var two = fixture.Store.OpenSession();
+        await assigner.AssignAsync(first, one, CancellationToken.None);
+        await assigner.AssignAsync(second, two, CancellationToken.None);
+        await one.CommitAsync();
+        await Assert.ThrowsAsync<ConcurrencyException>(() => two.CommitAsync());
+        Assert.Equal(new[] { first.CaseId }, (await fixture.WorkerAsync(worker.Id)).OpenCaseIds);
+        Assert.Null(await fixture.Store.GetAsync<CaseAssignment>(second.CaseId.ToString()));
+
+        // The retry reads afresh and counts both.
+        await using var retry = fixture.Store.OpenSession();
+        await assigner.AssignAsync(second, retry, CancellationToken.None);
+        await retry.CommitAsync();
+        Assert.Equal(new[] { first.CaseId, second.CaseId }, (await fixture.WorkerAsync(worker.Id)).OpenCaseIds);
+    }
+
+    [Fact]
+    public async Task CaseClosed_releases_the_assignment_and_frees_capacity()
+    {
+        var team = AssignmentFixture.NewTeam();
+        var worker = NewWorker(team, capacity: 3);
+        await fixture.AddWorkersAsync(worker);
+        var caseId = Guid.NewGuid();
+        await fixture.PublishAsync(AssignmentFixture.Opened(caseId, team));
+        await fixture.ActiveAssignmentAsync(caseId);
+        Assert.Equal(1, (await fixture.WorkerAsync(worker.Id)).OpenCases);
+
+        await fixture.PublishAsync(new CaseClosed(caseId, "housing-support", "Goals met", ["housed"], "user-1", DateTimeOffset.UtcNow));
+
+        var freed = await Eventually.Until(() => fixture.WorkerAsync(worker.Id), w => w.OpenCases == 0, what: "capacity freed");
+        Assert.Equal(3, freed.FreeCapacity);
+        var stored = await fixture.Store.GetAsync<CaseAssignment>(caseId.ToString());
+        Assert.Equal(AssignmentStatus.Released, stored!.Document.Status);
+        Assert.NotNull(stored.Document.ReleasedAt);
+        using var manager = fixture.Staff("manager");
+        Assert.Equal(HttpStatusCode.NotFound, (await manager.GetAsync($"/api/assignment/cases/{caseId}")).StatusCode);
+        await Eventually.Until(
+            () => Task.FromResult(fixture.CapacityChanges.Any(c => c.WorkerId == worker.Id && c.OpenCases == 0 && c.Capacity == 3)),
+            seen => seen, what: "WorkerCapacityChanged with the freed capacity");
+    }
+
+    [Fact]
+    public async Task A_case_closed_before_its_CaseOpened_arrives_is_never_assigned()
+    {
+        var team = AssignmentFixture.NewTeam();
+        var worker = NewWorker(team, capacity: 3);
+        await fixture.AddWorkersAsync(worker);
+        var caseId = Guid.NewGuid();
+        var closedMessage = Guid.NewGuid();
+        var openedMessage = Guid.NewGuid();
+
+        await fixture.PublishAsync(new CaseClosed(caseId, "housing-support", "Withdrawn", [], "user-1", DateTimeOffset.UtcNow), closedMessage);
+        await Eventually.Until(() => Task.FromResult(fixture.Consumed.Count<CaseClosed>(closedMessage)), n => n >= 1, what: "CaseClosed consumed");
+        await fixture.PublishAsync(AssignmentFixture.Opened(caseId, team), openedMessage);
+        await Eventually.Until(() => Task.FromResult(fixture.Consumed.Count<CaseOpened>(openedMessage)), n => n >= 1, what: "CaseOpened consumed");
+
+        Assert.Equal(0, (await fixture.WorkerAsync(worker.Id)).OpenCases);
+        Assert.Equal(0, await fixture.OutboxCountAsync(nameof(CaseAssigned), caseId));
+    }
+
+    [Fact]
+    public async Task A_full_team_still_gets_the_case_on_the_least_loaded_worker()
+    {
+        var team = AssignmentFixture.NewTeam();
+        var over = NewWorker(team, capacity: 1, open: 2);   // -1 free
+        var full = NewWorker(team, capacity: 2, open: 2);   // 0 free
+        await fixture.AddWorkersAsync(over, full);
+        var caseId = Guid.NewGuid();
+
+        await fixture.PublishAsync(AssignmentFixture.Opened(caseId, team));
+
+        Assert.Equal(full.Id, (await fixture.ActiveAssignmentAsync(caseId)).WorkerId);
+        Assert.Equal(3, (await fixture.WorkerAsync(full.Id)).OpenCases);
+        Assert.Equal(2, (await fixture.WorkerAsync(over.Id)).OpenCases);
+    }
+
+    [Fact]
+    public async Task A_case_of_a_team_without_workers_is_listed_as_unassigned_and_nothing_is_published()
+    {
+        var team = AssignmentFixture.NewTeam();
+        var caseId = Guid.NewGuid();
+        var messageId = Guid.NewGuid();
+
+        await fixture.PublishAsync(AssignmentFixture.Opened(caseId, team), messageId);
+        await Eventually.Until(() => Task.FromResult(fixture.Consumed.Count<CaseOpened>(messageId)), n => n >= 1, what: "CaseOpened consumed");
+
+        using var supervisor = fixture.Staff("supervisor", team);
+        var unassigned = await supervisor.GetFromJsonAsync<Page<AssignmentView>>("/api/assignment/unassigned");
+        var view = Assert.Single(unassigned!.Items);
+        Assert.Equal(caseId, view.CaseId);
+        Assert.Equal(AssignmentStatus.Unassigned, view.Status);
+        Assert.Null(view.WorkerId);
+        Assert.Equal(HttpStatusCode.NotFound, (await supervisor.GetAsync($"/api/assignment/cases/{caseId}")).StatusCode);
+        Assert.Equal(0, await fixture.OutboxCountAsync(nameof(CaseAssigned), caseId));
+
+        // Another team's supervisor does not see it.
+        using var other = fixture.Staff("supervisor", AssignmentFixture.NewTeam());
+        Assert.Empty((await other.GetFromJsonAsync<Page<AssignmentView>>("/api/assignment/unassigned"))!.Items);
+    }
+}

@@ -1,0 +1,48 @@
+using Casework.Assignment.Domain;
+using Xunit;
+
+namespace Casework.Assignment.Tests;
+
+/// <summary>The worker-choice rules, without any server.</summary>
+public sealed class WorkerSelectionTests
+{
+    private static Worker W(string id, int capacity, int open) =>
+        new(id, id, "team", capacity, Enumerable.Range(0, open).Select(_ => Guid.NewGuid()).ToList());
+
+    [Fact]
+    public void Chooses_the_most_free_capacity()
+    {
+        var chosen = WorkerSelection.Choose([W("a", 10, 8), W("b", 5, 1), W("c", 20, 17)]);
+        Assert.Equal("b", chosen?.Id);
+    }
+
+    [Fact]
+    public void Ties_on_free_capacity_go_to_the_fewest_open_cases_then_the_lowest_id()
+    {
+        Assert.Equal("b", WorkerSelection.Choose([W("a", 10, 6), W("b", 5, 1), W("c", 8, 4)])?.Id);
+        Assert.Equal("a", WorkerSelection.Choose([W("b", 5, 2), W("c", 5, 2), W("a", 5, 2)])?.Id);
+    }
+
+    [Fact]
+    public void When_everyone_is_full_the_least_overloaded_still_gets_the_case()
+    {
+        var chosen = WorkerSelection.Choose([W("a", 2, 4), W("b", 3, 3), W("c", 1, 2)]);
+        Assert.Equal("b", chosen?.Id);
+        Assert.True(chosen!.IsFull);
+    }
+
+    [Fact]
+    public void Nobody_to_choose_from_gives_null() => Assert.Null(WorkerSelection.Choose([]));
+
+    [Fact]
+    public void Taking_a_case_twice_counts_it_once_and_releasing_frees_it()
+    {
+        var caseId = Guid.NewGuid();
+        var worker = W("a", 3, 0).Take(caseId).Take(caseId);
+        Assert.Equal(1, worker.OpenCases);
+        Assert.Equal(2, worker.FreeCapacity);
+        var released = worker.Release(caseId);
+        Assert.Equal(0, released.OpenCases);
+        Assert.Same(released, released.Release(caseId));
+    }
+}
