@@ -132,8 +132,11 @@ public sealed class AssignmentAccessTests(AssignmentFixture fixture)
             session.Update(alice, stored.Document.Take(caseId), stored.Version);
             await session.CommitAsync();
         }
-        var seeder = fixture.Factory.Services.GetServices<IHostedService>().OfType<WorkerSeeder>().Single();
-        await seeder.StartAsync(CancellationToken.None);
+        var seeder = fixture.Factory.Services.GetRequiredService<WorkerSeeder>();
+        using (var demoData = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(TestEnvironment.DemoDataPath)))
+        {
+            await seeder.SeedAsync(demoData.RootElement, CancellationToken.None);
+        }
 
         var after = await caseworker.GetFromJsonAsync<Page<WorkerView>>("/api/assignment/workers?teamId=housing");
         Assert.Equal(housing.Total, after!.Total);

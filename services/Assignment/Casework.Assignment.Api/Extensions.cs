@@ -26,10 +26,10 @@ public static class AssignmentService
             .Add<Worker>("workers", ["teamId"], ["name"])
             .Add<CaseAssignment>("assignments", ["status", "openedAt"], ["teamId", "status"], ["workerId"]));
         // Registered before the bus so the workers exist before the first CaseOpened is consumed.
-        builder.Services.AddHostedService<WorkerSeeder>();
+        builder.AddDemoDataSeeder<WorkerSeeder>();
         builder.AddMessaging(Name, bus =>
         {
-            bus.AddConsumer<CaseOpenedConsumer, CaseOpenedConsumerDefinition>();
+            bus.AddConsumer<CaseOpenedConsumer>();
             bus.AddConsumer<CaseClosedConsumer>();
         });
         builder.Services.AddScoped<CaseAssigner>();

@@ -1,3 +1,4 @@
+using Casework.Persistence;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,6 +12,7 @@ public static class MessagingExtensions
     /// MassTransit on RabbitMQ (<c>ConnectionStrings:Broker</c>, an amqp:// URI with the vhost as path):
     /// durable queues named <c>{service}-{consumer}</c>, publisher confirms, short in-memory retries
     /// and then the queue's <c>_error</c> queue, and the outbox relay. Requires AddDocumentStore first.
+    /// Hosted services registered before this call (schema, seeding) finish before consumers start.
     /// </summary>
     public static IHostApplicationBuilder AddMessaging(this IHostApplicationBuilder builder, string service, Action<IBusRegistrationConfigurator>? consumers = null)
     {
@@ -22,9 +24,20 @@ public static class MessagingExtensions
         {
             bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(service, false));
             consumers?.Invoke(bus);
-            // Transient failures (a stale version, a store blip) retry in memory; after that the
-            // message moves to the _error queue, never acked and dropped.
-            bus.AddConfigureEndpointsCallback((_, _, endpoint) => endpoint.UseMessageRetry(retry => retry.Intervals(retryIntervals)));
+            bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
+            {
+                // Transient failures (a store or broker blip) retry a few times in memory; after that the
+                // message moves to the _error queue, never acked and dropped.
+                endpoint.UseMessageRetry(retry => retry.Intervals(retryIntervals));
+                // Write conflicts are expected when events for one record arrive together (cases opened at
+                // once for one team's workers): each round lets one through, so retry them longer, jittered.
+                endpoint.UseMessageRetry(retry =>
+                {
+                    retry.Handle<Persistence.ConcurrencyException>();
+                    retry.Handle<DuplicateDocumentException>();
+                    retry.Exponential(20, TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(500), TimeSpan.FromMilliseconds(10));
+                });
+            });
             bus.UsingRabbitMq((context, rabbit) =>
             {
                 rabbit.Host(new Uri(broker), host => host.PublisherConfirmation = true);

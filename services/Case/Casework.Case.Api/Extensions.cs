@@ -23,12 +23,13 @@ public static class CaseService
         builder.AddDocumentStore(collections => collections
             .Add<SupportCase>("cases", ["teamId", "status", "openedAt"], ["status", "openedAt"], ["pathwayId"], ["assignedWorkerId"], ["referralId"])
             .Add<Pathway>("pathways"));
+        // Seeded before the bus starts, so the first ReferralAccepted finds its pathway.
+        builder.AddDemoDataSeeder<PathwaySeeder>();
         builder.AddMessaging(Name, bus =>
         {
             bus.AddConsumer<ReferralAcceptedConsumer>();
             bus.AddConsumer<CaseAssignedConsumer>();
         });
-        builder.AddDemoDataSeeder<PathwaySeeder>();
         builder.Services.AddGrpc();
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Casework.Assignment.Domain;
 using Casework.Persistence;
+using Casework.ServiceDefaults;
 
 namespace Casework.Assignment.Hosting;
 
@@ -9,40 +10,25 @@ namespace Casework.Assignment.Hosting;
 /// the service is ready and before the bus starts consuming. Idempotent: an existing worker keeps its
 /// caseload and only has its name, team and capacity brought in line with the file.
 /// </summary>
-public sealed class WorkerSeeder(IDocumentStore store, IConfiguration configuration, ILogger<WorkerSeeder> logger) : IHostedService
+public sealed class WorkerSeeder(IDocumentStore store, ILogger<WorkerSeeder> logger) : IDemoDataSeeder
 {
-    public const string PathKey = "Seed:DemoDataPath";
-
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public async Task SeedAsync(JsonElement demoData, CancellationToken cancellationToken)
     {
-        var path = configuration[PathKey];
-        if (string.IsNullOrWhiteSpace(path))
-        {
-            return;
-        }
-        DemoData data;
-        await using (var file = File.OpenRead(path))
-        {
-            data = await JsonSerializer.DeserializeAsync<DemoData>(file, DocumentJson.Options, cancellationToken)
-                ?? throw new InvalidOperationException($"{path} is empty.");
-        }
+        var workers = demoData.Section<WorkerSeed>("workers");
         var changed = 0;
-        foreach (var seed in data.Workers ?? [])
+        foreach (var seed in workers)
         {
             if (string.IsNullOrWhiteSpace(seed.Id) || string.IsNullOrWhiteSpace(seed.TeamId) || seed.Capacity < 0)
             {
-                throw new InvalidOperationException($"{path}: every worker needs an id, a teamId and a capacity of 0 or more.");
+                throw new InvalidOperationException("Demo data: every worker needs an id, a teamId and a capacity of 0 or more.");
             }
             if (await SeedAsync(seed, cancellationToken))
             {
                 changed++;
             }
         }
-        logger.LogInformation("Seeded workers from {Path}: {Changed} of {Count} created or updated", path, changed, data.Workers?.Count ?? 0);
+        logger.LogInformation("Seeded workers: {Changed} of {Count} created or updated", changed, workers.Count);
     }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
     private async Task<bool> SeedAsync(WorkerSeed seed, CancellationToken cancellationToken)
     {
         var name = seed.Name ?? seed.Id!;
@@ -74,7 +60,5 @@ public sealed class WorkerSeeder(IDocumentStore store, IConfiguration configurat
         }
     }
 
-    private sealed record DemoData(IReadOnlyList<WorkerSeed>? Workers);
-
-    private sealed record WorkerSeed(string? Id, string? Name, string? TeamId, int Capacity);
+    public sealed record WorkerSeed(string? Id, string? Name, string? TeamId, int Capacity);
 }
