@@ -1,5 +1,6 @@
 using Casework.Persistence;
 using MassTransit;
+using Prometheus;
 
 namespace Casework.Messaging;
 
@@ -10,20 +11,42 @@ namespace Casework.Messaging;
 /// </summary>
 public abstract class InboxConsumer<TMessage>(IDocumentStore store) : IConsumer<TMessage> where TMessage : class
 {
+    private static readonly Counter Consumed = Metrics.CreateCounter("casework_messages_consumed_total",
+        "Messages handled by inbox consumers, by consumer and outcome (applied, duplicate, failed).", "consumer", "outcome");
+
+    private static readonly Histogram Duration = Metrics.CreateHistogram("casework_message_consume_duration_seconds",
+        "Time to apply one message, including its commit.", new HistogramConfiguration
+        {
+            LabelNames = ["consumer"],
+            Buckets = Histogram.ExponentialBuckets(0.001, 2, 14),
+        });
+
     protected IDocumentStore Store => store;
 
     public async Task Consume(ConsumeContext<TMessage> context)
     {
         var messageId = context.MessageId ?? throw new InvalidOperationException($"A {typeof(TMessage).Name} arrived without a message id.");
+        // The inbox key: renaming a consumer class would make it apply already-applied messages again.
         var consumer = GetType().Name;
-        if (await store.HasConsumedAsync(messageId, consumer, context.CancellationToken))
+        using var timer = Duration.WithLabels(consumer).NewTimer();
+        try
         {
-            return;
+            if (await store.HasConsumedAsync(messageId, consumer, context.CancellationToken))
+            {
+                Consumed.WithLabels(consumer, "duplicate").Inc();
+                return;
+            }
+            await using var session = store.OpenSession();
+            session.MarkConsumed(messageId, consumer);
+            await ApplyAsync(context.Message, session, context.CancellationToken);
+            var result = await session.CommitAsync(context.CancellationToken);
+            Consumed.WithLabels(consumer, result == CommitResult.Committed ? "applied" : "duplicate").Inc();
         }
-        await using var session = store.OpenSession();
-        session.MarkConsumed(messageId, consumer);
-        await ApplyAsync(context.Message, session, context.CancellationToken);
-        await session.CommitAsync(context.CancellationToken);
+        catch
+        {
+            Consumed.WithLabels(consumer, "failed").Inc();
+            throw;
+        }
     }
 
     /// <summary>Reads what it needs and queues its writes and events on <paramref name="session"/>; the base commits.</summary>

@@ -43,6 +43,11 @@ public static class ServiceDefaultsExtensions
             tracing.UseOtlpExporter();
         }
 
+        // .NET meters (ASP.NET Core, Kestrel, gRPC, Npgsql, HttpClient) are exported on /metrics;
+        // the runtime's private QUIC diagnostics are noise for an HTTP/1.1 + h2c platform.
+        Metrics.ConfigureMeterAdapter(options =>
+            options.InstrumentFilterPredicate = instrument => !instrument.Meter.Name.StartsWith("Private.", StringComparison.Ordinal));
+
         builder.Services.AddHealthChecks();
         builder.Services.AddCaseworkProblemDetails();
         // Binding failures (a body that is not JSON of the expected type, a query value that is not a
