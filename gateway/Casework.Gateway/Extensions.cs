@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Casework.ServiceDefaults;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.HttpOverrides;
 using Yarp.ReverseProxy.Transforms;
 
 namespace Casework.Gateway;
@@ -31,16 +30,6 @@ public static class GatewayExtensions
     /// </summary>
     public static WebApplicationBuilder AddGateway(this WebApplicationBuilder builder)
     {
-        // The gateway is the edge: nobody in front of it may set forwarded headers for it. ServiceDefaults
-        // trusts ForwardedHeaders:TrustedNetworks (loopback by default, and an empty list would mean
-        // "trust everybody"), so switch the middleware off here, after ServiceDefaults configured it.
-        builder.Services.PostConfigure<ForwardedHeadersOptions>(options =>
-        {
-            options.ForwardedHeaders = ForwardedHeaders.None;
-            options.KnownProxies.Clear();
-            options.KnownIPNetworks.Clear();
-        });
-
         builder.AddCaseworkAuthentication(GatewayPolicies.Audiences);
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(GatewayPolicies.Authenticated, policy => policy.RequireAuthenticatedUser());
