@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Text.RegularExpressions;
 using Casework.Contracts;
 using Casework.Intake.Domain;
@@ -5,25 +7,41 @@ using Casework.ServiceDefaults;
 
 namespace Casework.Intake.Apis;
 
+// [Description] and [Required] shape the OpenAPI document partners integrate from; the rules
+// themselves are enforced by ReferralValidation so that one 400 names every bad field.
+
 /// <summary>A referral as a partner portal (or a member of staff) submits it.</summary>
 public sealed record SubmitReferralRequest(
-    PersonInput? Person,
-    string? Reason,
-    string? RequestedPathwayId,
-    string? ConcernLevel,
-    ConsentInput? Consent,
-    string? ReferringOrganisation,
-    string? ExternalReference);
+    [property: Required, Description("The person being referred.")] PersonInput? Person = null,
+    [property: Required, Description("Why support is needed, in the referrer's words (up to 4,000 characters).")] string? Reason = null,
+    [property: Description("The pathway the referrer suggests, e.g. \"housing-support\"; staff decide.")] string? RequestedPathwayId = null,
+    [property: Description("Urgency or risk: Low, Medium (the default), High or Critical.")] string? ConcernLevel = null,
+    [property: Required, Description("The person's consent to the referral; it must be given.")] ConsentInput? Consent = null,
+    [property: Description("The organisation making the referral (up to 200 characters).")] string? ReferringOrganisation = null,
+    [property: Description("The portal's own reference for this referral, returned as sent (up to 100 characters).")] string? ExternalReference = null);
 
 /// <summary>The person being referred.</summary>
-public sealed record PersonInput(string? GivenName, string? FamilyName, DateOnly? DateOfBirth, string? Email, string? Phone, string? Postcode);
+public sealed record PersonInput(
+    [property: Required, Description("Given name (up to 100 characters).")] string? GivenName = null,
+    [property: Required, Description("Family name (up to 100 characters).")] string? FamilyName = null,
+    [property: Description("Date of birth, YYYY-MM-DD: a past date after 1900.")] DateOnly? DateOfBirth = null,
+    [property: Description("Email address.")] string? Email = null,
+    [property: Description("Phone number: digits, spaces, +, - and brackets.")] string? Phone = null,
+    [property: Description("Postcode (up to 12 characters).")] string? Postcode = null);
 
-/// <summary>The person's consent to the referral: it must be given; scope says to what.</summary>
-public sealed record ConsentInput(bool? Given, string? Scope);
+/// <summary>The person's consent to the referral.</summary>
+public sealed record ConsentInput(
+    [property: Required, Description("Must be true: a referral is only taken with the person's consent.")] bool? Given = null,
+    [property: Description("What the person consented to, e.g. \"Share my details with the housing team\".")] string? Scope = null);
 
-public sealed record AcceptReferralRequest(string? PathwayId, string? ConcernLevel);
+/// <summary>A staff decision to accept a referral.</summary>
+public sealed record AcceptReferralRequest(
+    [property: Required, Description("The pathway the case will follow (GET /api/cases/pathways lists them).")] string? PathwayId = null,
+    [property: Description("Overrides the referral's concern level.")] string? ConcernLevel = null);
 
-public sealed record DeclineReferralRequest(string? Reason);
+/// <summary>A staff decision to decline a referral.</summary>
+public sealed record DeclineReferralRequest(
+    [property: Required, Description("Why it was declined; the partner sees it.")] string? Reason = null);
 
 /// <summary>A referral as the API returns it. Partners get the same shape without staff-only details.</summary>
 public sealed record ReferralView(
