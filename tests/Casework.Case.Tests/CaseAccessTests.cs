@@ -1,0 +1,81 @@
+extern alias CaseApi;
+
+using CaseApi::Casework.Case.Domain;
+
+namespace Casework.Case.Tests;
+
+/// <summary>Who may see a case, and the case's own rules, without a store or HTTP.</summary>
+public sealed class CaseAccessTests
+{
+    private static readonly DateTimeOffset Now = new(2025, 2, 3, 10, 0, 0, TimeSpan.Zero);
+    private static readonly Pathway Housing = new("housing-support", "Housing Support", "housing", true);
+
+    private static SupportCase HousingCase() =>
+        SupportCase.Open(Guid.NewGuid(), Guid.NewGuid(), "Ada Lovelace", Housing, "High", "intake-worker", Now);
+
+    private static CaseViewer Viewer(bool staff = true, bool partner = false, bool seesAll = false, params string[] teams) =>
+        new("user-1", staff, partner, seesAll, teams);
+
+    [Fact]
+    public void Staff_of_the_cases_team_may_see_it() =>
+        Assert.True(CaseAccess.MaySee(HousingCase(), Viewer(teams: ["employment", "housing"])));
+
+    [Fact]
+    public void Staff_of_other_teams_may_not() =>
+        Assert.False(CaseAccess.MaySee(HousingCase(), Viewer(teams: ["employment"])));
+
+    [Fact]
+    public void Staff_without_a_team_may_not() =>
+        Assert.False(CaseAccess.MaySee(HousingCase(), Viewer()));
+
+    [Fact]
+    public void Region_wide_roles_may_see_every_team() =>
+        Assert.True(CaseAccess.MaySee(HousingCase(), Viewer(seesAll: true)));
+
+    [Fact]
+    public void A_partner_never_may_even_with_the_team_or_region_wide_claims() =>
+        Assert.False(CaseAccess.MaySee(HousingCase(), Viewer(staff: true, partner: true, seesAll: true, teams: ["housing"])));
+
+    [Fact]
+    public void Someone_who_is_not_staff_may_not_even_with_the_team() =>
+        Assert.False(CaseAccess.MaySee(HousingCase(), Viewer(staff: false, teams: ["housing"])));
+
+    [Fact]
+    public void Team_names_match_exactly() =>
+        Assert.False(CaseAccess.MaySee(HousingCase(), Viewer(teams: ["Housing", "housing-north"])));
+
+    [Fact]
+    public void A_case_opens_on_its_pathways_team_at_intake_with_a_timeline_entry()
+    {
+        var referralId = Guid.NewGuid();
+        var opened = SupportCase.Open(referralId, Guid.NewGuid(), "Ada Lovelace", Housing, "High", "intake-worker", Now);
+
+        Assert.Equal("housing", opened.TeamId);
+        Assert.Equal("housing-support", opened.PathwayId);
+        Assert.Equal(CaseStatus.Open, opened.Status);
+        Assert.Equal(CaseStage.Intake, opened.Stage);
+        Assert.Equal(referralId, opened.ReferralId);
+        Assert.Null(opened.AssignedWorkerId);
+        var entry = Assert.Single(opened.Timeline);
+        Assert.Equal("Opened", entry.What);
+        Assert.Equal("intake-worker", entry.By);
+        Assert.Contains(referralId.ToString(), entry.Detail);
+    }
+
+    [Fact]
+    public void Assigning_records_the_worker_once()
+    {
+        var opened = HousingCase();
+        var assigned = opened.AssignTo("worker-1", "Wendy Worker", Now.AddHours(1));
+        Assert.Equal("worker-1", assigned.AssignedWorkerId);
+        Assert.Equal("Wendy Worker", assigned.AssignedWorkerName);
+        Assert.Equal(2, assigned.Timeline.Count);
+        Assert.Equal("Assigned", assigned.Timeline[^1].What);
+
+        Assert.Same(assigned, assigned.AssignTo("worker-1", "Wendy Worker", Now.AddHours(2)));
+
+        var reassigned = assigned.AssignTo("worker-2", "Walt Worker", Now.AddHours(3));
+        Assert.Equal("worker-2", reassigned.AssignedWorkerId);
+        Assert.Equal(3, reassigned.Timeline.Count);
+    }
+}

@@ -1,0 +1,113 @@
+using Casework.Contracts;
+using Casework.Intake.Domain;
+
+namespace Casework.Intake.Tests;
+
+/// <summary>The referral lifecycle rules, without a store or HTTP.</summary>
+public sealed class ReferralTests
+{
+    private static readonly DateTimeOffset Received = new(2025, 1, 6, 9, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset Later = Received.AddHours(3);
+
+    private static Referral NewReferral(string status = ReferralStatus.Received)
+    {
+        var person = new Person(Guid.NewGuid(), "Ada", "Lovelace", new DateOnly(1990, 12, 10), null, null, null, Received, "portal");
+        var referral = Referral.Receive(person, ReferralSources.Partner, "portal", "Citizens Advice", "CA-1", "Facing eviction",
+            "housing-support", ConcernLevels.Medium, new Consent(true, "housing", Received), "portal", Received);
+        return status == ReferralStatus.Received ? referral : referral with { Status = status };
+    }
+
+    [Fact]
+    public void A_received_referral_starts_its_history_with_who_received_it()
+    {
+        var referral = NewReferral();
+        Assert.Equal(ReferralStatus.Received, referral.Status);
+        Assert.Equal("Ada Lovelace", referral.PersonDisplayName);
+        var entry = Assert.Single(referral.History);
+        Assert.Equal(new ReferralTransition("", ReferralStatus.Received, "portal", null, Received), entry);
+        Assert.Null(referral.CaseId);
+        Assert.Null(referral.DecidedAt);
+    }
+
+    [Theory]
+    [InlineData(ReferralStatus.Received)]
+    [InlineData(ReferralStatus.Screening)]
+    public void An_open_referral_can_be_accepted_onto_a_pathway(string status)
+    {
+        var referral = NewReferral(status);
+        var accepted = referral.Accept("housing-support", ConcernLevels.High, "worker-1", Later);
+
+        Assert.Equal(ReferralStatus.Accepted, accepted.Status);
+        Assert.Equal("housing-support", accepted.PathwayId);
+        Assert.Equal(ConcernLevels.High, accepted.ConcernLevel);
+        Assert.Equal(Later, accepted.DecidedAt);
+        Assert.Equal(referral.History.Count + 1, accepted.History.Count);
+        Assert.Equal(new ReferralTransition(status, ReferralStatus.Accepted, "worker-1", null, Later), accepted.History[^1]);
+        Assert.Equal(status, referral.Status); // the original is unchanged
+    }
+
+    [Fact]
+    public void Accepting_without_a_concern_level_keeps_the_submitted_one()
+    {
+        var accepted = NewReferral().Accept("housing-support", null, "worker-1", Later);
+        Assert.Equal(ConcernLevels.Medium, accepted.ConcernLevel);
+    }
+
+    [Theory]
+    [InlineData(ReferralStatus.Received)]
+    [InlineData(ReferralStatus.Screening)]
+    public void An_open_referral_can_be_declined_with_a_reason(string status)
+    {
+        var declined = NewReferral(status).Decline("Outside our area", "worker-2", Later);
+
+        Assert.Equal(ReferralStatus.Declined, declined.Status);
+        Assert.Equal("Outside our area", declined.DeclineReason);
+        Assert.Equal(Later, declined.DecidedAt);
+        Assert.Null(declined.PathwayId);
+        Assert.Equal(new ReferralTransition(status, ReferralStatus.Declined, "worker-2", "Outside our area", Later), declined.History[^1]);
+    }
+
+    [Theory]
+    [InlineData(ReferralStatus.Accepted)]
+    [InlineData(ReferralStatus.Declined)]
+    [InlineData(ReferralStatus.Withdrawn)]
+    public void A_decided_referral_cannot_be_decided_again(string status)
+    {
+        var referral = NewReferral(status);
+        Assert.Throws<ReferralRuleException>(() => referral.Accept("housing-support", null, "worker-1", Later));
+        Assert.Throws<ReferralRuleException>(() => referral.Decline("No", "worker-1", Later));
+    }
+
+    [Fact]
+    public void Deciding_twice_fails_and_the_first_decision_stands()
+    {
+        var declined = NewReferral().Decline("Outside our area", "worker-2", Later);
+        var error = Assert.Throws<ReferralRuleException>(() => declined.Accept("housing-support", null, "worker-1", Later));
+        Assert.Contains(ReferralStatus.Declined, error.Message);
+        Assert.Equal(2, declined.History.Count);
+    }
+
+    [Fact]
+    public void Linking_a_case_is_idempotent_and_changes_nothing_else()
+    {
+        var accepted = NewReferral().Accept("housing-support", null, "worker-1", Later);
+        var caseId = Guid.NewGuid();
+
+        var once = accepted.LinkCase(caseId);
+        var twice = once.LinkCase(caseId);
+
+        Assert.Equal(caseId, once.CaseId);
+        Assert.Equal(once, twice);
+        Assert.Equal(accepted with { CaseId = caseId }, once);
+        Assert.Equal(accepted.History.Count, twice.History.Count);
+    }
+
+    [Theory]
+    [InlineData("Low", true)]
+    [InlineData("Critical", true)]
+    [InlineData("critical", false)]
+    [InlineData("Severe", false)]
+    [InlineData(null, false)]
+    public void Only_the_four_concern_levels_are_valid(string? value, bool valid) =>
+        Assert.Equal(valid, Referral.IsConcernLevel(value));
+}

@@ -1,0 +1,120 @@
+using System.Text;
+using System.Text.Json;
+using Casework.Contracts.Events;
+using Casework.Persistence;
+using Casework.Testing;
+using MassTransit;
+using RabbitMQ.Client;
+
+namespace Casework.Messaging.Tests;
+
+[Collection(MessagingCollection.Name)]
+public sealed class MessagingTests(MessagingFixture fixture)
+{
+    private Task<long> AppliedCountAsync(Guid personId) =>
+        fixture.Store.QueryAsync<Applied>(new DocumentQuery { Filter = new DocumentFilter().Equal("personId", personId.ToString()) })
+            .ContinueWith(t => t.Result.Total, TaskScheduler.Default);
+
+    [Fact]
+    public async Task An_event_committed_in_a_session_is_relayed_consumed_once_and_marked_sent()
+    {
+        var personId = Guid.NewGuid();
+        await using (var session = fixture.Store.OpenSession())
+        {
+            session.Publish(new PersonRegistered(personId, "Ada Lovelace", DateTimeOffset.UtcNow));
+            Assert.Equal(CommitResult.Committed, await session.CommitAsync());
+        }
+        var outboxId = await fixture.ScalarAsync<Guid>("SELECT id FROM outbox WHERE payload->>'personId' = $1", personId.ToString());
+        Assert.NotEqual(Guid.Empty, outboxId);
+
+        // The relay's poll is a minute: this arrives within the wait only because the commit woke it.
+        await Eventually.Until(() => AppliedCountAsync(personId), n => n > 0, what: "the relayed event to be consumed");
+        var applied = await fixture.Store.QueryAsync<Applied>(new DocumentQuery { Filter = new DocumentFilter().Equal("personId", personId.ToString()) });
+        Assert.Equal("Ada Lovelace", Assert.Single(applied.Items).Document.DisplayName);
+
+        // The outbox id travels as the message id, which is what the consumer's inbox recorded.
+        Assert.True(await fixture.Store.HasConsumedAsync(outboxId, nameof(RecordingConsumer)));
+        Assert.Equal(1, fixture.Log.ConsumedCount(outboxId));
+
+        var sentAt = await Eventually.Until(
+            () => fixture.ScalarAsync<DateTime?>("SELECT sent_at FROM outbox WHERE id = $1", outboxId),
+            at => at is not null, what: "the outbox row to be marked sent");
+        Assert.NotNull(sentAt);
+        Assert.Equal(0, await fixture.Outbox.CountPendingAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task The_same_message_id_delivered_twice_applies_the_effect_once()
+    {
+        var messageId = NewId.NextGuid();
+        var message = new PersonRegistered(Guid.NewGuid(), "Grace Hopper", DateTimeOffset.UtcNow);
+
+        await fixture.Bus.Publish(message, context => context.MessageId = messageId);
+        await fixture.Bus.Publish(message, context => context.MessageId = messageId);
+
+        await Eventually.Until(() => Task.FromResult(fixture.Log.ConsumedCount(messageId)), n => n >= 2, what: "both deliveries to be consumed");
+        Assert.Equal(2, fixture.Log.ConsumedCount(messageId));
+        Assert.Equal(1, await AppliedCountAsync(message.PersonId));
+        Assert.True(await fixture.Store.HasConsumedAsync(messageId, nameof(RecordingConsumer)));
+    }
+
+    [Fact]
+    public async Task Different_message_ids_are_each_applied()
+    {
+        var message = new PersonRegistered(Guid.NewGuid(), "Alan Turing", DateTimeOffset.UtcNow);
+        await fixture.Bus.Publish(message, context => context.MessageId = NewId.NextGuid());
+        await fixture.Bus.Publish(message, context => context.MessageId = NewId.NextGuid());
+
+        Assert.Equal(2, await Eventually.Until(() => AppliedCountAsync(message.PersonId), n => n >= 2, what: "both messages to be applied"));
+    }
+
+    [Fact]
+    public async Task A_message_whose_consumer_always_fails_ends_in_the_error_queue_after_the_retries()
+    {
+        var messageId = NewId.NextGuid();
+        var workerId = "worker-" + Guid.NewGuid().ToString("N")[..8];
+        var queue = fixture.QueueOf<FailingConsumer>();
+
+        await fixture.Bus.Publish(new WorkerCapacityChanged(workerId, "housing", 5, 9, DateTimeOffset.UtcNow), context => context.MessageId = messageId);
+
+        var factory = new ConnectionFactory { Uri = new Uri(TestEnvironment.Broker(MessagingFixture.Vhost)) };
+        await using var connection = await factory.CreateConnectionAsync();
+
+        // Take messages off the error queue until ours shows up (earlier runs may have left others there).
+        // The queue only exists once the first message is moved there; a get on a missing queue closes the channel.
+        var faulted = await Eventually.Until(async () =>
+        {
+            await using var probe = await connection.CreateChannelAsync();
+            try
+            {
+                while (await probe.BasicGetAsync(queue + "_error", autoAck: true) is { } result)
+                {
+                    using var envelope = JsonDocument.Parse(result.Body);
+                    if (envelope.RootElement.GetProperty("messageId").GetString() == messageId.ToString())
+                    {
+                        return result;
+                    }
+                }
+            }
+            catch (RabbitMQ.Client.Exceptions.OperationInterruptedException exception) when (exception.ShutdownReason?.ReplyCode == 404)
+            {
+            }
+            return null;
+        }, result => result is not null, what: "the message in " + queue + "_error");
+
+        var headers = faulted!.BasicProperties.Headers!;
+        var faultMessage = Encoding.UTF8.GetString((byte[])headers["MT-Fault-Message"]!);
+        Assert.Contains(FailingConsumer.Failure, faultMessage);
+        Assert.Contains(workerId, faultMessage);
+        Assert.Equal(1 + MessagingFixture.RetryCount, fixture.Log.Attempts(messageId));
+        using (var envelope = JsonDocument.Parse(faulted.Body))
+        {
+            Assert.Equal(workerId, envelope.RootElement.GetProperty("message").GetProperty("workerId").GetString());
+        }
+
+        // Not left on (or redelivered to) the consumer's queue either.
+        await using var channel = await connection.CreateChannelAsync();
+        var main = await channel.QueueDeclarePassiveAsync(queue);
+        Assert.Equal(0u, main.MessageCount);
+    }
+}

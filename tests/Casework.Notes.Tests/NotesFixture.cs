@@ -1,0 +1,160 @@
+extern alias CaseApi;
+
+using System.Net.Http.Json;
+using System.Text.Json;
+using Casework.Contracts.Events;
+using Casework.Contracts.Grpc.Case.V1;
+using Casework.Persistence;
+using Casework.Testing;
+using MassTransit;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using CaseProgram = CaseApi::Program;
+using SupportCase = CaseApi::Casework.Case.Domain.SupportCase;
+
+namespace Casework.Notes.Tests;
+
+/// <summary>
+/// The Notes service, whose Case gRPC client (with its user-token forwarding and deadline, as the
+/// service registers it) reaches the in-process Case test server instead of the network.
+/// </summary>
+public sealed class NotesFactory(TestDatabase database, string vhost, IReadOnlyDictionary<string, string?> settings, Func<HttpMessageHandler> caseHandler)
+    : ServiceFactory<Program>(database, vhost, settings)
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        // Same named client as AddUserForwardingGrpcClient registered: only its primary handler changes.
+        builder.ConfigureTestServices(services => services
+            .AddGrpcClient<CaseQueries.CaseQueriesClient>()
+            .ConfigurePrimaryHttpMessageHandler(caseHandler));
+    }
+}
+
+/// <summary>
+/// Both real services on vhost test-notes, each with a fresh database: Case (pathways seeded, cases opened
+/// by ReferralAccepted on its bus) and Notes, which asks Case over gRPC whether the user may see a case.
+/// </summary>
+public sealed class NotesFixture : IAsyncLifetime
+{
+    public const string Vhost = "test-notes";
+    public static readonly string[] Audiences = ["casework-notes", "casework-case"];
+
+    private TestDatabase _caseDatabase = null!;
+
+    public TestDatabase Database { get; private set; } = null!;
+    public ServiceFactory<CaseProgram> Case { get; private set; } = null!;
+    public NotesFactory Notes { get; private set; } = null!;
+    public IDocumentStore Store => Notes.Services.GetRequiredService<IDocumentStore>();
+    private IDocumentStore CaseStore => Case.Services.GetRequiredService<IDocumentStore>();
+    private IBus CaseBus => Case.Services.GetRequiredService<IBus>();
+
+    public async Task InitializeAsync()
+    {
+        _caseDatabase = await TestDatabase.CreateAsync("notes_case");
+        Database = await TestDatabase.CreateAsync("notes");
+        Case = new ServiceFactory<CaseProgram>(_caseDatabase, Vhost, new Dictionary<string, string?>
+        {
+            ["Seed:DemoDataPath"] = TestEnvironment.DemoDataPath,
+            ["Logging:LogLevel:Default"] = "Warning",
+        });
+        _ = Case.Server;
+        Notes = new NotesFactory(Database, Vhost, new Dictionary<string, string?>
+        {
+            ["Services:Case:Grpc"] = Case.Server.BaseAddress.ToString(),
+            ["Logging:LogLevel:Default"] = "Warning",
+        }, () => Case.Server.CreateHandler());
+        _ = Notes.Server;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Notes is not null)
+        {
+            await Notes.DisposeAsync();
+        }
+        if (Case is not null)
+        {
+            await Case.DisposeAsync();
+        }
+        foreach (var database in new[] { Database, _caseDatabase })
+        {
+            if (database is not null)
+            {
+                await database.DisposeAsync();
+            }
+        }
+    }
+
+    public static string Staff(string subject, string role, params string[] teams) =>
+        TestTokens.Staff(subject, subject + " name", [role], teams, Audiences, "notes cases");
+
+    public HttpClient Client(string subject, string role, params string[] teams) => Notes.CreateClient(Staff(subject, role, teams));
+
+    /// <summary>Opens a case in Case (as Intake would, by ReferralAccepted), optionally assigns it, and waits until Case has applied both.</summary>
+    public async Task<Guid> OpenCaseAsync(string pathwayId = "housing-support", string? assignedWorker = null)
+    {
+        var accepted = new ReferralAccepted(Guid.NewGuid(), Guid.NewGuid(), "Ada Lovelace", pathwayId, "High", "intake-worker", DateTimeOffset.UtcNow);
+        await CaseBus.Publish(accepted, context => context.MessageId = NewId.NextGuid());
+        var opened = await Eventually.Until(
+            () => CaseStore.QueryAsync<SupportCase>(new DocumentQuery { Filter = new DocumentFilter().Equal("referralId", accepted.ReferralId.ToString()) }),
+            page => page.Total > 0, what: "Case to open the case");
+        var caseId = opened.Items[0].Document.Id;
+        if (assignedWorker is not null)
+        {
+            await CaseBus.Publish(new CaseAssigned(caseId, assignedWorker, assignedWorker + " name", "housing", DateTimeOffset.UtcNow),
+                context => context.MessageId = NewId.NextGuid());
+            await Eventually.Until(() => CaseStore.GetAsync<SupportCase>(caseId.ToString()),
+                stored => stored!.Document.AssignedWorkerId == assignedWorker, what: "Case to assign the worker");
+        }
+        return caseId;
+    }
+
+    public async Task<long> NotesOfCaseAsync(Guid caseId) =>
+        (await Store.QueryAsync<Domain.CaseNote>(new DocumentQuery { Filter = new DocumentFilter().Equal("caseId", caseId.ToString()), Limit = 1 })).Total;
+
+    public async Task<T?> ScalarAsync<T>(string sql, params object[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(Database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        }
+        var result = await command.ExecuteScalarAsync();
+        return result is null or DBNull ? default : (T)result;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class NotesCollection : ICollectionFixture<NotesFixture>
+{
+    public const string Name = "notes";
+}
+
+internal static class Http
+{
+    public static async Task<JsonElement> JsonAsync(this HttpResponseMessage response, System.Net.HttpStatusCode expected)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == expected, $"Expected {(int)expected}, got {(int)response.StatusCode}: {body}");
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    public static async Task<JsonElement> ProblemAsync(this HttpResponseMessage response, System.Net.HttpStatusCode expected)
+    {
+        var problem = await response.JsonAsync(expected);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal((int)expected, problem.GetProperty("status").GetInt32());
+        return problem;
+    }
+
+    public static IReadOnlyCollection<string> ErrorFields(this JsonElement problem) =>
+        problem.TryGetProperty("errors", out var errors) ? errors.EnumerateObject().Select(p => p.Name).ToHashSet() : [];
+
+    public static Task<HttpResponseMessage> PostJsonAsync(this HttpClient client, string path, object body) =>
+        client.PostAsync(path, JsonContent.Create(body));
+}

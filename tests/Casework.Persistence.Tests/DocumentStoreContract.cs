@@ -1,0 +1,584 @@
+using System.Text.Json;
+using Casework.Testing;
+using Casework.Contracts.Events;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Casework.Persistence.Tests;
+
+public enum WidgetKind
+{
+    Plain,
+    Fancy,
+}
+
+public sealed record Widget(string Name, string Colour, string? Owner, int Size, WidgetKind Kind, DateTimeOffset MadeAt, IReadOnlyList<string> Tags);
+
+public sealed record Gadget(string Label);
+
+/// <summary>A type no test declares as a collection.</summary>
+public sealed record Undeclared(string Value);
+
+/// <summary>An empty database on one engine: how AddDocumentStore reaches it, and how to drop it afterwards.</summary>
+public sealed record EngineDatabase(string Engine, string ConnectionString, Func<ValueTask> DropAsync);
+
+/// <summary>
+/// The behaviour every engine of <see cref="IDocumentStore"/>, <see cref="IDocumentSession"/> and
+/// <see cref="IOutboxStore"/> must have. An engine subclass only says how to get an empty database;
+/// the store is built through the real DI registration (<c>AddDocumentStore</c>, chosen by
+/// <c>Store:Engine</c>) and its schema ensured with <see cref="IStoreSchema"/>. Every test gets a fresh database.
+/// </summary>
+public abstract class DocumentStoreContract : IAsyncLifetime
+{
+    private readonly List<(IHost Host, EngineDatabase? Database)> _owned = [];
+
+    protected IDocumentStore Store { get; private set; } = null!;
+    protected IOutboxStore Outbox { get; private set; } = null!;
+    protected IStoreSchema Schema { get; private set; } = null!;
+
+    /// <summary>Creates an empty database on the engine under test.</summary>
+    protected abstract Task<EngineDatabase> CreateDatabaseAsync();
+
+    public async Task InitializeAsync()
+    {
+        var database = await CreateDatabaseAsync();
+        var host = BuildHost(database, owns: true);
+        (Store, Outbox, Schema) = Resolve(host);
+        await Schema.EnsureAsync(CancellationToken.None);
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var (host, database) in Enumerable.Reverse(_owned))
+        {
+            await ((IAsyncDisposable)host).DisposeAsync();
+            if (database is not null)
+            {
+                await database.DropAsync();
+            }
+        }
+    }
+
+    /// <summary>A host with the store registered exactly as a service registers it (not started: tests ensure the schema themselves).</summary>
+    private IHost BuildHost(EngineDatabase database, bool owns)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = "Test" });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Store:Engine"] = database.Engine,
+            ["ConnectionStrings:Store"] = database.ConnectionString,
+        });
+        builder.AddDocumentStore(collections => collections
+            .Add<Widget>("widgets", ["colour"], ["owner", "name"])
+            .Add<Gadget>("gadgets"));
+        var host = builder.Build();
+        _owned.Add((host, owns ? database : null));
+        return host;
+    }
+
+    private static (IDocumentStore, IOutboxStore, IStoreSchema) Resolve(IHost host) =>
+        (host.Services.GetRequiredService<IDocumentStore>(), host.Services.GetRequiredService<IOutboxStore>(), host.Services.GetRequiredService<IStoreSchema>());
+
+    private static readonly DateTimeOffset MadeAt = new(2025, 3, 14, 9, 26, 53, TimeSpan.FromHours(1));
+
+    private static Widget NewWidget(string name, string colour = "red", string? owner = null, int size = 3) =>
+        new(name, colour, owner, size, WidgetKind.Fancy, MadeAt, ["a", name]);
+
+    private static PersonRegistered NewEvent(string name) => new(Guid.NewGuid(), name, MadeAt);
+
+    private static void AssertSameWidget(Widget expected, Widget actual)
+    {
+        Assert.Equal(expected.Tags, actual.Tags);
+        Assert.Equal(expected, actual with { Tags = expected.Tags });
+    }
+
+    private async Task<long> PendingAsync() => await Outbox.CountPendingAsync(CancellationToken.None);
+
+    private async Task CommitAsync(Action<IDocumentSession> queue)
+    {
+        await using var session = Store.OpenSession();
+        queue(session);
+        Assert.Equal(CommitResult.Committed, await session.CommitAsync());
+    }
+
+    private static PersonRegistered EventOf(OutboxMessage message)
+    {
+        Assert.Equal(nameof(PersonRegistered), message.Type);
+        return JsonSerializer.Deserialize<PersonRegistered>(message.Payload, DocumentJson.Options)!;
+    }
+
+    // ---- documents and versions
+
+    [ContractFact]
+    public async Task An_inserted_document_reads_back_unchanged_at_version_1()
+    {
+        var widget = NewWidget("sprocket", owner: "ann");
+        await CommitAsync(s => s.Insert("w-1", widget));
+
+        var stored = await Store.GetAsync<Widget>("w-1");
+        Assert.NotNull(stored);
+        Assert.Equal("w-1", stored.Id);
+        Assert.Equal(1, stored.Version);
+        AssertSameWidget(widget, stored.Document);
+
+        await using var session = Store.OpenSession();
+        var inSession = await session.GetAsync<Widget>("w-1");
+        Assert.Equal(1, inSession?.Version);
+    }
+
+    [ContractFact]
+    public async Task A_missing_document_reads_as_null()
+    {
+        await CommitAsync(s => s.Insert("w-1", NewWidget("sprocket")));
+        Assert.Null(await Store.GetAsync<Widget>("w-2"));
+        Assert.Null(await Store.GetAsync<Gadget>("w-1")); // another collection, same id
+        await using var session = Store.OpenSession();
+        Assert.Null(await session.GetAsync<Widget>("w-2"));
+    }
+
+    [ContractFact]
+    public async Task Nothing_is_written_before_commit()
+    {
+        await using var session = Store.OpenSession();
+        session.Insert("w-1", NewWidget("sprocket"));
+        session.Publish(NewEvent("Ann"));
+
+        Assert.Null(await Store.GetAsync<Widget>("w-1"));
+        Assert.Equal(0, await PendingAsync());
+        Assert.Equal(CommitResult.Committed, await session.CommitAsync());
+        Assert.NotNull(await Store.GetAsync<Widget>("w-1"));
+    }
+
+    [ContractFact]
+    public async Task Each_update_increments_the_version()
+    {
+        await CommitAsync(s => s.Insert("w-1", NewWidget("v1")));
+        await CommitAsync(s => s.Update("w-1", NewWidget("v2"), expectedVersion: 1));
+        await CommitAsync(s => s.Update("w-1", NewWidget("v3", colour: "blue"), expectedVersion: 2));
+
+        var stored = await Store.GetAsync<Widget>("w-1");
+        Assert.Equal(3, stored!.Version);
+        AssertSameWidget(NewWidget("v3", colour: "blue"), stored.Document);
+    }
+
+    [ContractFact]
+    public async Task A_stale_update_fails_and_writes_nothing_of_its_session()
+    {
+        await CommitAsync(s =>
+        {
+            s.Insert("w-1", NewWidget("original"));
+            s.Publish(NewEvent("first"));
+        });
+        await CommitAsync(s => s.Update("w-1", NewWidget("theirs"), expectedVersion: 1));
+        var pendingBefore = await PendingAsync();
+
+        await using var session = Store.OpenSession();
+        session.Insert("g-1", new Gadget("written with the stale update"));
+        session.Update("w-1", NewWidget("mine"), expectedVersion: 1);
+        session.Publish(NewEvent("lost"));
+        var failure = await Assert.ThrowsAsync<ConcurrencyException>(() => session.CommitAsync());
+
+        Assert.Equal("widgets", failure.Collection);
+        Assert.Equal("w-1", failure.Id);
+        Assert.Equal(1, failure.ExpectedVersion);
+        var stored = await Store.GetAsync<Widget>("w-1");
+        Assert.Equal(2, stored!.Version);
+        Assert.Equal("theirs", stored.Document.Name);
+        Assert.Null(await Store.GetAsync<Gadget>("g-1"));
+        Assert.Equal(pendingBefore, await PendingAsync());
+    }
+
+    [ContractFact]
+    public async Task Updating_a_document_that_does_not_exist_is_a_concurrency_failure()
+    {
+        await using var session = Store.OpenSession();
+        session.Update("w-404", NewWidget("ghost"), expectedVersion: 1);
+        session.Publish(NewEvent("ghost"));
+
+        var failure = await Assert.ThrowsAsync<ConcurrencyException>(() => session.CommitAsync());
+        Assert.Equal("w-404", failure.Id);
+        Assert.Null(await Store.GetAsync<Widget>("w-404"));
+        Assert.Equal(0, await PendingAsync());
+    }
+
+    [ContractFact]
+    public async Task A_duplicate_insert_fails_and_writes_nothing_of_its_session()
+    {
+        await CommitAsync(s => s.Insert("w-1", NewWidget("original")));
+
+        await using var session = Store.OpenSession();
+        session.Insert("g-1", new Gadget("written with the duplicate"));
+        session.Insert("w-1", NewWidget("duplicate"));
+        session.Publish(NewEvent("lost"));
+        var failure = await Assert.ThrowsAsync<DuplicateDocumentException>(() => session.CommitAsync());
+
+        Assert.Equal("widgets", failure.Collection);
+        Assert.Equal("w-1", failure.Id);
+        var stored = await Store.GetAsync<Widget>("w-1");
+        Assert.Equal(1, stored!.Version);
+        Assert.Equal("original", stored.Document.Name);
+        Assert.Null(await Store.GetAsync<Gadget>("g-1"));
+        Assert.Equal(0, await PendingAsync());
+    }
+
+    [ContractFact]
+    public async Task The_same_id_in_two_collections_is_two_documents()
+    {
+        await CommitAsync(s =>
+        {
+            s.Insert("same", NewWidget("widget"));
+            s.Insert("same", new Gadget("gadget"));
+        });
+        Assert.Equal("widget", (await Store.GetAsync<Widget>("same"))!.Document.Name);
+        Assert.Equal("gadget", (await Store.GetAsync<Gadget>("same"))!.Document.Label);
+    }
+
+    [ContractFact]
+    public async Task A_session_commits_documents_and_events_together()
+    {
+        var first = NewEvent("Ann");
+        var second = NewEvent("Bob");
+        await CommitAsync(s =>
+        {
+            s.Insert("w-1", NewWidget("sprocket"));
+            s.Insert("g-1", new Gadget("gizmo"));
+            s.Publish(first);
+            s.Publish(second);
+        });
+
+        Assert.NotNull(await Store.GetAsync<Widget>("w-1"));
+        Assert.Equal("gizmo", (await Store.GetAsync<Gadget>("g-1"))!.Document.Label);
+        Assert.Equal(2, await PendingAsync());
+        var claimed = await Outbox.ClaimAsync(10, TimeSpan.FromMinutes(5), CancellationToken.None);
+        Assert.Equal(2, claimed.Select(m => m.Id).Distinct().Count());
+        Assert.Equal(new[] { first, second }.OrderBy(e => e.PersonId), claimed.Select(EventOf).OrderBy(e => e.PersonId));
+    }
+
+    [ContractFact]
+    public async Task A_session_commits_once_and_an_empty_one_commits_nothing()
+    {
+        await using (var empty = Store.OpenSession())
+        {
+            Assert.Equal(CommitResult.Committed, await empty.CommitAsync());
+        }
+        Assert.Equal(0, await PendingAsync());
+
+        await using var session = Store.OpenSession();
+        session.Insert("w-1", NewWidget("once"));
+        await session.CommitAsync();
+        await Assert.ThrowsAsync<InvalidOperationException>(() => session.CommitAsync());
+        Assert.Equal(1, (await Store.GetAsync<Widget>("w-1"))!.Version);
+    }
+
+    [ContractFact]
+    public async Task Undeclared_types_and_unsafe_field_names_are_refused()
+    {
+        await using var session = Store.OpenSession();
+        Assert.Throws<InvalidOperationException>(() => session.Insert("x", new Undeclared("x")));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Store.GetAsync<Undeclared>("x"));
+        await Assert.ThrowsAsync<ArgumentException>(() =>
+            Store.QueryAsync<Widget>(new DocumentQuery { OrderBy = "name'); DROP TABLE outbox; --" }));
+        await Assert.ThrowsAsync<ArgumentException>(() =>
+            Store.QueryAsync<Widget>(new DocumentQuery { Filter = new DocumentFilter().Equal("colour' OR '1'='1", "red") }));
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.CountByAsync<Widget>("data->>'x'"));
+    }
+
+    // ---- inbox
+
+    [ContractFact]
+    public async Task A_message_marked_consumed_twice_applies_once()
+    {
+        var messageId = Guid.NewGuid();
+        Assert.False(await Store.HasConsumedAsync(messageId, "WidgetConsumer"));
+
+        await using (var first = Store.OpenSession())
+        {
+            first.MarkConsumed(messageId, "WidgetConsumer");
+            first.Insert("w-1", NewWidget("first delivery"));
+            first.Publish(NewEvent("first delivery"));
+            Assert.Equal(CommitResult.Committed, await first.CommitAsync());
+        }
+        Assert.True(await Store.HasConsumedAsync(messageId, "WidgetConsumer"));
+
+        await using (var second = Store.OpenSession())
+        {
+            second.MarkConsumed(messageId, "WidgetConsumer");
+            second.Insert("w-2", NewWidget("second delivery"));
+            second.Update("w-1", NewWidget("second delivery"), expectedVersion: 1);
+            second.Publish(NewEvent("second delivery"));
+            Assert.Equal(CommitResult.AlreadyConsumed, await second.CommitAsync());
+        }
+
+        Assert.Null(await Store.GetAsync<Widget>("w-2"));
+        var w1 = await Store.GetAsync<Widget>("w-1");
+        Assert.Equal(1, w1!.Version);
+        Assert.Equal("first delivery", w1.Document.Name);
+        Assert.Equal(1, await PendingAsync());
+        var claimed = await Outbox.ClaimAsync(10, TimeSpan.FromMinutes(5), CancellationToken.None);
+        Assert.Equal("first delivery", EventOf(Assert.Single(claimed)).DisplayName);
+    }
+
+    [ContractFact]
+    public async Task A_redelivery_whose_insert_collides_is_already_consumed_not_a_duplicate()
+    {
+        var messageId = Guid.NewGuid();
+        await using (var first = Store.OpenSession())
+        {
+            first.MarkConsumed(messageId, "WidgetConsumer");
+            first.Insert("w-1", NewWidget("first delivery"));
+            Assert.Equal(CommitResult.Committed, await first.CommitAsync());
+        }
+        await using (var second = Store.OpenSession())
+        {
+            second.MarkConsumed(messageId, "WidgetConsumer");
+            second.Insert("w-1", NewWidget("second delivery"));
+            second.Publish(NewEvent("second delivery"));
+            Assert.Equal(CommitResult.AlreadyConsumed, await second.CommitAsync());
+        }
+        Assert.Equal("first delivery", (await Store.GetAsync<Widget>("w-1"))!.Document.Name);
+        Assert.Equal(0, await PendingAsync());
+    }
+
+    [ContractFact]
+    public async Task Each_consumer_has_its_own_inbox()
+    {
+        var messageId = Guid.NewGuid();
+        foreach (var (consumer, id) in new[] { ("FirstConsumer", "w-1"), ("SecondConsumer", "w-2") })
+        {
+            await using var session = Store.OpenSession();
+            session.MarkConsumed(messageId, consumer);
+            session.Insert(id, NewWidget(consumer));
+            Assert.Equal(CommitResult.Committed, await session.CommitAsync());
+        }
+        Assert.NotNull(await Store.GetAsync<Widget>("w-1"));
+        Assert.NotNull(await Store.GetAsync<Widget>("w-2"));
+        Assert.True(await Store.HasConsumedAsync(messageId, "FirstConsumer"));
+        Assert.True(await Store.HasConsumedAsync(messageId, "SecondConsumer"));
+        Assert.False(await Store.HasConsumedAsync(messageId, "ThirdConsumer"));
+        Assert.False(await Store.HasConsumedAsync(Guid.NewGuid(), "FirstConsumer"));
+    }
+
+    // ---- queries
+
+    /// <summary>Seven widgets: 3 red, 2 blue, 2 green; owners ann (3), bob (2), none (2).</summary>
+    private async Task SeedWidgetsAsync()
+    {
+        await CommitAsync(s =>
+        {
+            s.Insert("w-1", NewWidget("delta", "red", "ann"));
+            s.Insert("w-2", NewWidget("alpha", "blue", "bob"));
+            s.Insert("w-3", NewWidget("golf", "red", null));
+            s.Insert("w-4", NewWidget("charlie", "green", "ann"));
+            s.Insert("w-5", NewWidget("foxtrot", "red", "bob"));
+            s.Insert("w-6", NewWidget("bravo", "blue", null));
+            s.Insert("w-7", NewWidget("echo", "green", "ann"));
+        });
+        await CommitAsync(s => s.Update("w-5", NewWidget("foxtrot", "red", "bob", size: 9), expectedVersion: 1));
+    }
+
+    private static string[] Ids(Page<Stored<Widget>> page) => page.Items.Select(i => i.Id).ToArray();
+
+    [ContractFact]
+    public async Task A_query_with_an_equal_filter_returns_exactly_the_matches()
+    {
+        await SeedWidgetsAsync();
+        var page = await Store.QueryAsync<Widget>(new DocumentQuery { Filter = new DocumentFilter().Equal("colour", "red") });
+
+        Assert.Equal(3, page.Total);
+        Assert.Equal(["w-1", "w-3", "w-5"], Ids(page).Order());
+        Assert.All(page.Items, i => Assert.Equal("red", i.Document.Colour));
+        Assert.Equal(2, page.Items.Single(i => i.Id == "w-5").Version);
+        Assert.Equal(9, page.Items.Single(i => i.Id == "w-5").Document.Size);
+    }
+
+    [ContractFact]
+    public async Task A_query_with_an_in_filter_and_an_equal_filter_returns_documents_matching_both()
+    {
+        await SeedWidgetsAsync();
+        var either = await Store.QueryAsync<Widget>(new DocumentQuery { Filter = new DocumentFilter().In("colour", ["red", "blue"]) });
+        Assert.Equal(5, either.Total);
+        Assert.Equal(["w-1", "w-2", "w-3", "w-5", "w-6"], Ids(either).Order());
+
+        var both = await Store.QueryAsync<Widget>(new DocumentQuery { Filter = new DocumentFilter().In("colour", ["red", "blue"]).Equal("owner", "bob") });
+        Assert.Equal(2, both.Total);
+        Assert.Equal(["w-2", "w-5"], Ids(both).Order());
+    }
+
+    [ContractFact]
+    public async Task An_equal_filter_with_null_is_no_condition_and_an_empty_in_filter_matches_nothing()
+    {
+        await SeedWidgetsAsync();
+        var unfiltered = await Store.QueryAsync<Widget>(new DocumentQuery { Filter = new DocumentFilter().Equal("owner", null) });
+        Assert.Equal(7, unfiltered.Total);
+        Assert.Equal(7, unfiltered.Items.Count);
+
+        var none = await Store.QueryAsync<Widget>(new DocumentQuery { Filter = new DocumentFilter().In("colour", []) });
+        Assert.Equal(0, none.Total);
+        Assert.Empty(none.Items);
+
+        var noMatch = await Store.QueryAsync<Widget>(new DocumentQuery { Filter = new DocumentFilter().Equal("colour", "purple") });
+        Assert.Equal(0, noMatch.Total);
+        Assert.Empty(noMatch.Items);
+    }
+
+    [ContractFact]
+    public async Task A_query_orders_by_a_field_either_way()
+    {
+        await SeedWidgetsAsync();
+        var ascending = await Store.QueryAsync<Widget>(new DocumentQuery { OrderBy = "name" });
+        Assert.Equal(["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf"], ascending.Items.Select(i => i.Document.Name));
+
+        var descending = await Store.QueryAsync<Widget>(new DocumentQuery { OrderBy = "name", Descending = true, Filter = new DocumentFilter().Equal("owner", "ann") });
+        Assert.Equal(["echo", "delta", "charlie"], descending.Items.Select(i => i.Document.Name));
+    }
+
+    [ContractFact]
+    public async Task A_query_pages_with_offset_and_limit_and_counts_every_match()
+    {
+        await SeedWidgetsAsync();
+        var page = await Store.QueryAsync<Widget>(new DocumentQuery { OrderBy = "name", Offset = 2, Limit = 3 });
+        Assert.Equal(["charlie", "delta", "echo"], page.Items.Select(i => i.Document.Name));
+        Assert.Equal(7, page.Total);
+        Assert.Equal(2, page.Offset);
+        Assert.Equal(3, page.Limit);
+
+        var last = await Store.QueryAsync<Widget>(new DocumentQuery { OrderBy = "name", Offset = 6, Limit = 3 });
+        Assert.Equal(["golf"], last.Items.Select(i => i.Document.Name));
+        Assert.Equal(7, last.Total);
+
+        var beyond = await Store.QueryAsync<Widget>(new DocumentQuery { OrderBy = "name", Offset = 50, Limit = 3, Filter = new DocumentFilter().Equal("colour", "red") });
+        Assert.Empty(beyond.Items);
+        Assert.Equal(3, beyond.Total);
+    }
+
+    [ContractFact]
+    public async Task CountBy_counts_the_documents_of_each_value()
+    {
+        await SeedWidgetsAsync();
+        var byColour = await Store.CountByAsync<Widget>("colour");
+        Assert.Equal([new GroupCount("blue", 2), new GroupCount("green", 2), new GroupCount("red", 3)], byColour.OrderBy(g => g.Value));
+
+        var byOwner = await Store.CountByAsync<Widget>("owner");
+        Assert.Equal([new GroupCount(null, 2), new GroupCount("ann", 3), new GroupCount("bob", 2)], byOwner.OrderBy(g => g.Value));
+
+        var redByOwner = await Store.CountByAsync<Widget>("owner", new DocumentFilter().Equal("colour", "red"));
+        Assert.Equal([new GroupCount(null, 1), new GroupCount("ann", 1), new GroupCount("bob", 1)], redByOwner.OrderBy(g => g.Value));
+
+        Assert.Empty(await Store.CountByAsync<Widget>("owner", new DocumentFilter().In("colour", [])));
+    }
+
+    // ---- outbox
+
+    /// <summary>Commits each event in its own session, so they have distinct commit times (oldest first).</summary>
+    private async Task<PersonRegistered[]> CommitEventsAsync(params string[] names)
+    {
+        var events = names.Select(NewEvent).ToArray();
+        foreach (var e in events)
+        {
+            await CommitAsync(s => s.Publish(e));
+        }
+        return events;
+    }
+
+    [ContractFact]
+    public async Task A_claimed_event_is_not_claimable_again_while_its_lease_lasts()
+    {
+        var events = await CommitEventsAsync("one", "two", "three");
+
+        var first = await Outbox.ClaimAsync(2, TimeSpan.FromMinutes(10), CancellationToken.None);
+        Assert.Equal([events[0], events[1]], first.Select(EventOf));
+        Assert.True(first[0].CreatedAt <= first[1].CreatedAt);
+
+        var second = await Outbox.ClaimAsync(10, TimeSpan.FromMinutes(10), CancellationToken.None);
+        Assert.Equal([events[2]], second.Select(EventOf));
+
+        Assert.Empty(await Outbox.ClaimAsync(10, TimeSpan.FromMinutes(10), CancellationToken.None));
+        Assert.Equal(3, await PendingAsync()); // claimed is not sent
+    }
+
+    [ContractFact]
+    public async Task An_event_whose_lease_expired_is_claimable_again()
+    {
+        var events = await CommitEventsAsync("long lease", "short lease");
+        var longLease = Assert.Single(await Outbox.ClaimAsync(1, TimeSpan.FromMinutes(10), CancellationToken.None));
+        var shortLease = Assert.Single(await Outbox.ClaimAsync(1, TimeSpan.FromMilliseconds(300), CancellationToken.None));
+        Assert.Equal(events[0], EventOf(longLease));
+        Assert.Equal(events[1], EventOf(shortLease));
+
+        var reclaimed = await Eventually.Until(
+            () => Outbox.ClaimAsync(10, TimeSpan.FromMinutes(10), CancellationToken.None),
+            batch => batch.Count > 0, what: "the short lease to expire");
+        Assert.Equal(shortLease.Id, Assert.Single(reclaimed).Id);
+    }
+
+    [ContractFact]
+    public async Task A_sent_event_is_neither_pending_nor_claimable()
+    {
+        await CommitEventsAsync("one", "two", "three");
+        var all = await Outbox.ClaimAsync(10, TimeSpan.FromMilliseconds(1), CancellationToken.None);
+        Assert.Equal(3, all.Count);
+
+        await Outbox.MarkSentAsync([all[0].Id, all[1].Id], CancellationToken.None);
+        Assert.Equal(1, await PendingAsync());
+
+        var remaining = await Eventually.Until(
+            () => Outbox.ClaimAsync(10, TimeSpan.FromMinutes(10), CancellationToken.None),
+            batch => batch.Count > 0, what: "the unsent event to be claimable");
+        Assert.Equal(all[2].Id, Assert.Single(remaining).Id);
+
+        await Outbox.MarkSentAsync([all[2].Id], CancellationToken.None);
+        Assert.Equal(0, await PendingAsync());
+    }
+
+    [ContractFact]
+    public async Task Purge_deletes_only_events_sent_before_the_cutoff()
+    {
+        await CommitEventsAsync("one", "two", "three");
+        var all = await Outbox.ClaimAsync(10, TimeSpan.FromMinutes(10), CancellationToken.None);
+        await Outbox.MarkSentAsync([all[0].Id, all[1].Id], CancellationToken.None);
+
+        Assert.Equal(0, await Outbox.PurgeSentAsync(DateTimeOffset.UtcNow.AddHours(-1), CancellationToken.None));
+        Assert.Equal(2, await Outbox.PurgeSentAsync(DateTimeOffset.UtcNow.AddHours(1), CancellationToken.None));
+        Assert.Equal(0, await Outbox.PurgeSentAsync(DateTimeOffset.UtcNow.AddHours(1), CancellationToken.None));
+        Assert.Equal(1, await PendingAsync()); // the unsent one survives even though it is older than the cutoff
+    }
+
+    // ---- schema
+
+    [ContractFact]
+    public async Task Ensuring_the_schema_again_is_harmless()
+    {
+        await CommitAsync(s =>
+        {
+            s.Insert("w-1", NewWidget("kept"));
+            s.Publish(NewEvent("kept"));
+        });
+
+        await Schema.EnsureAsync(CancellationToken.None);
+        await Schema.EnsureAsync(CancellationToken.None);
+
+        Assert.Equal("kept", (await Store.GetAsync<Widget>("w-1"))!.Document.Name);
+        Assert.Equal(1, await PendingAsync());
+        await CommitAsync(s => s.Update("w-1", NewWidget("still writable"), expectedVersion: 1));
+    }
+
+    [ContractFact]
+    public async Task Two_replicas_ensuring_a_fresh_schema_at_once_both_succeed()
+    {
+        var database = await CreateDatabaseAsync();
+        var (storeA, _, schemaA) = Resolve(BuildHost(database, owns: true));
+        var (storeB, outboxB, schemaB) = Resolve(BuildHost(database, owns: false));
+
+        await Task.WhenAll(Task.Run(() => schemaA.EnsureAsync(CancellationToken.None)), Task.Run(() => schemaB.EnsureAsync(CancellationToken.None)));
+
+        await using (var session = storeA.OpenSession())
+        {
+            session.Insert("w-1", NewWidget("from a"));
+            session.Publish(NewEvent("from a"));
+            await session.CommitAsync();
+        }
+        Assert.Equal("from a", (await storeB.GetAsync<Widget>("w-1"))!.Document.Name);
+        Assert.Equal(1, await outboxB.CountPendingAsync(CancellationToken.None));
+    }
+}
