@@ -325,7 +325,7 @@ public sealed class ReferralsApiTests(IntakeFixture fixture)
         using var client = fixture.Staff();
         using var response = await client.GetAsync($"{Referrals}?offset=first");
         var problem = await response.ProblemAsync(HttpStatusCode.BadRequest);
-        Assert.Contains("offset", problem.GetProperty("detail").GetString());
+        Assert.True(problem.GetProperty("errors").TryGetProperty("offset", out _), problem.ToString());
     }
 
     // ---- decisions

@@ -482,6 +482,22 @@ public abstract class DocumentStoreContract : IAsyncLifetime
     }
 
     [ContractFact]
+    public async Task Events_of_one_commit_are_claimed_in_the_order_they_were_published()
+    {
+        var events = Enumerable.Range(1, 20).Select(i => NewEvent($"event-{i:00}")).ToArray();
+        await CommitAsync(session =>
+        {
+            foreach (var e in events)
+            {
+                session.Publish(e);
+            }
+        });
+
+        var claimed = await Outbox.ClaimAsync(50, TimeSpan.FromMinutes(10), CancellationToken.None);
+        Assert.Equal(events, claimed.Select(EventOf));
+    }
+
+    [ContractFact]
     public async Task A_claimed_event_is_not_claimable_again_while_its_lease_lasts()
     {
         var events = await CommitEventsAsync("one", "two", "three");
@@ -489,6 +505,7 @@ public abstract class DocumentStoreContract : IAsyncLifetime
         var first = await Outbox.ClaimAsync(2, TimeSpan.FromMinutes(10), CancellationToken.None);
         Assert.Equal([events[0], events[1]], first.Select(EventOf));
         Assert.True(first[0].CreatedAt <= first[1].CreatedAt);
+        Assert.True(first[0].Sequence < first[1].Sequence);
 
         var second = await Outbox.ClaimAsync(10, TimeSpan.FromMinutes(10), CancellationToken.None);
         Assert.Equal([events[2]], second.Select(EventOf));

@@ -1,12 +1,12 @@
 namespace Casework.Persistence;
 
-/// <summary>An event committed with a state change, waiting to be published.</summary>
-public sealed record OutboxMessage(Guid Id, string Type, string Payload, DateTimeOffset CreatedAt);
+/// <summary>An event committed with a state change, waiting to be published. Sequence orders events, even of one commit.</summary>
+public sealed record OutboxMessage(Guid Id, string Type, string Payload, DateTimeOffset CreatedAt, long Sequence);
 
 /// <summary>The relay's view of the outbox. Claims are leases, so several replicas can relay at once.</summary>
 public interface IOutboxStore
 {
-    /// <summary>Takes up to <paramref name="max"/> unsent events, oldest first, hidden from other relays for <paramref name="lease"/>.</summary>
+    /// <summary>Takes up to <paramref name="max"/> unsent events, in commit order, hidden from other relays for <paramref name="lease"/>.</summary>
     Task<IReadOnlyList<OutboxMessage>> ClaimAsync(int max, TimeSpan lease, CancellationToken cancellationToken);
 
     Task MarkSentAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken);

@@ -50,3 +50,24 @@ internal sealed class DefaultDeadlineInterceptor(TimeSpan deadline) : Intercepto
         return continuation(request, context);
     }
 }
+
+/// <summary>What a caller hears when a gRPC call to another service failed for a reason it should know.</summary>
+public static class GrpcCallProblems
+{
+    /// <summary>
+    /// 503 when the other service is down or slow (nothing was changed), 403 when it refused the forwarded
+    /// token (e.g. the token lacks that service's scope); null for anything else (let it surface as a 500).
+    /// </summary>
+    public static IResult? For(RpcException exception, string service, string scope) => exception.StatusCode switch
+    {
+        StatusCode.Unavailable or StatusCode.DeadlineExceeded => TypedResults.Problem(
+            statusCode: StatusCodes.Status503ServiceUnavailable,
+            title: $"The {service} service cannot be reached right now.",
+            detail: "Nothing was changed; try again shortly."),
+        StatusCode.Unauthenticated or StatusCode.PermissionDenied => TypedResults.Problem(
+            statusCode: StatusCodes.Status403Forbidden,
+            title: $"Your token does not allow this {service} lookup.",
+            detail: $"Sign in with the '{scope}' scope as well."),
+        _ => null,
+    };
+}

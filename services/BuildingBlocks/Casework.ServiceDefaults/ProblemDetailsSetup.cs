@@ -26,7 +26,7 @@ internal static class ProblemDetailsSetup
 /// Turns the exceptions that mean "the caller's fault" into problem details with the right status;
 /// anything else is a logged 500 that reveals nothing of the failure.
 /// </summary>
-internal sealed class ProblemExceptionHandler(IProblemDetailsService problemDetails, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+internal sealed partial class ProblemExceptionHandler(IProblemDetailsService problemDetails, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -37,6 +37,13 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problemDeta
             {
                 Status = StatusCodes.Status400BadRequest,
                 Title = "The request body is not valid.",
+            },
+            BadHttpRequestException bad when BoundParameter(bad.Message) is { } parameter => new ValidationProblemDetails(
+                new Dictionary<string, string[]> { [parameter] = ["The value is missing or not of the expected type."] })
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "The request is not valid.",
+                Detail = bad.Message,
             },
             BadHttpRequestException bad => new ProblemDetails { Status = bad.StatusCode, Title = "The request is not valid.", Detail = bad.Message },
             ConcurrencyException => new ProblemDetails
@@ -56,6 +63,19 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problemDeta
         httpContext.Response.StatusCode = problem.Status!.Value;
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
     }
+
+    /// <summary>
+    /// The parameter a minimal-API binding failure names: 'Failed to bind parameter "int? offset" from "abc".'
+    /// or 'Required parameter "string name" was not provided ...'.
+    /// </summary>
+    private static string? BoundParameter(string message)
+    {
+        var match = BindingFailure().Match(message);
+        return match.Success ? match.Groups["name"].Value : null;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("parameter \"(?:[^\"]*\\s)?(?<name>[A-Za-z_][A-Za-z0-9_]*)\"")]
+    private static partial System.Text.RegularExpressions.Regex BindingFailure();
 
     /// <summary>"$.person.dateOfBirth" → "person.dateOfBirth", the name the caller sent.</summary>
     private static string FieldFromJsonPath(string? path) =>

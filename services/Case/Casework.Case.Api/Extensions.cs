@@ -22,7 +22,8 @@ public static class CaseService
             "managers, admins and auditors see every case of the region.");
         builder.AddDocumentStore(collections => collections
             .Add<SupportCase>("cases", ["teamId", "status", "openedAt"], ["status", "openedAt"], ["pathwayId"], ["assignedWorkerId"], ["referralId"])
-            .Add<Pathway>("pathways"));
+            .Add<Pathway>("pathways")
+            .Add<ReferralCase>("referral_cases"));
         // Seeded before the bus starts, so the first ReferralAccepted finds its pathway.
         builder.AddDemoDataSeeder<PathwaySeeder>();
         builder.AddMessaging(Name, bus =>

@@ -13,10 +13,10 @@ internal sealed class PostgresOutboxStore(NpgsqlDataSource dataSource) : IOutbox
             WHERE id IN (
                 SELECT id FROM outbox
                 WHERE sent_at IS NULL AND (locked_until IS NULL OR locked_until < now())
-                ORDER BY created_at
+                ORDER BY seq
                 LIMIT $1
                 FOR UPDATE SKIP LOCKED)
-            RETURNING id, type, payload::text, created_at
+            RETURNING id, type, payload::text, created_at, seq
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = max });
         command.Parameters.Add(new NpgsqlParameter { Value = lease });
@@ -24,9 +24,9 @@ internal sealed class PostgresOutboxStore(NpgsqlDataSource dataSource) : IOutbox
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            messages.Add(new OutboxMessage(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3)));
+            messages.Add(new OutboxMessage(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3), reader.GetInt64(4)));
         }
-        messages.Sort((a, b) => a.CreatedAt.CompareTo(b.CreatedAt));
+        messages.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
         return messages;
     }
 

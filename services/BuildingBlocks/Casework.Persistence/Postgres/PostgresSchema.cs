@@ -13,12 +13,13 @@ internal sealed class PostgresSchema(NpgsqlDataSource dataSource, DocumentCollec
         await Execute("""
             CREATE TABLE IF NOT EXISTS outbox (
                 id uuid PRIMARY KEY,
+                seq bigint GENERATED ALWAYS AS IDENTITY,
                 type text NOT NULL,
                 payload jsonb NOT NULL,
                 created_at timestamptz NOT NULL DEFAULT now(),
                 locked_until timestamptz,
                 sent_at timestamptz);
-            CREATE INDEX IF NOT EXISTS ix_outbox_pending ON outbox (created_at) WHERE sent_at IS NULL;
+            CREATE INDEX IF NOT EXISTS ix_outbox_pending_seq ON outbox (seq) WHERE sent_at IS NULL;
             CREATE TABLE IF NOT EXISTS inbox (
                 message_id uuid NOT NULL,
                 consumer text NOT NULL,

@@ -10,10 +10,9 @@ public sealed class ReferralAcceptedConsumer(IDocumentStore store, TimeProvider 
 {
     protected override async Task ApplyAsync(ReferralAccepted message, IDocumentSession session, CancellationToken cancellationToken)
     {
-        // The inbox stops redeliveries; this stops a second case for the same referral by any other route.
-        var existing = await Store.QueryAsync<SupportCase>(
-            new DocumentQuery { Filter = new DocumentFilter().Equal("referralId", message.ReferralId.ToString()), Limit = 1 }, cancellationToken);
-        if (existing.Total > 0)
+        // The inbox stops redeliveries of this message; the referral's guard document (keyed by the
+        // referral id, inserted with the case) stops a second case from any other message for it.
+        if (await Store.GetAsync<ReferralCase>(message.ReferralId.ToString(), cancellationToken) is not null)
         {
             return;
         }
@@ -24,6 +23,7 @@ public sealed class ReferralAcceptedConsumer(IDocumentStore store, TimeProvider 
         var opened = SupportCase.Open(message.ReferralId, message.PersonId, message.PersonDisplayName, pathway.Document,
             message.ConcernLevel, message.AcceptedBy, clock.GetUtcNow());
         session.Insert(opened.Id.ToString(), opened);
+        session.Insert(opened.ReferralId.ToString(), new ReferralCase(opened.Id));
         session.Publish(new CaseOpened(opened.Id, opened.ReferralId, opened.PersonId, opened.PathwayId, opened.TeamId, opened.ConcernLevel, opened.OpenedAt));
     }
 }

@@ -57,3 +57,6 @@ public sealed record SupportCase(
                 Timeline = [.. Timeline, new CaseChange("Assigned", "assignment", at, $"Accountable worker: {workerName}")],
             };
 }
+
+/// <summary>The one case an accepted referral opened, keyed by the referral id so a second cannot be inserted.</summary>
+public sealed record ReferralCase(Guid CaseId);

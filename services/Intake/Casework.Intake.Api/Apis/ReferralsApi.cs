@@ -212,10 +212,9 @@ public static class ReferralsApi
             errors.Add("pathwayId", "There is no pathway with this id.");
             return errors.ToProblem();
         }
-        catch (RpcException exception) when (exception.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded)
+        catch (RpcException exception) when (GrpcCallProblems.For(exception, "case", "cases") is { } problem)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
-                title: "Pathways cannot be checked right now.", detail: "Nothing was changed; try again shortly.");
+            return problem;
         }
 
         return await DecideAsync(id, http, store, clock, (referral, now) =>

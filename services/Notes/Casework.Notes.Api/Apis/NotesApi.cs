@@ -124,16 +124,9 @@ public static class NotesApi
                 ? (reply, null)
                 : (null, TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "The case was not found."));
         }
-        catch (RpcException exception) when (exception.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded)
+        catch (RpcException exception) when (GrpcCallProblems.For(exception, "case", "cases") is { } problem)
         {
-            return (null, TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
-                title: "Case access cannot be checked right now.", detail: "Nothing was changed; try again shortly."));
-        }
-        catch (RpcException exception) when (exception.StatusCode is StatusCode.Unauthenticated or StatusCode.PermissionDenied)
-        {
-            // Case refused the forwarded token itself (e.g. it lacks Case's audience, scope "cases").
-            return (null, TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden,
-                title: "Your token does not allow access to cases.", detail: "Sign in with the cases scope as well as notes."));
+            return (null, problem);
         }
     }
 
