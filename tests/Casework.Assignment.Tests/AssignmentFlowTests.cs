@@ -135,7 +135,7 @@ public sealed class AssignmentFlowTests(AssignmentFixture fixture)
         await assigner.AssignAsync(first, one, CancellationToken.None);
         await assigner.AssignAsync(second, two, CancellationToken.None);
         await one.CommitAsync();
-        await Assert.ThrowsAsync<ConcurrencyException>(() => two.CommitAsync());
+        await Assert.ThrowsAsync<StaleVersionException>(() => two.CommitAsync());
         Assert.Equal(new[] { first.CaseId }, (await fixture.WorkerAsync(worker.Id)).OpenCaseIds);
         Assert.Null(await fixture.Store.GetAsync<CaseAssignment>(second.CaseId.ToString()));
 

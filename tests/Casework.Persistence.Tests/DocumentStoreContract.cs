@@ -177,7 +177,7 @@ public abstract class DocumentStoreContract : IAsyncLifetime
         session.Insert("g-1", new Gadget("written with the stale update"));
         session.Update("w-1", NewWidget("mine"), expectedVersion: 1);
         session.Publish(NewEvent("lost"));
-        var failure = await Assert.ThrowsAsync<ConcurrencyException>(() => session.CommitAsync());
+        var failure = await Assert.ThrowsAsync<StaleVersionException>(() => session.CommitAsync());
 
         Assert.Equal("widgets", failure.Collection);
         Assert.Equal("w-1", failure.Id);
@@ -196,7 +196,7 @@ public abstract class DocumentStoreContract : IAsyncLifetime
         session.Update("w-404", NewWidget("ghost"), expectedVersion: 1);
         session.Publish(NewEvent("ghost"));
 
-        var failure = await Assert.ThrowsAsync<ConcurrencyException>(() => session.CommitAsync());
+        var failure = await Assert.ThrowsAsync<StaleVersionException>(() => session.CommitAsync());
         Assert.Equal("w-404", failure.Id);
         Assert.Null(await Store.GetAsync<Widget>("w-404"));
         Assert.Equal(0, await PendingAsync());

@@ -33,7 +33,7 @@ public static class MessagingExtensions
                 // once for one team's workers): each round lets one through, so retry them longer, jittered.
                 endpoint.UseMessageRetry(retry =>
                 {
-                    retry.Handle<Persistence.ConcurrencyException>();
+                    retry.Handle<StaleVersionException>();
                     retry.Handle<DuplicateDocumentException>();
                     retry.Exponential(20, TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(500), TimeSpan.FromMilliseconds(10));
                 });

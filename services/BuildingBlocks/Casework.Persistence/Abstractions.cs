@@ -51,7 +51,7 @@ public interface IDocumentSession : IAsyncDisposable
     /// Commits everything queued. Returns <see cref="CommitResult.AlreadyConsumed"/> (and writes nothing)
     /// when the message marked with <see cref="MarkConsumed"/> was applied before.
     /// </summary>
-    /// <exception cref="ConcurrencyException">A document changed since it was read.</exception>
+    /// <exception cref="StaleVersionException">A document changed since it was read.</exception>
     /// <exception cref="DuplicateDocumentException">A document with an inserted id exists.</exception>
     Task<CommitResult> CommitAsync(CancellationToken cancellationToken = default);
 }
@@ -63,7 +63,7 @@ public enum CommitResult
 }
 
 /// <summary>A stale write: the document changed since it was read.</summary>
-public sealed class ConcurrencyException(string collection, string id, long expectedVersion)
+public sealed class StaleVersionException(string collection, string id, long expectedVersion)
     : Exception($"The {collection} document '{id}' was changed by someone else (expected version {expectedVersion}).")
 {
     public string Collection { get; } = collection;

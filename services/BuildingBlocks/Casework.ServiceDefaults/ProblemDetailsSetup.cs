@@ -46,7 +46,7 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
                 Detail = bad.Message,
             },
             BadHttpRequestException bad => new ProblemDetails { Status = bad.StatusCode, Title = "The request is not valid.", Detail = bad.Message },
-            ConcurrencyException => new ProblemDetails
+            StaleVersionException => new ProblemDetails
             {
                 Status = StatusCodes.Status409Conflict,
                 Title = "The record was changed by someone else.",

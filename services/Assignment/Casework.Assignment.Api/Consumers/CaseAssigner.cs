@@ -7,7 +7,7 @@ namespace Casework.Assignment.Consumers;
 /// <summary>
 /// Gives an opened case its accountable worker. The worker's caseload is written with the version it
 /// was read at, so two cases opened at once cannot both be counted against one stale read: the later
-/// commit fails with <see cref="ConcurrencyException"/> and the message is retried with fresh reads.
+/// commit fails with <see cref="StaleVersionException"/> and the message is retried with fresh reads.
 /// </summary>
 public sealed class CaseAssigner(IDocumentStore store, TimeProvider clock, ILogger<CaseAssigner> logger)
 {

@@ -53,7 +53,7 @@ public sealed class WorkerSeeder(IDocumentStore store, ILogger<WorkerSeeder> log
                 await session.CommitAsync(cancellationToken);
                 return true;
             }
-            catch (Exception exception) when (exception is ConcurrencyException or DuplicateDocumentException && attempt < 5)
+            catch (Exception exception) when (exception is StaleVersionException or DuplicateDocumentException && attempt < 5)
             {
                 // Another replica (or a consumer) wrote the worker meanwhile: read it again.
             }

@@ -214,7 +214,7 @@ internal sealed class PostgresDocumentSession(
             if (command.RecordsAffected == 0)
             {
                 await transaction.RollbackAsync(CancellationToken.None);
-                throw new ConcurrencyException(write.Collection.Name, write.Id, write.ExpectedVersion!.Value);
+                throw new StaleVersionException(write.Collection.Name, write.Id, write.ExpectedVersion!.Value);
             }
         }
         await transaction.CommitAsync(cancellationToken);

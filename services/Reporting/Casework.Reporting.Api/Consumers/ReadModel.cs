@@ -7,7 +7,7 @@ internal static class ReadModel
     /// <summary>
     /// Applies an event to a read-model document, creating it if this is the first event seen for it.
     /// Two first events at once both insert: the loser's commit throws DuplicateDocumentException and
-    /// its retry (with fresh reads) takes the update path; a stale update throws ConcurrencyException
+    /// its retry (with fresh reads) takes the update path; a stale update throws StaleVersionException
     /// and is retried the same way.
     /// </summary>
     public static async Task UpsertAsync<T>(
