@@ -29,27 +29,28 @@ internal sealed class PostgresDocumentStore(NpgsqlDataSource dataSource, Documen
         var limit = Math.Clamp(query.Limit, 1, 500);
         var offset = Math.Max(query.Offset, 0);
 
-        // Page and total in one round trip.
-        await using var batch = dataSource.CreateBatch();
-        var page = new NpgsqlBatchCommand($"SELECT id, version, data::text FROM {table}{where} ORDER BY {order} LIMIT {limit} OFFSET {offset}");
-        var count = new NpgsqlBatchCommand($"SELECT count(*) FROM {table}{where}");
-        foreach (var parameter in parameters)
-        {
-            page.Parameters.Add(parameter.Clone());
-            count.Parameters.Add(parameter.Clone());
-        }
-        batch.BatchCommands.Add(page);
-        batch.BatchCommands.Add(count);
-
+        // Page and total from one statement, so both come from the same snapshot.
         var items = new List<Stored<T>>();
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        long total = 0;
+        await using (var command = dataSource.CreateCommand(
+            $"SELECT id, version, data::text, count(*) OVER () FROM {table}{where} ORDER BY {order} LIMIT {limit} OFFSET {offset}"))
         {
-            items.Add(Read<T>(reader));
+            command.Parameters.AddRange(parameters.ToArray());
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                items.Add(Read<T>(reader));
+                total = reader.GetInt64(3);
+            }
         }
-        await reader.NextResultAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        return new Page<Stored<T>>(items, reader.GetInt64(0), offset, limit);
+        if (items.Count == 0 && offset > 0)
+        {
+            // Past the last page the window has no row to carry the total.
+            await using var count = dataSource.CreateCommand($"SELECT count(*) FROM {table}{where}");
+            count.Parameters.AddRange(parameters.Select(p => p.Clone()).ToArray());
+            total = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
+        }
+        return new Page<Stored<T>>(items, total, offset, limit);
     }
 
     public async Task<IReadOnlyList<GroupCount>> CountByAsync<T>(string field, DocumentFilter? filter = null, CancellationToken cancellationToken = default) where T : class
