@@ -16,12 +16,12 @@ public static class AssignmentService
     public const string Audience = "casework-assignment";
     public const string Scope = "assignment";
 
+    public static readonly ServiceDescription Description = new(Name, Audience, "assignment", "Casework Assignment API",
+        "Workers, their capacity and who is accountable for each open case. Cases are assigned automatically when they open, " +
+        "to the team's worker with the most free capacity. Staff only (scope assignment).");
+
     public static WebApplicationBuilder AddAssignmentService(this WebApplicationBuilder builder)
     {
-        builder.AddCaseworkAuthentication(Audience);
-        builder.AddApiDocs(Name, "Casework Assignment API",
-            "Workers, their capacity and who is accountable for each open case. Cases are assigned automatically when they open, " +
-            "to the team's worker with the most free capacity. Staff only (scope assignment).");
         builder.AddDocumentStore(collections => collections
             .Add<Worker>("workers", ["teamId"], ["name"])
             .Add<CaseAssignment>("assignments", ["status", "openedAt"], ["teamId", "status"], ["workerId"]));
@@ -33,14 +33,11 @@ public static class AssignmentService
             bus.AddConsumer<CaseClosedConsumer>();
         });
         builder.Services.AddScoped<CaseAssigner>();
-        builder.Services.AddGrpc();
-        builder.Services.AddSingleton(TimeProvider.System);
         return builder;
     }
 
     public static WebApplication MapAssignmentService(this WebApplication app)
     {
-        app.MapApiDocs(Name);
         app.MapAssignmentApi();
         app.MapGrpcService<AssignmentQueriesService>().RequireAuthorization();
         return app;

@@ -2,14 +2,11 @@ using Casework.Assignment;
 using Casework.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults(AssignmentService.Name);
+builder.AddDomainService(AssignmentService.Description);
 builder.AddAssignmentService();
 
 var app = builder.Build();
-app.UseServiceDefaults();
-app.UseAuthentication();
-app.UseAuthorization();
-app.MapDefaultEndpoints();
+app.UseDomainService(AssignmentService.Description);
 app.MapAssignmentService();
 app.Run();
 

@@ -14,12 +14,12 @@ public static class CaseService
     public const string Audience = "casework-case";
     public const string Scope = "cases";
 
+    public static readonly ServiceDescription Description = new(Name, Audience, "cases", "Casework Case API",
+        "Cases: one episode of support for one person on one pathway. Staff (scope cases) see the cases of their teams; " +
+        "managers, admins and auditors see every case of the region.");
+
     public static WebApplicationBuilder AddCaseService(this WebApplicationBuilder builder)
     {
-        builder.AddCaseworkAuthentication(Audience);
-        builder.AddApiDocs("cases", "Casework Case API",
-            "Cases: one episode of support for one person on one pathway. Staff (scope cases) see the cases of their teams; " +
-            "managers, admins and auditors see every case of the region.");
         builder.AddDocumentStore(collections => collections
             .Add<SupportCase>("cases", ["teamId", "status", "openedAt"], ["status", "openedAt"], ["pathwayId"], ["assignedWorkerId"], ["referralId"])
             .Add<Pathway>("pathways")
@@ -31,14 +31,11 @@ public static class CaseService
             bus.AddConsumer<ReferralAcceptedConsumer>();
             bus.AddConsumer<CaseAssignedConsumer>();
         });
-        builder.Services.AddGrpc();
-        builder.Services.AddSingleton(TimeProvider.System);
         return builder;
     }
 
     public static WebApplication MapCaseService(this WebApplication app)
     {
-        app.MapApiDocs("cases");
         app.MapCasesApi();
         app.MapGrpcService<CaseQueriesService>().RequireAuthorization();
         return app;

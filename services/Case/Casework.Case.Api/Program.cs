@@ -2,14 +2,11 @@ using Casework.Case;
 using Casework.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults(CaseService.Name);
+builder.AddDomainService(CaseService.Description);
 builder.AddCaseService();
 
 var app = builder.Build();
-app.UseServiceDefaults();
-app.UseAuthentication();
-app.UseAuthorization();
-app.MapDefaultEndpoints();
+app.UseDomainService(CaseService.Description);
 app.MapCaseService();
 app.Run();
 

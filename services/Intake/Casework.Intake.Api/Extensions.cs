@@ -19,26 +19,23 @@ public static class IntakeService
     public const string ReferralsWriteScope = "intake.referrals.write";
     public const string ReferralsReadScope = "intake.referrals.read";
 
+    public static readonly ServiceDescription Description = new(Name, Audience, "intake", "Casework Intake API",
+        "People and referrals. Partner portals submit referrals (scope intake.referrals.write) and read the status of their own " +
+        "referrals (intake.referrals.read); staff screen, accept or decline them (scope intake).");
+
     public static WebApplicationBuilder AddIntakeService(this WebApplicationBuilder builder)
     {
-        builder.AddCaseworkAuthentication(Audience);
-        builder.AddApiDocs(Name, "Casework Intake API",
-            "People and referrals. Partner portals submit referrals (scope intake.referrals.write) and read the status of their own " +
-            "referrals (intake.referrals.read); staff screen, accept or decline them (scope intake).");
         builder.AddDocumentStore(collections => collections
             .Add<Person>("people", ["familyName"], ["dateOfBirth"])
             .Add<Referral>("referrals", ["status", "receivedAt"], ["partnerClientId", "receivedAt"], ["personId"])
             .Add<IdempotencyRecord>("idempotency_keys"));
         builder.AddMessaging(Name, bus => bus.AddConsumer<CaseOpenedConsumer>());
-        builder.Services.AddGrpc();
         builder.Services.AddUserForwardingGrpcClient<CaseQueries.CaseQueriesClient>(builder.Configuration, "Services:Case:Grpc");
-        builder.Services.AddSingleton(TimeProvider.System);
         return builder;
     }
 
     public static WebApplication MapIntakeService(this WebApplication app)
     {
-        app.MapApiDocs(Name);
         app.MapReferralsApi();
         app.MapGrpcService<IntakeQueriesService>().RequireAuthorization();
         return app;

@@ -2,14 +2,11 @@ using Casework.Intake;
 using Casework.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults(IntakeService.Name);
+builder.AddDomainService(IntakeService.Description);
 builder.AddIntakeService();
 
 var app = builder.Build();
-app.UseServiceDefaults();
-app.UseAuthentication();
-app.UseAuthorization();
-app.MapDefaultEndpoints();
+app.UseDomainService(IntakeService.Description);
 app.MapIntakeService();
 app.Run();
 

@@ -14,26 +14,23 @@ public static class NotesService
     public const string Audience = "casework-notes";
     public const string Scope = "notes";
 
+    public static readonly ServiceDescription Description = new(Name, Audience, "notes", "Casework Notes API",
+        "Case notes: the append-only record of interactions, observations and plans. Staff (scope notes) who may see a case " +
+        "may read and add its notes; restricted (safeguarding) notes only the assigned worker, supervisors and managers, and every access to one is audited.");
+
     public static WebApplicationBuilder AddNotesService(this WebApplicationBuilder builder)
     {
-        builder.AddCaseworkAuthentication(Audience);
-        builder.AddApiDocs(Name, "Casework Notes API",
-            "Case notes: the append-only record of interactions, observations and plans. Staff (scope notes) who may see a case " +
-            "may read and add its notes; restricted (safeguarding) notes only the assigned worker, supervisors and managers, and every access to one is audited.");
         builder.AddDocumentStore(collections => collections
             .Add<CaseNote>("notes", ["caseId", "createdAt"])
             .Add<AuditEntry>("audit_log", ["recordId", "at"]));
         // Notes publishes events but consumes none yet; the bus is still needed for the outbox relay.
         builder.AddMessaging(Name);
-        builder.Services.AddGrpc();
         builder.Services.AddUserForwardingGrpcClient<CaseQueries.CaseQueriesClient>(builder.Configuration, "Services:Case:Grpc");
-        builder.Services.AddSingleton(TimeProvider.System);
         return builder;
     }
 
     public static WebApplication MapNotesService(this WebApplication app)
     {
-        app.MapApiDocs(Name);
         app.MapNotesApi();
         app.MapGrpcService<NotesQueriesService>().RequireAuthorization();
         return app;

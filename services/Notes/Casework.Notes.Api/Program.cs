@@ -2,14 +2,11 @@ using Casework.Notes;
 using Casework.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults(NotesService.Name);
+builder.AddDomainService(NotesService.Description);
 builder.AddNotesService();
 
 var app = builder.Build();
-app.UseServiceDefaults();
-app.UseAuthentication();
-app.UseAuthorization();
-app.MapDefaultEndpoints();
+app.UseDomainService(NotesService.Description);
 app.MapNotesService();
 app.Run();
 

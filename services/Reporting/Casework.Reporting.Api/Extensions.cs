@@ -13,12 +13,12 @@ public static class ReportingService
     public const string Audience = "casework-reporting";
     public const string Scope = "reporting";
 
+    public static readonly ServiceDescription Description = new(Name, Audience, "reporting", "Casework Reporting API",
+        "Counts of referrals and cases by status and pathway, built from the platform's events only (read models), " +
+        "for supervisors, managers, admins and auditors (scope reporting).");
+
     public static WebApplicationBuilder AddReportingService(this WebApplicationBuilder builder)
     {
-        builder.AddCaseworkAuthentication(Audience);
-        builder.AddApiDocs(Name, "Casework Reporting API",
-            "Counts of referrals and cases by status and pathway, built from the platform's events only (read models), " +
-            "for supervisors, managers, admins and auditors (scope reporting).");
         builder.AddDocumentStore(collections => collections
             .Add<ReferralReport>("referrals", ["status"], ["pathwayId"])
             .Add<CaseReport>("cases", ["teamId", "status"], ["status"], ["pathwayId"]));
@@ -38,7 +38,6 @@ public static class ReportingService
 
     public static WebApplication MapReportingService(this WebApplication app)
     {
-        app.MapApiDocs(Name);
         app.MapSummaryApi();
         return app;
     }

@@ -2,14 +2,11 @@ using Casework.Reporting;
 using Casework.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults(ReportingService.Name);
+builder.AddDomainService(ReportingService.Description);
 builder.AddReportingService();
 
 var app = builder.Build();
-app.UseServiceDefaults();
-app.UseAuthentication();
-app.UseAuthorization();
-app.MapDefaultEndpoints();
+app.UseDomainService(ReportingService.Description);
 app.MapReportingService();
 app.Run();
 

@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Casework.ServiceDefaults;
+
+/// <summary>
+/// What clients know a domain service (Intake, Case, Notes, Assignment, Reporting) by: its name, the
+/// token audience it accepts, the segment of its public API prefix (<c>/api/{segment}</c>) and its docs.
+/// </summary>
+public sealed record ServiceDescription(string Name, string Audience, string ApiSegment, string Title, string Summary);
+
+public static class DomainServiceExtensions
+{
+    /// <summary>
+    /// Everything the five domain services share: the service defaults, bearer tokens for the service's
+    /// audience, its OpenAPI document, a gRPC server and a clock.
+    /// </summary>
+    public static WebApplicationBuilder AddDomainService(this WebApplicationBuilder builder, ServiceDescription service)
+    {
+        builder.AddServiceDefaults(service.Name);
+        builder.AddCaseworkAuthentication(service.Audience);
+        builder.AddApiDocs(service.ApiSegment, service.Title, service.Summary);
+        builder.Services.AddGrpc();
+        builder.Services.AddSingleton(TimeProvider.System);
+        return builder;
+    }
+
+    /// <summary>The shared pipeline, authentication and authorisation, health, metrics and the API documents.</summary>
+    public static WebApplication UseDomainService(this WebApplication app, ServiceDescription service)
+    {
+        app.UseServiceDefaults();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapDefaultEndpoints();
+        app.MapApiDocs(service.ApiSegment);
+        return app;
+    }
+}
