@@ -54,6 +54,14 @@ public sealed class ValidationErrors
         return Check(allowed.Contains(value, StringComparer.Ordinal), field, $"The field must be one of: {string.Join(", ", allowed)}.");
     }
 
+    /// <summary>The paging parameters every list endpoint takes: offset ≥ 0, limit 1 to <paramref name="maxLimit"/>.</summary>
+    public ValidationErrors Paging(int? offset, int? limit, int maxLimit = 200)
+    {
+        Check(offset is null or >= 0, "offset", "The field must be 0 or more.");
+        Check(limit is null || (limit >= 1 && limit <= maxLimit), "limit", $"The field must be between 1 and {maxLimit}.");
+        return this;
+    }
+
     public ValidationProblem ToProblem(string title = "The request is not valid.") =>
         TypedResults.ValidationProblem(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray()), title: title);
 }

@@ -43,7 +43,7 @@ public static class AssignmentApi
     private static async Task<IResult> ListWorkersAsync(
         HttpContext http, IDocumentStore store, string? teamId, int? offset, int? limit, CancellationToken cancellationToken)
     {
-        var errors = ValidatePaging(offset, limit);
+        var errors = new ValidationErrors().Paging(offset, limit);
         errors.Optional("teamId", teamId, 100);
         if (errors.Any)
         {
@@ -77,7 +77,7 @@ public static class AssignmentApi
     private static async Task<IResult> ListUnassignedAsync(
         HttpContext http, IDocumentStore store, string? teamId, int? offset, int? limit, CancellationToken cancellationToken)
     {
-        var errors = ValidatePaging(offset, limit);
+        var errors = new ValidationErrors().Paging(offset, limit);
         errors.Optional("teamId", teamId, 100);
         if (errors.Any)
         {
@@ -114,14 +114,6 @@ public static class AssignmentApi
             filter.In("teamId", user.Teams());
         }
         return true;
-    }
-
-    private static ValidationErrors ValidatePaging(int? offset, int? limit)
-    {
-        var errors = new ValidationErrors();
-        errors.Check(offset is null or >= 0, "offset", "The field must be 0 or more.");
-        errors.Check(limit is null or (>= 1 and <= 200), "limit", "The field must be between 1 and 200.");
-        return errors;
     }
 
     private static IResult ForbiddenTeam() =>

@@ -80,8 +80,7 @@ public static class CasesApi
         errors.Optional("pathwayId", pathwayId, 64);
         errors.Optional("teamId", teamId, 64);
         errors.Optional("assignedTo", assignedTo, 64);
-        errors.Check(offset is null or >= 0, "offset", "The field must be 0 or more.");
-        errors.Check(limit is null or (>= 1 and <= 200), "limit", "The field must be between 1 and 200.");
+        errors.Paging(offset, limit);
         if (errors.Any)
         {
             return errors.ToProblem();

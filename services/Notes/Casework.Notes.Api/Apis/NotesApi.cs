@@ -76,8 +76,7 @@ public static class NotesApi
         int? offset, int? limit, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
-        errors.Check(offset is null or >= 0, "offset", "The field must be 0 or more.");
-        errors.Check(limit is null or (>= 1 and <= 200), "limit", "The field must be between 1 and 200.");
+        errors.Paging(offset, limit);
         if (errors.Any)
         {
             return errors.ToProblem();
