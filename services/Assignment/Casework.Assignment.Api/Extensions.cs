@@ -38,6 +38,7 @@ public static class AssignmentService
 
     public static WebApplication MapAssignmentService(this WebApplication app)
     {
+        app.MapMessagingAdmin(Description.ApiSegment);
         app.MapAssignmentApi();
         app.MapGrpcService<AssignmentQueriesService>().RequireAuthorization();
         return app;

@@ -20,8 +20,12 @@ public static class MessagingExtensions
             ?? throw new InvalidOperationException("ConnectionStrings:Broker is not set.");
         var retryIntervals = builder.Configuration.GetSection("Messaging:RetryIntervalsMs").Get<int[]>() ?? [100, 500, 2000];
 
+        var receiveQueues = new ReceiveQueues();
+        builder.Services.AddSingleton(receiveQueues);
+        builder.Services.AddSingleton(new BrokerConnection(new Uri(broker)));
         builder.Services.AddMassTransit(bus =>
         {
+            bus.AddReceiveEndpointObserver(_ => receiveQueues);
             bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(service, false));
             consumers?.Invoke(bus);
             bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
@@ -54,6 +58,8 @@ public static class MessagingExtensions
         });
         builder.Services.Configure<OutboxRelayOptions>(builder.Configuration.GetSection("Messaging:Outbox"));
         builder.Services.AddHostedService<OutboxRelay>();
+        builder.Services.Configure<ErrorQueueOptions>(builder.Configuration.GetSection("Messaging:ErrorQueues"));
+        builder.Services.AddHostedService<ErrorQueueMonitor>();
         return builder;
     }
 }

@@ -36,6 +36,7 @@ public static class CaseService
 
     public static WebApplication MapCaseService(this WebApplication app)
     {
+        app.MapMessagingAdmin(Description.ApiSegment);
         app.MapCasesApi();
         app.MapGrpcService<CaseQueriesService>().RequireAuthorization();
         return app;

@@ -36,6 +36,7 @@ public static class IntakeService
 
     public static WebApplication MapIntakeService(this WebApplication app)
     {
+        app.MapMessagingAdmin(Description.ApiSegment);
         app.MapReferralsApi();
         app.MapGrpcService<IntakeQueriesService>().RequireAuthorization();
         return app;

@@ -31,6 +31,7 @@ public static class NotesService
 
     public static WebApplication MapNotesService(this WebApplication app)
     {
+        app.MapMessagingAdmin(Description.ApiSegment);
         app.MapNotesApi();
         app.MapGrpcService<NotesQueriesService>().RequireAuthorization();
         return app;

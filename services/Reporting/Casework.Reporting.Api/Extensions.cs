@@ -38,6 +38,7 @@ public static class ReportingService
 
     public static WebApplication MapReportingService(this WebApplication app)
     {
+        app.MapMessagingAdmin(Description.ApiSegment);
         app.MapSummaryApi();
         return app;
     }
