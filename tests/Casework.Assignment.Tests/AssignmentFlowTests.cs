@@ -65,7 +65,7 @@ public sealed class AssignmentFlowTests(AssignmentFixture fixture)
         await fixture.PublishAsync(opened, messageId);
         await fixture.ActiveAssignmentAsync(caseId);
         await fixture.PublishAsync(opened, messageId);
-        await Eventually.Until(() => Task.FromResult(fixture.Consumed.Count<CaseOpened>(messageId)), n => n >= 2, what: "both deliveries consumed");
+        await fixture.Consumed.WaitForAsync<CaseOpened>(messageId, times: 2);
 
         Assert.Equal(1, (await fixture.WorkerAsync(worker.Id)).OpenCases);
         Assert.Equal(1, await fixture.OutboxCountAsync(nameof(CaseAssigned), caseId));
@@ -85,7 +85,7 @@ public sealed class AssignmentFlowTests(AssignmentFixture fixture)
         var assignment = await fixture.ActiveAssignmentAsync(caseId);
         var again = Guid.NewGuid();
         await fixture.PublishAsync(opened, again);
-        await Eventually.Until(() => Task.FromResult(fixture.Consumed.Count<CaseOpened>(again)), n => n >= 1, what: "the second CaseOpened consumed");
+        await fixture.Consumed.WaitForAsync<CaseOpened>(again);
 
         var total = (await fixture.WorkerAsync(first.Id)).OpenCases + (await fixture.WorkerAsync(second.Id)).OpenCases;
         Assert.Equal(1, total);
@@ -182,9 +182,9 @@ public sealed class AssignmentFlowTests(AssignmentFixture fixture)
         var openedMessage = Guid.NewGuid();
 
         await fixture.PublishAsync(new CaseClosed(caseId, "housing-support", "Withdrawn", [], "user-1", DateTimeOffset.UtcNow), closedMessage);
-        await Eventually.Until(() => Task.FromResult(fixture.Consumed.Count<CaseClosed>(closedMessage)), n => n >= 1, what: "CaseClosed consumed");
+        await fixture.Consumed.WaitForAsync<CaseClosed>(closedMessage);
         await fixture.PublishAsync(AssignmentFixture.Opened(caseId, team), openedMessage);
-        await Eventually.Until(() => Task.FromResult(fixture.Consumed.Count<CaseOpened>(openedMessage)), n => n >= 1, what: "CaseOpened consumed");
+        await fixture.Consumed.WaitForAsync<CaseOpened>(openedMessage);
 
         Assert.Equal(0, (await fixture.WorkerAsync(worker.Id)).OpenCases);
         Assert.Equal(0, await fixture.OutboxCountAsync(nameof(CaseAssigned), caseId));
@@ -214,7 +214,7 @@ public sealed class AssignmentFlowTests(AssignmentFixture fixture)
         var messageId = Guid.NewGuid();
 
         await fixture.PublishAsync(AssignmentFixture.Opened(caseId, team), messageId);
-        await Eventually.Until(() => Task.FromResult(fixture.Consumed.Count<CaseOpened>(messageId)), n => n >= 1, what: "CaseOpened consumed");
+        await fixture.Consumed.WaitForAsync<CaseOpened>(messageId);
 
         using var supervisor = fixture.Staff("supervisor", team);
         var unassigned = await supervisor.GetFromJsonAsync<Page<AssignmentView>>("/api/assignment/unassigned");

@@ -5,7 +5,6 @@ using Casework.Contracts.Events;
 using Casework.Testing;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
-using RabbitMQ.Client;
 using Pathway = CaseApi::Casework.Case.Domain.Pathway;
 using ReferralAcceptedConsumer = CaseApi::Casework.Case.Consumers.ReferralAcceptedConsumer;
 
@@ -52,7 +51,7 @@ public sealed class CasesApiTests(CaseFixture fixture)
 
         Assert.Contains(caseId, (await client.ItemsAsync()).Select(i => i.Id()));
 
-        Assert.Equal(1, await fixture.ScalarAsync<long>(
+        Assert.Equal(1, await fixture.Database.ScalarAsync<long>(
             "SELECT count(*) FROM outbox WHERE type = 'CaseOpened' AND payload->>'caseId' = $1 AND payload->>'referralId' = $2 AND payload->>'teamId' = 'housing' AND payload->>'pathwayId' = 'housing-support'",
             caseId.ToString(), accepted.ReferralId.ToString()));
     }
@@ -67,16 +66,16 @@ public sealed class CasesApiTests(CaseFixture fixture)
         await Task.WhenAll(
             fixture.Bus.Publish(accepted, context => context.MessageId = messageId),
             fixture.Bus.Publish(accepted, context => context.MessageId = messageId));
-        await Eventually.Until(() => Task.FromResult(fixture.Consumed.Count(messageId)), n => n >= 2, what: "both deliveries to be consumed");
+        await fixture.Consumed.WaitForAsync(messageId, times: 2);
         Assert.Equal(1, (await fixture.CasesOfReferralAsync(accepted.ReferralId)).Total);
 
         // The same referral again later under a new message id: the referral check finds the case.
         var otherMessageId = NewId.NextGuid();
         await fixture.Bus.Publish(accepted, context => context.MessageId = otherMessageId);
-        await Eventually.Until(() => Task.FromResult(fixture.Consumed.Count(otherMessageId)), n => n >= 1, what: "the re-published message to be consumed");
+        await fixture.Consumed.WaitForAsync(otherMessageId);
 
         Assert.Equal(1, (await fixture.CasesOfReferralAsync(accepted.ReferralId)).Total);
-        Assert.Equal(1, await fixture.ScalarAsync<long>(
+        Assert.Equal(1, await fixture.Database.ScalarAsync<long>(
             "SELECT count(*) FROM outbox WHERE type = 'CaseOpened' AND payload->>'referralId' = $1", accepted.ReferralId.ToString()));
     }
 
@@ -89,11 +88,11 @@ public sealed class CasesApiTests(CaseFixture fixture)
         await Task.WhenAll(messageIds.Select(id => fixture.Bus.Publish(accepted, context => context.MessageId = id)));
         foreach (var id in messageIds)
         {
-            await Eventually.Until(() => Task.FromResult(fixture.Consumed.Count(id)), n => n >= 1, what: $"message {id} to be consumed");
+            await fixture.Consumed.WaitForAsync(id);
         }
 
         Assert.Equal(1, (await fixture.CasesOfReferralAsync(accepted.ReferralId)).Total);
-        Assert.Equal(1, await fixture.ScalarAsync<long>(
+        Assert.Equal(1, await fixture.Database.ScalarAsync<long>(
             "SELECT count(*) FROM outbox WHERE type = 'CaseOpened' AND payload->>'referralId' = $1", accepted.ReferralId.ToString()));
     }
 
@@ -106,28 +105,8 @@ public sealed class CasesApiTests(CaseFixture fixture)
 
         await fixture.Bus.Publish(accepted, context => context.MessageId = messageId);
 
-        var factory = new ConnectionFactory { Uri = new Uri(TestEnvironment.Broker(CaseFixture.Vhost)) };
-        await using var connection = await factory.CreateConnectionAsync();
-        var found = await Eventually.Until(async () =>
-        {
-            await using var channel = await connection.CreateChannelAsync();
-            try
-            {
-                while (await channel.BasicGetAsync(queue, autoAck: true) is { } message)
-                {
-                    using var envelope = System.Text.Json.JsonDocument.Parse(message.Body);
-                    if (envelope.RootElement.GetProperty("messageId").GetString() == messageId.ToString())
-                    {
-                        return true;
-                    }
-                }
-            }
-            catch (RabbitMQ.Client.Exceptions.OperationInterruptedException exception) when (exception.ShutdownReason?.ReplyCode == 404)
-            {
-            }
-            return false;
-        }, found => found, what: "the message in " + queue);
-        Assert.True(found);
+        await using var connection = await TestBroker.ConnectAsync(CaseFixture.Vhost);
+        Assert.NotNull(await connection.TakeMessageAsync(queue, messageId));
         Assert.Equal(0, (await fixture.CasesOfReferralAsync(accepted.ReferralId)).Total);
     }
 

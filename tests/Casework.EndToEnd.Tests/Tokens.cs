@@ -1,9 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Casework.Testing;
+using Microsoft.IdentityModel.Tokens;
 using Xunit;
 
 namespace Casework.EndToEnd.Tests;
@@ -11,11 +12,6 @@ namespace Casework.EndToEnd.Tests;
 /// <summary>Gets tokens through the gateway exactly as a partner portal and a staff browser would.</summary>
 public static partial class Tokens
 {
-    public const string StaffClientId = "casework-web";
-    public const string RedirectUri = "http://127.0.0.1:8765/callback";
-    public const string StaffScopes = "openid profile roles offline_access intake cases notes assignment reporting";
-    public const string DemoPassword = "Casework-demo-1";
-
     /// <summary>Client credentials, as a partner portal's back end does.</summary>
     public static async Task<string> PartnerAsync(Uri gateway, string clientId, string secret)
     {
@@ -36,20 +32,19 @@ public static partial class Tokens
     /// Authorization code + PKCE as a staff member's browser does it: authorize, get redirected to the
     /// login page, post the form (with its antiforgery token), follow back, exchange the code.
     /// </summary>
-    public static async Task<string> StaffAsync(Uri gateway, string userName, string password = DemoPassword)
+    public static async Task<string> StaffAsync(Uri gateway, string userName, string password = DemoSignIn.Password)
     {
         var cookies = new CookieContainer();
         using var browser = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = gateway };
 
-        var verifier = Base64Url(RandomNumberGenerator.GetBytes(32));
-        var challenge = Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
-        var state = Base64Url(RandomNumberGenerator.GetBytes(16));
+        var (verifier, challenge) = DemoSignIn.NewPkce();
+        var state = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(16));
         var authorize = "connect/authorize?" + string.Join("&", new Dictionary<string, string>
         {
-            ["client_id"] = StaffClientId,
+            ["client_id"] = DemoSignIn.StaffClientId,
             ["response_type"] = "code",
-            ["redirect_uri"] = RedirectUri,
-            ["scope"] = StaffScopes,
+            ["redirect_uri"] = DemoSignIn.RedirectUri,
+            ["scope"] = DemoSignIn.StaffScopes,
             ["code_challenge"] = challenge,
             ["code_challenge_method"] = "S256",
             ["state"] = state,
@@ -71,7 +66,7 @@ public static partial class Tokens
 
         var withCode = await browser.GetAsync(new Uri(loginUri, signedIn.Headers.Location!));
         var callback = withCode.Headers.Location;
-        Assert.True(callback is not null && callback.ToString().StartsWith(RedirectUri, StringComparison.Ordinal),
+        Assert.True(callback is not null && callback.ToString().StartsWith(DemoSignIn.RedirectUri, StringComparison.Ordinal),
             $"authorize should redirect to the app with a code, got {(int)withCode.StatusCode} {callback}");
         var query = System.Web.HttpUtility.ParseQueryString(callback!.Query);
         Assert.Equal(state, query["state"]);
@@ -79,9 +74,9 @@ public static partial class Tokens
         using var exchange = await browser.PostAsync("connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["grant_type"] = "authorization_code",
-            ["client_id"] = StaffClientId,
+            ["client_id"] = DemoSignIn.StaffClientId,
             ["code"] = query["code"]!,
-            ["redirect_uri"] = RedirectUri,
+            ["redirect_uri"] = DemoSignIn.RedirectUri,
             ["code_verifier"] = verifier,
         }));
         var token = await exchange.Content.ReadFromJsonAsync<JsonElement>();
@@ -120,8 +115,6 @@ public static partial class Tokens
         var match = Regex.Match(tag, $"\\b{name}=\"([^\"]*)\"", RegexOptions.IgnoreCase);
         return match.Success ? match.Groups[1].Value : null;
     }
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     [GeneratedRegex("<input[^>]*>", RegexOptions.IgnoreCase)]
     private static partial Regex Input();

@@ -1,4 +1,5 @@
 using System.Net;
+using Casework.Testing;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.IdentityModel.JsonWebTokens;
 
@@ -11,15 +12,15 @@ public sealed class AuthorizationCodeFlowTests(IdentityFixture fixture)
     public async Task Alice_signs_in_and_the_staff_app_gets_her_tokens()
     {
         using var browser = fixture.Factory.CreateBrowser();
-        var (verifier, challenge) = Oidc.NewPkce();
+        var (verifier, challenge) = DemoSignIn.NewPkce();
 
-        var redirect = await Oidc.SignInAndAuthorizeAsync(browser, "alice", Oidc.DemoPassword, challenge);
+        var redirect = await Oidc.SignInAndAuthorizeAsync(browser, "alice", DemoSignIn.Password, challenge);
         var code = Oidc.CodeFrom(redirect);
         Assert.Equal(IdentityFixture.Issuer, QueryHelpers.ParseQuery(redirect.Query)["iss"].ToString());
 
         var response = await Oidc.RedeemCodeAsync(browser, code, verifier);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var body = await Oidc.JsonAsync(response);
+        var body = await response.ReadJsonAsync();
         var token = await Oidc.ValidateAccessTokenAsync(browser, body.GetProperty("access_token").GetString()!, "casework-case");
 
         Assert.Equal(["6f1c2a1e-0a01-4c1e-9a01-000000000001"], token.Values("sub"));
@@ -27,7 +28,7 @@ public sealed class AuthorizationCodeFlowTests(IdentityFixture fixture)
         Assert.Equal(["caseworker"], token.Values("role"));
         Assert.Equal(["housing"], token.Values("team"));
         Assert.Equal(["local"], token.Values("region"));
-        Assert.Equal([Oidc.StaffClient], token.Values("client_id"));
+        Assert.Equal([DemoSignIn.StaffClientId], token.Values("client_id"));
         Assert.Contains("casework-case", token.Audiences);
         Assert.Equal(
             ["casework-assignment", "casework-case", "casework-intake", "casework-notes", "casework-reporting"],
@@ -43,17 +44,17 @@ public sealed class AuthorizationCodeFlowTests(IdentityFixture fixture)
         Assert.Equal(["Alice Adeyemi"], idToken.Values("name"));
         Assert.Equal(["caseworker"], idToken.Values("role"));
         Assert.Equal(["nonce-456"], idToken.Values("nonce"));
-        Assert.Equal([Oidc.StaffClient], idToken.Audiences.ToArray());
+        Assert.Equal([DemoSignIn.StaffClientId], idToken.Audiences.ToArray());
 
         // offline_access was granted: the refresh token yields a fresh access token with the same claims.
         var refreshed = await browser.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["grant_type"] = "refresh_token",
             ["refresh_token"] = body.GetProperty("refresh_token").GetString()!,
-            ["client_id"] = Oidc.StaffClient,
+            ["client_id"] = DemoSignIn.StaffClientId,
         }));
         Assert.Equal(HttpStatusCode.OK, refreshed.StatusCode);
-        var again = await Oidc.ValidateAccessTokenAsync(browser, (await Oidc.JsonAsync(refreshed)).GetProperty("access_token").GetString()!, "casework-case");
+        var again = await Oidc.ValidateAccessTokenAsync(browser, (await refreshed.ReadJsonAsync()).GetProperty("access_token").GetString()!, "casework-case");
         Assert.Equal(["caseworker"], again.Values("role"));
         Assert.Equal(["housing"], again.Values("team"));
         Assert.Equal(["Alice Adeyemi"], again.Values("name"));
@@ -63,12 +64,12 @@ public sealed class AuthorizationCodeFlowTests(IdentityFixture fixture)
     public async Task A_manager_of_two_teams_gets_one_team_claim_per_team()
     {
         using var browser = fixture.Factory.CreateBrowser();
-        var (verifier, challenge) = Oidc.NewPkce();
-        var code = Oidc.CodeFrom(await Oidc.SignInAndAuthorizeAsync(browser, "maria", Oidc.DemoPassword, challenge));
+        var (verifier, challenge) = DemoSignIn.NewPkce();
+        var code = Oidc.CodeFrom(await Oidc.SignInAndAuthorizeAsync(browser, "maria", DemoSignIn.Password, challenge));
 
         var response = await Oidc.RedeemCodeAsync(browser, code, verifier);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var token = await Oidc.ValidateAccessTokenAsync(browser, (await Oidc.JsonAsync(response)).GetProperty("access_token").GetString()!, "casework-reporting");
+        var token = await Oidc.ValidateAccessTokenAsync(browser, (await response.ReadJsonAsync()).GetProperty("access_token").GetString()!, "casework-reporting");
         Assert.Equal(["employment", "housing"], token.Values("team").Order().ToArray());
         Assert.Equal(["manager"], token.Values("role"));
     }
@@ -77,7 +78,7 @@ public sealed class AuthorizationCodeFlowTests(IdentityFixture fixture)
     public async Task A_wrong_password_shows_the_form_again_and_issues_no_code()
     {
         using var browser = fixture.Factory.CreateBrowser();
-        var (_, challenge) = Oidc.NewPkce();
+        var (_, challenge) = DemoSignIn.NewPkce();
         var first = await browser.GetAsync(Oidc.AuthorizeUrl(challenge));
         var login = first.Headers.Location!.OriginalString;
 
@@ -115,7 +116,7 @@ public sealed class AuthorizationCodeFlowTests(IdentityFixture fixture)
         var posted = await browser.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["username"] = "alice",
-            ["password"] = Oidc.DemoPassword,
+            ["password"] = DemoSignIn.Password,
             ["ReturnUrl"] = "/account/login",
         }));
         Assert.Equal(HttpStatusCode.BadRequest, posted.StatusCode);
@@ -136,7 +137,7 @@ public sealed class AuthorizationCodeFlowTests(IdentityFixture fixture)
             {
                 ["__RequestVerificationToken"] = token,
                 ["username"] = "bola",
-                ["password"] = Oidc.DemoPassword,
+                ["password"] = DemoSignIn.Password,
                 ["ReturnUrl"] = target,
             }));
             Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
@@ -148,13 +149,13 @@ public sealed class AuthorizationCodeFlowTests(IdentityFixture fixture)
     public async Task A_PKCE_verifier_that_does_not_match_is_refused()
     {
         using var browser = fixture.Factory.CreateBrowser();
-        var (_, challenge) = Oidc.NewPkce();
-        var code = Oidc.CodeFrom(await Oidc.SignInAndAuthorizeAsync(browser, "sam", Oidc.DemoPassword, challenge));
+        var (_, challenge) = DemoSignIn.NewPkce();
+        var code = Oidc.CodeFrom(await Oidc.SignInAndAuthorizeAsync(browser, "sam", DemoSignIn.Password, challenge));
 
-        var (otherVerifier, _) = Oidc.NewPkce();
+        var (otherVerifier, _) = DemoSignIn.NewPkce();
         var response = await Oidc.RedeemCodeAsync(browser, code, otherVerifier);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var body = await Oidc.JsonAsync(response);
+        var body = await response.ReadJsonAsync();
         Assert.Equal("invalid_grant", body.GetProperty("error").GetString());
         Assert.False(body.TryGetProperty("access_token", out _));
     }
@@ -166,8 +167,8 @@ public sealed class AuthorizationCodeFlowTests(IdentityFixture fixture)
         var url = QueryHelpers.AddQueryString("/connect/authorize", new Dictionary<string, string?>
         {
             ["response_type"] = "code",
-            ["client_id"] = Oidc.StaffClient,
-            ["redirect_uri"] = Oidc.RedirectUri,
+            ["client_id"] = DemoSignIn.StaffClientId,
+            ["redirect_uri"] = DemoSignIn.RedirectUri,
             ["scope"] = "openid cases",
             ["state"] = "s",
         });
@@ -185,8 +186,8 @@ public sealed class AuthorizationCodeFlowTests(IdentityFixture fixture)
     public async Task An_unregistered_redirect_uri_is_never_redirected_to()
     {
         using var browser = fixture.Factory.CreateBrowser();
-        var (_, challenge) = Oidc.NewPkce();
-        var url = Oidc.AuthorizeUrl(challenge).Replace(Uri.EscapeDataString(Oidc.RedirectUri), Uri.EscapeDataString("https://evil.example/callback"));
+        var (_, challenge) = DemoSignIn.NewPkce();
+        var url = Oidc.AuthorizeUrl(challenge).Replace(Uri.EscapeDataString(DemoSignIn.RedirectUri), Uri.EscapeDataString("https://evil.example/callback"));
         var response = await browser.GetAsync(url);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Null(response.Headers.Location);
@@ -203,7 +204,7 @@ public sealed class AuthorizationCodeFlowTests(IdentityFixture fixture)
         }
 
         // Locked out: even the right password is refused, with the same message.
-        var locked = await Oidc.SubmitLoginAsync(browser, "/account/login", "hamid", Oidc.DemoPassword);
+        var locked = await Oidc.SubmitLoginAsync(browser, "/account/login", "hamid", DemoSignIn.Password);
         Assert.Equal(HttpStatusCode.OK, locked.StatusCode);
         Assert.Null(locked.Headers.Location);
         Assert.Contains("Sign-in failed. Check your username and password", await locked.Content.ReadAsStringAsync());
@@ -213,8 +214,8 @@ public sealed class AuthorizationCodeFlowTests(IdentityFixture fixture)
     public async Task Logout_ends_the_session()
     {
         using var browser = fixture.Factory.CreateBrowser();
-        var (_, challenge) = Oidc.NewPkce();
-        Oidc.CodeFrom(await Oidc.SignInAndAuthorizeAsync(browser, "admin", Oidc.DemoPassword, challenge));
+        var (_, challenge) = DemoSignIn.NewPkce();
+        Oidc.CodeFrom(await Oidc.SignInAndAuthorizeAsync(browser, "admin", DemoSignIn.Password, challenge));
         Assert.Contains("You are signed in as", await browser.GetStringAsync("/account/login"));
 
         var end = await browser.GetAsync("/connect/endsession");

@@ -1,4 +1,5 @@
 using System.Net;
+using Casework.Testing;
 
 namespace Casework.Identity.Tests;
 
@@ -11,7 +12,7 @@ public sealed class ClientCredentialsTests(IdentityFixture fixture)
         using var client = fixture.Factory.CreateBrowser();
         var response = await Oidc.ClientCredentialsAsync(client, "partner-shelter", "partner-shelter-demo-secret", "intake.referrals.write intake.referrals.read");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var body = await Oidc.JsonAsync(response);
+        var body = await response.ReadJsonAsync();
         Assert.Equal("Bearer", body.GetProperty("token_type").GetString());
         Assert.InRange(body.GetProperty("expires_in").GetInt32(), 890, 900);
         var accessToken = body.GetProperty("access_token").GetString()!;
@@ -37,7 +38,7 @@ public sealed class ClientCredentialsTests(IdentityFixture fixture)
         using var client = fixture.Factory.CreateBrowser();
         var response = await Oidc.ClientCredentialsAsync(client, "partner-jobcentre", "partner-jobcentre-demo-secret", scope: null);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var token = await Oidc.ValidateAccessTokenAsync(client, (await Oidc.JsonAsync(response)).GetProperty("access_token").GetString()!, "casework-intake");
+        var token = await Oidc.ValidateAccessTokenAsync(client, (await response.ReadJsonAsync()).GetProperty("access_token").GetString()!, "casework-intake");
         Assert.Equal(["intake.referrals.read", "intake.referrals.write"], Assert.Single(token.Values("scope")).Split(' ').Order().ToArray());
         Assert.Equal(["City Jobcentre referral portal"], token.Values("name"));
     }
@@ -48,7 +49,7 @@ public sealed class ClientCredentialsTests(IdentityFixture fixture)
         using var client = fixture.Factory.CreateBrowser();
         var response = await Oidc.ClientCredentialsAsync(client, "partner-shelter", "not-the-secret", "intake.referrals.write");
         Assert.True(response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Unauthorized, "Status was " + response.StatusCode);
-        var body = await Oidc.JsonAsync(response);
+        var body = await response.ReadJsonAsync();
         Assert.Equal("invalid_client", body.GetProperty("error").GetString());
         Assert.False(body.TryGetProperty("access_token", out _));
     }
@@ -59,7 +60,7 @@ public sealed class ClientCredentialsTests(IdentityFixture fixture)
         using var client = fixture.Factory.CreateBrowser();
         var response = await Oidc.ClientCredentialsAsync(client, "partner-nobody", "partner-shelter-demo-secret", "intake.referrals.write");
         Assert.True(response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Unauthorized, "Status was " + response.StatusCode);
-        Assert.Equal("invalid_client", (await Oidc.JsonAsync(response)).GetProperty("error").GetString());
+        Assert.Equal("invalid_client", (await response.ReadJsonAsync()).GetProperty("error").GetString());
     }
 
     [Fact]
@@ -68,7 +69,7 @@ public sealed class ClientCredentialsTests(IdentityFixture fixture)
         using var client = fixture.Factory.CreateBrowser();
         var response = await Oidc.ClientCredentialsAsync(client, "partner-shelter", "partner-shelter-demo-secret", "cases");
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var body = await Oidc.JsonAsync(response);
+        var body = await response.ReadJsonAsync();
         Assert.False(body.TryGetProperty("access_token", out _));
         // OpenIddict answers a scope the client has no permission for with invalid_request (ID2051).
         Assert.Equal("invalid_request", body.GetProperty("error").GetString());
@@ -82,10 +83,10 @@ public sealed class ClientCredentialsTests(IdentityFixture fixture)
         var response = await client.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["grant_type"] = "client_credentials",
-            ["client_id"] = Oidc.StaffClient,
+            ["client_id"] = DemoSignIn.StaffClientId,
             ["scope"] = "cases",
         }));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.False((await Oidc.JsonAsync(response)).TryGetProperty("access_token", out _));
+        Assert.False((await response.ReadJsonAsync()).TryGetProperty("access_token", out _));
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Casework.Testing;
 
 namespace Casework.Identity.Tests;
 
@@ -9,16 +10,10 @@ public sealed class DiscoveryAndHealthTests(IdentityFixture fixture)
     [Fact]
     public async Task Discovery_lists_the_endpoints_under_the_issuer()
     {
-        using var client = fixture.Factory.CreateBrowser();
-        var response = await client.GetAsync("/.well-known/openid-configuration");
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var document = await Oidc.JsonAsync(response);
+        var document = await DiscoveryAsync("/.well-known/openid-configuration");
 
-        Assert.Equal(IdentityFixture.Issuer, document.GetProperty("issuer").GetString());
-        Assert.Equal("http://localhost/connect/token", document.GetProperty("token_endpoint").GetString());
-        Assert.Equal("http://localhost/connect/authorize", document.GetProperty("authorization_endpoint").GetString());
+        AssertIssuerAndEndpoints(document);
         Assert.Equal("http://localhost/connect/endsession", document.GetProperty("end_session_endpoint").GetString());
-        Assert.Equal("http://localhost/.well-known/jwks", document.GetProperty("jwks_uri").GetString());
         var grants = Strings(document, "grant_types_supported");
         Assert.Contains("client_credentials", grants);
         Assert.Contains("authorization_code", grants);
@@ -35,22 +30,16 @@ public sealed class DiscoveryAndHealthTests(IdentityFixture fixture)
     public async Task Discovery_called_on_another_host_still_names_the_issuer()
     {
         // As when a service reads the document straight from this service's own port, not through the gateway.
-        using var client = fixture.Factory.CreateBrowser();
-        var response = await client.GetAsync("http://identity.internal:8080/.well-known/openid-configuration");
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var document = await Oidc.JsonAsync(response);
+        var document = await DiscoveryAsync("http://identity.internal:8080/.well-known/openid-configuration");
 
-        Assert.Equal(IdentityFixture.Issuer, document.GetProperty("issuer").GetString());
-        Assert.Equal("http://localhost/connect/token", document.GetProperty("token_endpoint").GetString());
-        Assert.Equal("http://localhost/connect/authorize", document.GetProperty("authorization_endpoint").GetString());
-        Assert.Equal("http://localhost/.well-known/jwks", document.GetProperty("jwks_uri").GetString());
+        AssertIssuerAndEndpoints(document);
     }
 
     [Fact]
     public async Task Jwks_publishes_one_RSA_2048_signing_key_with_a_key_id()
     {
         using var client = fixture.Factory.CreateBrowser();
-        var document = await Oidc.JsonAsync(await client.GetAsync("/.well-known/jwks"));
+        var document = await (await client.GetAsync("/.well-known/jwks")).ReadJsonAsync();
         var keys = document.GetProperty("keys").EnumerateArray().ToList();
 
         var key = Assert.Single(keys);
@@ -81,6 +70,23 @@ public sealed class DiscoveryAndHealthTests(IdentityFixture fixture)
             Assert.True(File.Exists(path), path + " was not generated.");
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
         }
+    }
+
+    private async Task<JsonElement> DiscoveryAsync(string url)
+    {
+        using var client = fixture.Factory.CreateBrowser();
+        var response = await client.GetAsync(url);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.ReadJsonAsync();
+    }
+
+    /// <summary>The issuer and the endpoints under it, which the document names whichever host it was asked on.</summary>
+    private static void AssertIssuerAndEndpoints(JsonElement document)
+    {
+        Assert.Equal(IdentityFixture.Issuer, document.GetProperty("issuer").GetString());
+        Assert.Equal("http://localhost/connect/token", document.GetProperty("token_endpoint").GetString());
+        Assert.Equal("http://localhost/connect/authorize", document.GetProperty("authorization_endpoint").GetString());
+        Assert.Equal("http://localhost/.well-known/jwks", document.GetProperty("jwks_uri").GetString());
     }
 
     private static List<string?> Strings(JsonElement document, string property) =>

@@ -1,8 +1,8 @@
+using Casework.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 
 namespace Casework.Identity.Tests;
 
@@ -21,39 +21,15 @@ public sealed class IdentityFixture : IAsyncLifetime
 {
     public const string Issuer = "http://localhost/";
 
-    /// <summary>The server to create the database on: CASEWORK_TEST_POSTGRES (as for the other suites), else the local one.</summary>
-    private static readonly string ServerConnection = new NpgsqlConnectionStringBuilder(
-        Environment.GetEnvironmentVariable("CASEWORK_TEST_POSTGRES")
-        ?? "Host=127.0.0.1;Port=5432;Username=casework;Password=casework;Database=postgres;SSL Mode=Disable")
-    { Pooling = false }.ConnectionString;
-
-    public string DatabaseName { get; } = "test_identity_" + Guid.NewGuid().ToString("N")[..12];
-
-    public string ConnectionString => new NpgsqlConnectionStringBuilder(ServerConnection) { Database = DatabaseName, Pooling = true }.ConnectionString;
+    public TestDatabase Database { get; private set; } = null!;
 
     public string KeysDirectory { get; } = Path.Combine(Path.GetTempPath(), "casework-identity-tests-" + Guid.NewGuid().ToString("N")[..12]);
-
-    public string DemoDataPath { get; } = Path.Combine(FindRepoRoot(), "deploy", "local", "demo-data.json");
 
     public IdentityFactory Factory { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        await using (var connection = new NpgsqlConnection(ServerConnection))
-        {
-            try
-            {
-                await connection.OpenAsync();
-            }
-            catch (Exception exception)
-            {
-                throw new InvalidOperationException(
-                    "PostgreSQL is not reachable on 127.0.0.1:5432 as casework/casework (start it: pg_ctlcluster 15 main start; " +
-                    "create the role: runuser -u postgres -- psql -c \"CREATE ROLE casework LOGIN PASSWORD 'casework' CREATEDB\").", exception);
-            }
-            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{DatabaseName}\"", connection);
-            await create.ExecuteNonQueryAsync();
-        }
+        Database = await TestDatabase.CreateAsync("identity");
         Factory = CreateFactory(settings => settings["Identity:KeysDirectory"] = KeysDirectory);
         _ = Factory.Server; // start now: schema, keys and seeding happen here
     }
@@ -63,9 +39,9 @@ public sealed class IdentityFixture : IAsyncLifetime
     {
         var settings = new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Store"] = ConnectionString,
+            ["ConnectionStrings:Store"] = Database.ConnectionString,
             ["Identity:Issuer"] = Issuer,
-            ["Seed:DemoDataPath"] = DemoDataPath,
+            ["Seed:DemoDataPath"] = TestEnvironment.DemoDataPath,
         };
         configure(settings);
         return new IdentityFactory(settings);
@@ -77,36 +53,14 @@ public sealed class IdentityFixture : IAsyncLifetime
         {
             await Factory.DisposeAsync();
         }
-        NpgsqlConnection.ClearAllPools();
-        await using (var connection = new NpgsqlConnection(ServerConnection))
+        if (Database is not null)
         {
-            await connection.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{DatabaseName}\" WITH (FORCE)", connection);
-            await drop.ExecuteNonQueryAsync();
+            await Database.DisposeAsync();
         }
         if (Directory.Exists(KeysDirectory))
         {
             Directory.Delete(KeysDirectory, recursive: true);
         }
-    }
-
-    public async Task<NpgsqlConnection> OpenDatabaseAsync()
-    {
-        var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        return connection;
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Casework.slnx")))
-            {
-                return directory.FullName;
-            }
-        }
-        throw new InvalidOperationException($"Casework.slnx not found above {AppContext.BaseDirectory}.");
     }
 }
 

@@ -1,7 +1,6 @@
 using System.Net;
-using System.Security.Cryptography;
-using System.Text.Json;
 using System.Text.RegularExpressions;
+using Casework.Testing;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -11,24 +10,12 @@ namespace Casework.Identity.Tests;
 /// <summary>What a client of the identity server does: PKCE, the browser round trip, token requests, JWT checks.</summary>
 public static partial class Oidc
 {
-    public const string StaffClient = "casework-web";
-    public const string RedirectUri = "http://127.0.0.1:8765/callback";
-    public const string StaffScopes = "openid profile roles offline_access intake cases notes assignment reporting";
-    public const string DemoPassword = "Casework-demo-1";
-
-    public static (string Verifier, string Challenge) NewPkce()
-    {
-        var verifier = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
-        var challenge = Base64UrlEncoder.Encode(SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(verifier)));
-        return (verifier, challenge);
-    }
-
-    public static string AuthorizeUrl(string challenge, string state = "state-123", string scope = StaffScopes) =>
+    public static string AuthorizeUrl(string challenge, string state = "state-123", string scope = DemoSignIn.StaffScopes) =>
         QueryHelpers.AddQueryString("/connect/authorize", new Dictionary<string, string?>
         {
             ["response_type"] = "code",
-            ["client_id"] = StaffClient,
-            ["redirect_uri"] = RedirectUri,
+            ["client_id"] = DemoSignIn.StaffClientId,
+            ["redirect_uri"] = DemoSignIn.RedirectUri,
             ["scope"] = scope,
             ["state"] = state,
             ["nonce"] = "nonce-456",
@@ -92,7 +79,7 @@ public static partial class Oidc
 
     public static string CodeFrom(Uri redirect)
     {
-        Assert.StartsWith(RedirectUri + "?", redirect.AbsoluteUri);
+        Assert.StartsWith(DemoSignIn.RedirectUri + "?", redirect.AbsoluteUri);
         var query = QueryHelpers.ParseQuery(redirect.Query);
         Assert.Equal("state-123", query["state"].ToString());
         var code = query["code"].ToString();
@@ -105,8 +92,8 @@ public static partial class Oidc
         {
             ["grant_type"] = "authorization_code",
             ["code"] = code,
-            ["redirect_uri"] = RedirectUri,
-            ["client_id"] = StaffClient,
+            ["redirect_uri"] = DemoSignIn.RedirectUri,
+            ["client_id"] = DemoSignIn.StaffClientId,
             ["code_verifier"] = verifier,
         }));
 
@@ -118,12 +105,6 @@ public static partial class Oidc
             ["client_secret"] = secret,
             ["scope"] = scope ?? "",
         }.Where(pair => pair.Value.Length > 0)));
-
-    public static async Task<JsonElement> JsonAsync(HttpResponseMessage response)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        return JsonDocument.Parse(text).RootElement.Clone();
-    }
 
     /// <summary>
     /// Validates an access token the way a Casework service does (JwtBearer defaults: signature from the

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
-using Npgsql;
+using Casework.Testing;
 
 namespace Casework.Identity.Tests;
 
@@ -13,19 +13,18 @@ public sealed class SeedingAndKeysTests(IdentityFixture fixture)
     [Fact]
     public async Task The_demo_data_is_seeded()
     {
-        await using var db = await fixture.OpenDatabaseAsync();
-        Assert.Equal(6, await CountAsync(db, "SELECT count(*) FROM \"AspNetUsers\""));
-        Assert.Equal(5, await CountAsync(db, "SELECT count(*) FROM \"AspNetRoles\""));
-        Assert.Equal(3, await CountAsync(db, "SELECT count(*) FROM \"OpenIddictApplications\""));
-        Assert.Equal(7, await CountAsync(db, "SELECT count(*) FROM \"OpenIddictScopes\""));
+        Assert.Equal(6, await CountAsync("SELECT count(*) FROM \"AspNetUsers\""));
+        Assert.Equal(5, await CountAsync("SELECT count(*) FROM \"AspNetRoles\""));
+        Assert.Equal(3, await CountAsync("SELECT count(*) FROM \"OpenIddictApplications\""));
+        Assert.Equal(7, await CountAsync("SELECT count(*) FROM \"OpenIddictScopes\""));
         // maria has two teams, admin none, the other four one each.
-        Assert.Equal(6, await CountAsync(db, "SELECT count(*) FROM \"AspNetUserClaims\" WHERE \"ClaimType\" = 'team'"));
-        Assert.Equal(1, await CountAsync(db,
+        Assert.Equal(6, await CountAsync("SELECT count(*) FROM \"AspNetUserClaims\" WHERE \"ClaimType\" = 'team'"));
+        Assert.Equal(1, await CountAsync(
             "SELECT count(*) FROM \"AspNetUserRoles\" ur JOIN \"AspNetRoles\" r ON r.\"Id\" = ur.\"RoleId\" " +
             "WHERE ur.\"UserId\" = '6f1c2a1e-0a01-4c1e-9a01-000000000004' AND r.\"Name\" = 'supervisor'"));
         // Client secrets are stored hashed, never as given.
-        Assert.Equal(0, await CountAsync(db, "SELECT count(*) FROM \"OpenIddictApplications\" WHERE \"ClientSecret\" LIKE '%demo-secret%'"));
-        Assert.Equal(0, await CountAsync(db, "SELECT count(*) FROM \"OpenIddictApplications\" WHERE \"ClientId\" = 'casework-web' AND \"ClientSecret\" IS NOT NULL"));
+        Assert.Equal(0, await CountAsync("SELECT count(*) FROM \"OpenIddictApplications\" WHERE \"ClientSecret\" LIKE '%demo-secret%'"));
+        Assert.Equal(0, await CountAsync("SELECT count(*) FROM \"OpenIddictApplications\" WHERE \"ClientId\" = 'casework-web' AND \"ClientSecret\" IS NOT NULL"));
     }
 
     [Fact]
@@ -47,15 +46,12 @@ public sealed class SeedingAndKeysTests(IdentityFixture fixture)
         // The cookie is protected by the Data Protection key ring kept in the database, so another
         // instance (a restart, a second replica) reads it too.
         using var browser = fixture.Factory.CreateBrowser();
-        var posted = await Oidc.SubmitLoginAsync(browser, "/account/login", "sam", Oidc.DemoPassword);
+        var posted = await Oidc.SubmitLoginAsync(browser, "/account/login", "sam", DemoSignIn.Password);
         Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
         var cookie = posted.Headers.GetValues("Set-Cookie").Single(value => value.StartsWith("casework.identity=", StringComparison.Ordinal));
         Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("samesite=lax", cookie, StringComparison.OrdinalIgnoreCase);
-        await using (var db = await fixture.OpenDatabaseAsync())
-        {
-            Assert.True(await CountAsync(db, "SELECT count(*) FROM \"DataProtectionKeys\"") >= 1, "The key ring is not kept in the database.");
-        }
+        Assert.True(await CountAsync("SELECT count(*) FROM \"DataProtectionKeys\"") >= 1, "The key ring is not kept in the database.");
 
         await using var other = fixture.CreateFactory(settings => settings["Identity:KeysDirectory"] = fixture.KeysDirectory);
         using var client = other.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = false });
@@ -78,7 +74,7 @@ public sealed class SeedingAndKeysTests(IdentityFixture fixture)
         using var client = server.CreateBrowser();
         var response = await Oidc.ClientCredentialsAsync(client, "partner-shelter", "partner-shelter-demo-secret", "intake.referrals.read");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var accessToken = (await Oidc.JsonAsync(response)).GetProperty("access_token").GetString()!;
+        var accessToken = (await response.ReadJsonAsync()).GetProperty("access_token").GetString()!;
 
         // Signed with the configured key: it validates against that public key alone.
         var result = await new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().ValidateTokenAsync(accessToken,
@@ -135,19 +131,14 @@ public sealed class SeedingAndKeysTests(IdentityFixture fixture)
     /// <summary>Every row of every seeded table, rendered as text, in a stable order.</summary>
     private async Task<string> SnapshotAsync()
     {
-        await using var db = await fixture.OpenDatabaseAsync();
         var parts = new List<string>();
         foreach (var table in SeededTables)
         {
-            await using var command = new NpgsqlCommand($"SELECT coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '') FROM \"{table}\" t", db);
-            parts.Add(table + ":\n" + (string)(await command.ExecuteScalarAsync())!);
+            var rows = await fixture.Database.ScalarAsync<string>($"SELECT coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '') FROM \"{table}\" t");
+            parts.Add(table + ":\n" + rows);
         }
         return string.Join("\n", parts);
     }
 
-    private static async Task<long> CountAsync(NpgsqlConnection db, string sql)
-    {
-        await using var command = new NpgsqlCommand(sql, db);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    private Task<long> CountAsync(string sql) => fixture.Database.ScalarAsync<long>(sql);
 }

@@ -350,7 +350,7 @@ public sealed class ReferralsApiTests(IntakeFixture fixture)
         var stored = await fixture.Store.GetAsync<Referral>(id.ToString());
         Assert.Equal(ReferralStatus.Declined, stored!.Document.Status);
         Assert.Equal(2, stored.Version);
-        var events = await fixture.ScalarAsync<long>(
+        var events = await fixture.Database.ScalarAsync<long>(
             "SELECT count(*) FROM outbox WHERE type = 'ReferralDeclined' AND payload->>'referralId' = $1 AND payload->>'reason' = 'Outside our area' AND payload->>'declinedBy' = 'worker-7'",
             id.ToString());
         Assert.Equal(1, events);
@@ -386,7 +386,7 @@ public sealed class ReferralsApiTests(IntakeFixture fixture)
         var stored = await fixture.Store.GetAsync<Referral>(id.ToString());
         Assert.Equal("Outside our area", stored!.Document.DeclineReason);
         Assert.Equal(2, stored.Version);
-        Assert.Equal(1, await fixture.ScalarAsync<long>("SELECT count(*) FROM outbox WHERE type = 'ReferralDeclined' AND payload->>'referralId' = $1", id.ToString()));
+        Assert.Equal(1, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM outbox WHERE type = 'ReferralDeclined' AND payload->>'referralId' = $1", id.ToString()));
     }
 
     [Fact]
@@ -459,7 +459,7 @@ public sealed class ReferralsApiTests(IntakeFixture fixture)
         var stored = await fixture.Store.GetAsync<Referral>(id.ToString());
         Assert.Equal(ReferralStatus.Received, stored!.Document.Status);
         Assert.Equal(1, stored.Version);
-        Assert.Equal(0, await fixture.ScalarAsync<long>("SELECT count(*) FROM outbox WHERE type = 'ReferralAccepted' AND payload->>'referralId' = $1", id.ToString()));
+        Assert.Equal(0, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM outbox WHERE type = 'ReferralAccepted' AND payload->>'referralId' = $1", id.ToString()));
     }
 
     // ---- events
@@ -471,14 +471,14 @@ public sealed class ReferralsApiTests(IntakeFixture fixture)
         using var client = fixture.Partner(partner);
         var id = await SubmitAsync(client);
 
-        var outboxId = await fixture.ScalarAsync<Guid>(
+        var outboxId = await fixture.Database.ScalarAsync<Guid>(
             "SELECT id FROM outbox WHERE type = 'ReferralReceived' AND payload->>'referralId' = $1 AND payload->>'partnerClientId' = $2 AND payload->>'source' = 'partner'",
             id.ToString(), partner);
         Assert.NotEqual(Guid.Empty, outboxId);
-        Assert.Equal(1, await fixture.ScalarAsync<long>("SELECT count(*) FROM outbox WHERE type = 'PersonRegistered' AND created_at = (SELECT created_at FROM outbox WHERE id = $1)", outboxId));
+        Assert.Equal(1, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM outbox WHERE type = 'PersonRegistered' AND created_at = (SELECT created_at FROM outbox WHERE id = $1)", outboxId));
 
         var sentAt = await Eventually.Until(
-            () => fixture.ScalarAsync<DateTime?>("SELECT sent_at FROM outbox WHERE id = $1", outboxId),
+            () => fixture.Database.ScalarAsync<DateTime?>("SELECT sent_at FROM outbox WHERE id = $1", outboxId),
             at => at is not null, what: "the relay to publish ReferralReceived (with broker confirm) and mark it sent");
         Assert.NotNull(sentAt);
     }

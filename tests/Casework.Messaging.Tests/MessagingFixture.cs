@@ -6,7 +6,6 @@ using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Npgsql;
 
 namespace Casework.Messaging.Tests;
 
@@ -24,41 +23,25 @@ public sealed class RecordingConsumer(IDocumentStore store) : InboxConsumer<Pers
 }
 
 /// <summary>A consumer that fails every attempt (a poison message).</summary>
-public sealed class FailingConsumer(DeliveryLog log) : IConsumer<WorkerCapacityChanged>
+public sealed class FailingConsumer(AttemptLog attempts) : IConsumer<WorkerCapacityChanged>
 {
     public const string Failure = "this consumer always fails";
 
     public Task Consume(ConsumeContext<WorkerCapacityChanged> context)
     {
-        log.Attempted(context.MessageId!.Value);
+        attempts.Record(context.MessageId!.Value);
         throw new InvalidOperationException($"{Failure} ({context.Message.WorkerId})");
     }
 }
 
-/// <summary>Every message the bus finished consuming (whatever the consumer did with it), and every attempt of the failing consumer.</summary>
-public sealed class DeliveryLog : IConsumeObserver
+/// <summary>Every attempt of the failing consumer, retries included.</summary>
+public sealed class AttemptLog
 {
-    private readonly ConcurrentDictionary<Guid, int> _consumed = new();
     private readonly ConcurrentDictionary<Guid, int> _attempts = new();
 
-    public int ConsumedCount(Guid messageId) => _consumed.GetValueOrDefault(messageId);
+    public int Count(Guid messageId) => _attempts.GetValueOrDefault(messageId);
 
-    public int Attempts(Guid messageId) => _attempts.GetValueOrDefault(messageId);
-
-    public void Attempted(Guid messageId) => _attempts.AddOrUpdate(messageId, 1, (_, n) => n + 1);
-
-    public Task PreConsume<T>(ConsumeContext<T> context) where T : class => Task.CompletedTask;
-
-    public Task PostConsume<T>(ConsumeContext<T> context) where T : class
-    {
-        if (context.MessageId is { } id)
-        {
-            _consumed.AddOrUpdate(id, 1, (_, n) => n + 1);
-        }
-        return Task.CompletedTask;
-    }
-
-    public Task ConsumeFault<T>(ConsumeContext<T> context, Exception exception) where T : class => Task.CompletedTask;
+    public void Record(Guid messageId) => _attempts.AddOrUpdate(messageId, 1, (_, n) => n + 1);
 }
 
 /// <summary>
@@ -71,25 +54,26 @@ public sealed class MessagingFixture : IAsyncLifetime
     public const string Vhost = "test-messaging";
     public const int RetryCount = 2;
 
-    private TestDatabase _database = null!;
-
+    public TestDatabase Database { get; private set; } = null!;
     public IHost Host { get; private set; } = null!;
     public IDocumentStore Store => Host.Services.GetRequiredService<IDocumentStore>();
     public IOutboxStore Outbox => Host.Services.GetRequiredService<IOutboxStore>();
     public IBus Bus => Host.Services.GetRequiredService<IBus>();
-    public DeliveryLog Log => Host.Services.GetRequiredService<DeliveryLog>();
-    public string ConnectionString => _database.ConnectionString;
+    public AttemptLog Attempts => Host.Services.GetRequiredService<AttemptLog>();
+
+    /// <summary>Every message the bus finished consuming, whatever the consumer did with it.</summary>
+    public ConsumedMessages Consumed { get; } = new();
 
     public string QueueOf<TConsumer>() where TConsumer : class, IConsumer =>
         Host.Services.GetRequiredService<IEndpointNameFormatter>().Consumer<TConsumer>();
 
     public async Task InitializeAsync()
     {
-        _database = await TestDatabase.CreateAsync("messaging");
+        Database = await TestDatabase.CreateAsync("messaging");
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Test" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Store"] = _database.ConnectionString,
+            ["ConnectionStrings:Store"] = Database.ConnectionString,
             ["ConnectionStrings:Broker"] = TestEnvironment.Broker(Vhost),
             ["Messaging:RetryIntervalsMs:0"] = "20",
             ["Messaging:RetryIntervalsMs:1"] = "40",
@@ -102,10 +86,10 @@ public sealed class MessagingFixture : IAsyncLifetime
             bus.AddConsumer<RecordingConsumer>();
             bus.AddConsumer<FailingConsumer>();
         });
-        builder.Services.AddSingleton<DeliveryLog>();
+        builder.Services.AddSingleton<AttemptLog>();
         Host = builder.Build();
         await Host.StartAsync();
-        Bus.ConnectConsumeObserver(Log);
+        Bus.ConnectConsumeObserver(Consumed);
     }
 
     public async Task DisposeAsync()
@@ -115,24 +99,10 @@ public sealed class MessagingFixture : IAsyncLifetime
             await Host.StopAsync();
             Host.Dispose();
         }
-        if (_database is not null)
+        if (Database is not null)
         {
-            await _database.DisposeAsync();
+            await Database.DisposeAsync();
         }
-    }
-
-    /// <summary>A value read straight from the service's tables (for what the store API does not expose, e.g. sent_at).</summary>
-    public async Task<T?> ScalarAsync<T>(string sql, params object[] parameters)
-    {
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var parameter in parameters)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
-        }
-        var result = await command.ExecuteScalarAsync();
-        return result is null or DBNull ? default : (T)result;
     }
 }
 

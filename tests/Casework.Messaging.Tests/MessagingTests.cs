@@ -4,7 +4,6 @@ using Casework.Contracts.Events;
 using Casework.Persistence;
 using Casework.Testing;
 using MassTransit;
-using RabbitMQ.Client;
 
 namespace Casework.Messaging.Tests;
 
@@ -24,7 +23,7 @@ public sealed class MessagingTests(MessagingFixture fixture)
             session.Publish(new PersonRegistered(personId, "Ada Lovelace", DateTimeOffset.UtcNow));
             Assert.Equal(CommitResult.Committed, await session.CommitAsync());
         }
-        var outboxId = await fixture.ScalarAsync<Guid>("SELECT id FROM outbox WHERE payload->>'personId' = $1", personId.ToString());
+        var outboxId = await fixture.Database.ScalarAsync<Guid>("SELECT id FROM outbox WHERE payload->>'personId' = $1", personId.ToString());
         Assert.NotEqual(Guid.Empty, outboxId);
 
         // The relay's poll is a minute: this arrives within the wait only because the commit woke it.
@@ -34,10 +33,10 @@ public sealed class MessagingTests(MessagingFixture fixture)
 
         // The outbox id travels as the message id, which is what the consumer's inbox recorded.
         Assert.True(await fixture.Store.HasConsumedAsync(outboxId, nameof(RecordingConsumer)));
-        Assert.Equal(1, fixture.Log.ConsumedCount(outboxId));
+        Assert.Equal(1, fixture.Consumed.Count(outboxId));
 
         var sentAt = await Eventually.Until(
-            () => fixture.ScalarAsync<DateTime?>("SELECT sent_at FROM outbox WHERE id = $1", outboxId),
+            () => fixture.Database.ScalarAsync<DateTime?>("SELECT sent_at FROM outbox WHERE id = $1", outboxId),
             at => at is not null, what: "the outbox row to be marked sent");
         Assert.NotNull(sentAt);
         Assert.Equal(0, await fixture.Outbox.CountPendingAsync(CancellationToken.None));
@@ -52,8 +51,8 @@ public sealed class MessagingTests(MessagingFixture fixture)
         await fixture.Bus.Publish(message, context => context.MessageId = messageId);
         await fixture.Bus.Publish(message, context => context.MessageId = messageId);
 
-        await Eventually.Until(() => Task.FromResult(fixture.Log.ConsumedCount(messageId)), n => n >= 2, what: "both deliveries to be consumed");
-        Assert.Equal(2, fixture.Log.ConsumedCount(messageId));
+        await fixture.Consumed.WaitForAsync(messageId, times: 2);
+        Assert.Equal(2, fixture.Consumed.Count(messageId));
         Assert.Equal(1, await AppliedCountAsync(message.PersonId));
         Assert.True(await fixture.Store.HasConsumedAsync(messageId, nameof(RecordingConsumer)));
     }
@@ -77,36 +76,14 @@ public sealed class MessagingTests(MessagingFixture fixture)
 
         await fixture.Bus.Publish(new WorkerCapacityChanged(workerId, "housing", 5, 9, DateTimeOffset.UtcNow), context => context.MessageId = messageId);
 
-        var factory = new ConnectionFactory { Uri = new Uri(TestEnvironment.Broker(MessagingFixture.Vhost)) };
-        await using var connection = await factory.CreateConnectionAsync();
+        await using var connection = await TestBroker.ConnectAsync(MessagingFixture.Vhost);
+        var faulted = await connection.TakeMessageAsync(queue + "_error", messageId);
 
-        // Take messages off the error queue until ours shows up (earlier runs may have left others there).
-        // The queue only exists once the first message is moved there; a get on a missing queue closes the channel.
-        var faulted = await Eventually.Until(async () =>
-        {
-            await using var probe = await connection.CreateChannelAsync();
-            try
-            {
-                while (await probe.BasicGetAsync(queue + "_error", autoAck: true) is { } result)
-                {
-                    using var envelope = JsonDocument.Parse(result.Body);
-                    if (envelope.RootElement.GetProperty("messageId").GetString() == messageId.ToString())
-                    {
-                        return result;
-                    }
-                }
-            }
-            catch (RabbitMQ.Client.Exceptions.OperationInterruptedException exception) when (exception.ShutdownReason?.ReplyCode == 404)
-            {
-            }
-            return null;
-        }, result => result is not null, what: "the message in " + queue + "_error");
-
-        var headers = faulted!.BasicProperties.Headers!;
+        var headers = faulted.BasicProperties.Headers!;
         var faultMessage = Encoding.UTF8.GetString((byte[])headers["MT-Fault-Message"]!);
         Assert.Contains(FailingConsumer.Failure, faultMessage);
         Assert.Contains(workerId, faultMessage);
-        Assert.Equal(1 + MessagingFixture.RetryCount, fixture.Log.Attempts(messageId));
+        Assert.Equal(1 + MessagingFixture.RetryCount, fixture.Attempts.Count(messageId));
         using (var envelope = JsonDocument.Parse(faulted.Body))
         {
             Assert.Equal(workerId, envelope.RootElement.GetProperty("message").GetProperty("workerId").GetString());

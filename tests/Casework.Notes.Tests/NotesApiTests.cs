@@ -46,7 +46,7 @@ public sealed class NotesApiTests(NotesFixture fixture)
         Assert.Equal("Met at the drop-in; rent arrears of two months.", listed.GetProperty("text").GetString());
         Assert.False(listed.GetProperty("redacted").GetBoolean());
 
-        Assert.Equal(1, await fixture.ScalarAsync<long>(
+        Assert.Equal(1, await fixture.Database.ScalarAsync<long>(
             "SELECT count(*) FROM outbox WHERE type = 'NoteAdded' AND payload->>'noteId' = $1 AND payload->>'caseId' = $2 AND payload->>'restricted' = 'false'",
             noteId.ToString(), caseId.ToString()));
         Assert.Empty(await AuditOfAsync(noteId)); // only restricted records are audited
@@ -94,7 +94,7 @@ public sealed class NotesApiTests(NotesFixture fixture)
         await add.ProblemAsync(HttpStatusCode.NotFound);
         await list.ProblemAsync(HttpStatusCode.NotFound);
         Assert.Equal(0, await fixture.NotesOfCaseAsync(caseId));
-        Assert.Equal(0, await fixture.ScalarAsync<long>("SELECT count(*) FROM outbox WHERE payload->>'caseId' = $1", caseId.ToString()));
+        Assert.Equal(0, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM outbox WHERE payload->>'caseId' = $1", caseId.ToString()));
     }
 
     [Fact]
@@ -163,7 +163,7 @@ public sealed class NotesApiTests(NotesFixture fixture)
         Assert.Equal(3, reads.Select(r => r.ActorId).Distinct().Count());
         Assert.Contains(assigned, reads.Select(r => r.ActorId));
 
-        Assert.Equal(1, await fixture.ScalarAsync<long>(
+        Assert.Equal(1, await fixture.Database.ScalarAsync<long>(
             "SELECT count(*) FROM outbox WHERE type = 'NoteAdded' AND payload->>'noteId' = $1 AND payload->>'restricted' = 'true'", noteId.ToString()));
     }
 
@@ -195,11 +195,11 @@ public sealed class NotesApiTests(NotesFixture fixture)
     public async Task Partners_are_forbidden_and_anonymous_callers_unauthorised()
     {
         var caseId = await fixture.OpenCaseAsync();
-        using var partner = fixture.Notes.CreateClient(TestTokens.Partner("portal-1", NotesFixture.Audiences, "notes cases"));
+        using var partner = fixture.Factory.CreateClient(TestTokens.Partner("portal-1", NotesFixture.Audiences, "notes cases"));
         using var forbidden = await partner.GetAsync(NotesOf(caseId));
         Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
 
-        using var anonymous = fixture.Notes.CreateClient();
+        using var anonymous = fixture.Factory.CreateClient();
         using var unauthorised = await anonymous.PostJsonAsync(NotesOf(caseId), new { type = "Plan", text = "x" });
         Assert.Equal(HttpStatusCode.Unauthorized, unauthorised.StatusCode);
         Assert.Equal(0, await fixture.NotesOfCaseAsync(caseId));
@@ -210,7 +210,7 @@ public sealed class NotesApiTests(NotesFixture fixture)
     {
         var caseId = await fixture.OpenCaseAsync();
         // Valid for Notes, but without Case's audience: Case refuses the forwarded token.
-        using var client = fixture.Notes.CreateClient(TestTokens.Staff("cw-housing-1", "cw", ["caseworker"], ["housing"], ["casework-notes"], "notes"));
+        using var client = fixture.Factory.CreateClient(TestTokens.Staff("cw-housing-1", "cw", ["caseworker"], ["housing"], ["casework-notes"], "notes"));
 
         using var response = await client.PostJsonAsync(NotesOf(caseId), new { type = "Plan", text = "x" });
 

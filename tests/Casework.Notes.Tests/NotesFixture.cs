@@ -1,7 +1,5 @@
 extern alias CaseApi;
 
-using System.Net.Http.Json;
-using System.Text.Json;
 using Casework.Contracts.Events;
 using Casework.Contracts.Grpc.Case.V1;
 using Casework.Persistence;
@@ -10,7 +8,6 @@ using MassTransit;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using CaseProgram = CaseApi::Program;
 using SupportCase = CaseApi::Casework.Case.Domain.SupportCase;
 
@@ -35,63 +32,57 @@ public sealed class NotesFactory(TestDatabase database, string vhost, IReadOnlyD
 
 /// <summary>
 /// Both real services on vhost test-notes, each with a fresh database: Case (pathways seeded, cases opened
-/// by ReferralAccepted on its bus) and Notes, which asks Case over gRPC whether the user may see a case.
+/// by ReferralAccepted on its bus) and Notes (<see cref="ServiceFixture{TProgram}.Factory"/>), which asks
+/// Case over gRPC whether the user may see a case.
 /// </summary>
-public sealed class NotesFixture : IAsyncLifetime
+public sealed class NotesFixture() : ServiceFixture<Program>("notes", Vhost)
 {
     public const string Vhost = "test-notes";
     public static readonly string[] Audiences = ["casework-notes", "casework-case"];
 
     private TestDatabase _caseDatabase = null!;
 
-    public TestDatabase Database { get; private set; } = null!;
     public ServiceFactory<CaseProgram> Case { get; private set; } = null!;
-    public NotesFactory Notes { get; private set; } = null!;
-    public IDocumentStore Store => Notes.Services.GetRequiredService<IDocumentStore>();
     private IDocumentStore CaseStore => Case.Services.GetRequiredService<IDocumentStore>();
     private IBus CaseBus => Case.Services.GetRequiredService<IBus>();
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
+        // Case first: Notes is configured with its address.
         _caseDatabase = await TestDatabase.CreateAsync("notes_case");
-        Database = await TestDatabase.CreateAsync("notes");
         Case = new ServiceFactory<CaseProgram>(_caseDatabase, Vhost, new Dictionary<string, string?>
         {
             ["Seed:DemoDataPath"] = TestEnvironment.DemoDataPath,
             ["Logging:LogLevel:Default"] = "Warning",
         });
         _ = Case.Server;
-        Notes = new NotesFactory(Database, Vhost, new Dictionary<string, string?>
+        await base.InitializeAsync();
+    }
+
+    protected override ServiceFactory<Program> CreateFactory(TestDatabase database) =>
+        new NotesFactory(database, Vhost, new Dictionary<string, string?>
         {
             ["Services:Case:Grpc"] = Case.Server.BaseAddress.ToString(),
             ["Logging:LogLevel:Default"] = "Warning",
         }, () => Case.Server.CreateHandler());
-        _ = Notes.Server;
-    }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
-        if (Notes is not null)
-        {
-            await Notes.DisposeAsync();
-        }
+        await base.DisposeAsync();
         if (Case is not null)
         {
             await Case.DisposeAsync();
         }
-        foreach (var database in new[] { Database, _caseDatabase })
+        if (_caseDatabase is not null)
         {
-            if (database is not null)
-            {
-                await database.DisposeAsync();
-            }
+            await _caseDatabase.DisposeAsync();
         }
     }
 
     public static string Staff(string subject, string role, params string[] teams) =>
         TestTokens.Staff(subject, subject + " name", [role], teams, Audiences, "notes cases");
 
-    public HttpClient Client(string subject, string role, params string[] teams) => Notes.CreateClient(Staff(subject, role, teams));
+    public HttpClient Client(string subject, string role, params string[] teams) => Factory.CreateClient(Staff(subject, role, teams));
 
     /// <summary>Opens a case in Case (as Intake would, by ReferralAccepted), optionally assigns it, and waits until Case has applied both.</summary>
     public async Task<Guid> OpenCaseAsync(string pathwayId = "housing-support", string? assignedWorker = null)
@@ -114,47 +105,10 @@ public sealed class NotesFixture : IAsyncLifetime
 
     public async Task<long> NotesOfCaseAsync(Guid caseId) =>
         (await Store.QueryAsync<Domain.CaseNote>(new DocumentQuery { Filter = new DocumentFilter().Equal("caseId", caseId.ToString()), Limit = 1 })).Total;
-
-    public async Task<T?> ScalarAsync<T>(string sql, params object[] parameters)
-    {
-        await using var connection = new NpgsqlConnection(Database.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var parameter in parameters)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
-        }
-        var result = await command.ExecuteScalarAsync();
-        return result is null or DBNull ? default : (T)result;
-    }
 }
 
 [CollectionDefinition(Name)]
 public sealed class NotesCollection : ICollectionFixture<NotesFixture>
 {
     public const string Name = "notes";
-}
-
-internal static class Http
-{
-    public static async Task<JsonElement> JsonAsync(this HttpResponseMessage response, System.Net.HttpStatusCode expected)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == expected, $"Expected {(int)expected}, got {(int)response.StatusCode}: {body}");
-        return JsonDocument.Parse(body).RootElement.Clone();
-    }
-
-    public static async Task<JsonElement> ProblemAsync(this HttpResponseMessage response, System.Net.HttpStatusCode expected)
-    {
-        var problem = await response.JsonAsync(expected);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal((int)expected, problem.GetProperty("status").GetInt32());
-        return problem;
-    }
-
-    public static IReadOnlyCollection<string> ErrorFields(this JsonElement problem) =>
-        problem.TryGetProperty("errors", out var errors) ? errors.EnumerateObject().Select(p => p.Name).ToHashSet() : [];
-
-    public static Task<HttpResponseMessage> PostJsonAsync(this HttpClient client, string path, object body) =>
-        client.PostAsync(path, JsonContent.Create(body));
 }
