@@ -34,6 +34,21 @@ public sealed class FailingConsumer(AttemptLog attempts) : IConsumer<WorkerCapac
     }
 }
 
+/// <summary>A consumer that fails while its cause is not fixed: a message parked in the error queue can be replayed after the fix.</summary>
+public sealed class FixableConsumer(AttemptLog attempts, FixableConsumer.Cause cause) : IConsumer<CaseUnassigned>
+{
+    public sealed class Cause
+    {
+        public volatile bool Fixed;
+    }
+
+    public Task Consume(ConsumeContext<CaseUnassigned> context)
+    {
+        attempts.Record(context.MessageId!.Value);
+        return cause.Fixed ? Task.CompletedTask : throw new InvalidOperationException("the cause is not fixed yet");
+    }
+}
+
 /// <summary>Every attempt of the failing consumer, retries included.</summary>
 public sealed class AttemptLog
 {
@@ -85,8 +100,10 @@ public sealed class MessagingFixture : IAsyncLifetime
         {
             bus.AddConsumer<RecordingConsumer>();
             bus.AddConsumer<FailingConsumer>();
+            bus.AddConsumer<FixableConsumer>();
         });
         builder.Services.AddSingleton<AttemptLog>();
+        builder.Services.AddSingleton<FixableConsumer.Cause>();
         Host = builder.Build();
         await Host.StartAsync();
         Bus.ConnectConsumeObserver(Consumed);

@@ -4,6 +4,9 @@ using Casework.Contracts.Events;
 using Casework.Persistence;
 using Casework.Testing;
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 
 namespace Casework.Messaging.Tests;
 
@@ -93,5 +96,45 @@ public sealed class MessagingTests(MessagingFixture fixture)
         await using var channel = await connection.CreateChannelAsync();
         var main = await channel.QueueDeclarePassiveAsync(queue);
         Assert.Equal(0u, main.MessageCount);
+    }
+
+    [Fact]
+    public async Task A_failed_message_is_counted_in_its_error_queue_and_replayed_once_the_cause_is_fixed()
+    {
+        var messageId = NewId.NextGuid();
+        var queue = fixture.QueueOf<FixableConsumer>();
+        var broker = fixture.Host.Services.GetRequiredService<BrokerConnection>();
+        var before = await broker.CountMessagesAsync(queue + "_error", CancellationToken.None);
+
+        await fixture.Bus.Publish(new CaseUnassigned(Guid.NewGuid(), "worker-1", "left the team", DateTimeOffset.UtcNow), context => context.MessageId = messageId);
+        await Eventually.Until(() => broker.CountMessagesAsync(queue + "_error", CancellationToken.None), n => n == before + 1,
+            what: "the failed message to reach the error queue");
+        Assert.Equal(1 + MessagingFixture.RetryCount, fixture.Attempts.Count(messageId));
+        Assert.Contains(queue, fixture.Host.Services.GetRequiredService<ReceiveQueues>().Names);
+
+        fixture.Host.Services.GetRequiredService<FixableConsumer.Cause>().Fixed = true;
+        var moved = await broker.ReplayAsync(queue, 1000, CancellationToken.None);
+
+        Assert.Equal((int)before + 1, moved);
+        await Eventually.Until(() => Task.FromResult(fixture.Attempts.Count(messageId)), n => n == 2 + MessagingFixture.RetryCount,
+            what: "the replayed message to be consumed");
+        Assert.Equal(0u, await broker.CountMessagesAsync(queue + "_error", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task An_error_queue_that_never_existed_counts_zero()
+    {
+        var broker = fixture.Host.Services.GetRequiredService<BrokerConnection>();
+        Assert.Equal(0u, await broker.CountMessagesAsync("no-such-queue-" + Guid.NewGuid().ToString("N"), CancellationToken.None));
+        Assert.Equal(0, await broker.ReplayAsync("no-such-queue-" + Guid.NewGuid().ToString("N"), 10, CancellationToken.None));
+    }
+
+    [Fact]
+    public void Readiness_covers_the_store_and_the_broker()
+    {
+        var checks = fixture.Host.Services.GetRequiredService<IOptions<HealthCheckServiceOptions>>().Value.Registrations
+            .Where(r => r.Tags.Contains("ready")).Select(r => r.Name).ToList();
+        Assert.Contains("store", checks);
+        Assert.Contains(checks, name => name.Contains("masstransit", StringComparison.OrdinalIgnoreCase));
     }
 }

@@ -108,12 +108,19 @@ public sealed class BrokerConnection(Uri broker) : IAsyncDisposable
         await using var channel = await connection.CreateChannelAsync(
             new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken);
         var moved = 0;
-        while (moved < max && await channel.BasicGetAsync(queue + "_error", autoAck: false, cancellationToken) is { } message)
+        try
         {
-            var properties = new BasicProperties(message.BasicProperties);
-            await channel.BasicPublishAsync("", queue, mandatory: true, properties, message.Body, cancellationToken);
-            await channel.BasicAckAsync(message.DeliveryTag, multiple: false, cancellationToken);
-            moved++;
+            while (moved < max && await channel.BasicGetAsync(queue + "_error", autoAck: false, cancellationToken) is { } message)
+            {
+                var properties = new BasicProperties(message.BasicProperties);
+                await channel.BasicPublishAsync("", queue, mandatory: true, properties, message.Body, cancellationToken);
+                await channel.BasicAckAsync(message.DeliveryTag, multiple: false, cancellationToken);
+                moved++;
+            }
+        }
+        catch (OperationInterruptedException exception) when (exception.ShutdownReason?.ReplyCode == 404 && moved == 0)
+        {
+            // No error queue: no message of this queue ever failed.
         }
         return moved;
     }

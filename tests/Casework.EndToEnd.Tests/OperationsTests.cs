@@ -1,0 +1,28 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Xunit;
+
+namespace Casework.EndToEnd.Tests;
+
+/// <summary>What a region's admin relies on, through the gateway: the error queues of each service.</summary>
+[Collection(PlatformCollection.Name)]
+public sealed class OperationsTests(PlatformFixture platform)
+{
+    [Fact]
+    public async Task An_admin_sees_each_services_error_queues_and_a_caseworker_may_not()
+    {
+        using var admin = platform.Client(await Tokens.StaffAsync(platform.Gateway, "admin"));
+        using var caseworker = platform.Client(await Tokens.StaffAsync(platform.Gateway, "alice"));
+
+        var queues = await admin.GetFromJsonAsync<JsonElement>("api/cases/admin/error-queues");
+        var names = queues.EnumerateArray().Select(q => q.GetProperty("queue").GetString()).ToList();
+        Assert.Contains("case-referral-accepted", names);
+        Assert.All(queues.EnumerateArray(), q => Assert.Equal(0u, q.GetProperty("messages").GetUInt32()));
+
+        using var refused = await caseworker.GetAsync("api/cases/admin/error-queues");
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        using var unknown = await admin.PostAsync("api/cases/admin/error-queues/not-a-queue/replay", null);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+}
