@@ -19,6 +19,8 @@ public static class MessagingAdminApi
     {
         var admin = app.MapGroup($"/api/{apiSegment}/admin/error-queues")
             .WithTags("Administration")
+            // Operator tools, documented in the README; the API reference is for integrators.
+            .ExcludeFromDescription()
             .RequireAuthorization(policy => policy.RequireAuthenticatedUser().RequireRole("admin"));
 
         admin.MapGet("", async (ReceiveQueues queues, BrokerConnection broker, CancellationToken cancellationToken) =>

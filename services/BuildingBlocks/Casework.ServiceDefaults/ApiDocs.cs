@@ -40,7 +40,15 @@ public static class ApiDocs
     {
         var documentRoute = $"/api/{service}/openapi/{{documentName}}.json";
         app.MapOpenApi(documentRoute).AllowAnonymous();
-        app.MapScalarApiReference($"/api/{service}/docs", options => options.WithOpenApiRoutePattern(documentRoute)).AllowAnonymous();
+        app.MapScalarApiReference($"/api/{service}/docs", options =>
+        {
+            options.WithOpenApiRoutePattern(documentRoute);
+            // A reference for partner and staff developers: no hosted AI chat, telemetry or vendor toolbar,
+            // none of which a region's network would reach anyway.
+            options.ShowDeveloperTools = DeveloperToolsVisibility.Never;
+            options.Agent = new ScalarAgentOptions { Disabled = true };
+            options.Telemetry = false;
+        }).AllowAnonymous();
         return app;
     }
 }
