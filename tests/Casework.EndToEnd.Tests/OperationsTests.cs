@@ -24,5 +24,10 @@ public sealed class OperationsTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         using var unknown = await admin.PostAsync("api/cases/admin/error-queues/not-a-queue/replay", null);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        using var badMax = await admin.PostAsync("api/cases/admin/error-queues/case-referral-accepted/replay?max=0", null);
+        Assert.Equal(HttpStatusCode.BadRequest, badMax.StatusCode);
+        Assert.True((await badMax.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("max", out _));
+        using var replayed = await admin.PostAsync("api/cases/admin/error-queues/case-referral-accepted/replay", null);
+        Assert.Equal(0, (await replayed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("moved").GetInt32());
     }
 }

@@ -39,6 +39,7 @@ internal sealed class OutboxRelay(
     {
         var settings = options.Value;
         var lastPurge = DateTimeOffset.MinValue;
+        var lastCount = DateTimeOffset.MinValue;
         var failuresInARow = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -65,7 +66,12 @@ internal sealed class OutboxRelay(
                     continue;
                 }
 
-                Pending.Set(await outbox.CountPendingAsync(stoppingToken));
+                // Housekeeping at the poll pace, not on every commit's wake-up.
+                if (DateTimeOffset.UtcNow - lastCount >= settings.PollInterval)
+                {
+                    lastCount = DateTimeOffset.UtcNow;
+                    Pending.Set(await outbox.CountPendingAsync(stoppingToken));
+                }
                 if (DateTimeOffset.UtcNow - lastPurge > TimeSpan.FromHours(1))
                 {
                     lastPurge = DateTimeOffset.UtcNow;

@@ -19,7 +19,6 @@ public static class DocumentStoreExtensions
         declare(collections);
         builder.Services.AddSingleton(collections);
         builder.Services.AddSingleton<OutboxSignal>();
-        builder.Services.AddSingleton(TimeProvider.System);
 
         var engine = builder.Configuration["Store:Engine"] ?? "postgres";
         var connectionString = builder.Configuration.GetConnectionString("Store")

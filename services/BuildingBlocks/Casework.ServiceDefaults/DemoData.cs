@@ -23,11 +23,9 @@ public static class DemoData
     /// </summary>
     public static IHostApplicationBuilder AddDemoDataSeeder<TSeeder>(this IHostApplicationBuilder builder) where TSeeder : class, IDemoDataSeeder
     {
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["Seed:DemoDataPath"]))
-        {
-            builder.Services.AddSingleton<TSeeder>();
-            builder.Services.AddHostedService<DemoDataHostedService<TSeeder>>();
-        }
+        // Registered always and decided at start: configuration added late (e.g. by a test host) still counts.
+        builder.Services.AddSingleton<TSeeder>();
+        builder.Services.AddHostedService<DemoDataHostedService<TSeeder>>();
         return builder;
     }
 
@@ -41,7 +39,11 @@ internal sealed class DemoDataHostedService<TSeeder>(TSeeder seeder, IConfigurat
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var path = configuration["Seed:DemoDataPath"]!;
+        var path = configuration["Seed:DemoDataPath"];
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            return;
+        }
         await using var file = File.OpenRead(path);
         using var document = await JsonDocument.ParseAsync(file, cancellationToken: cancellationToken);
         await seeder.SeedAsync(document.RootElement, cancellationToken);

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Casework.ServiceDefaults;
 
@@ -21,7 +22,7 @@ public static class DomainServiceExtensions
         builder.AddCaseworkAuthentication(service.Audience);
         builder.AddApiDocs(service.ApiSegment, service.Title, service.Summary);
         builder.Services.AddGrpc();
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(TimeProvider.System);
         return builder;
     }
 

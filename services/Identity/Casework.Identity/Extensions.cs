@@ -1,6 +1,7 @@
 using Casework.Identity.Data;
 using Casework.Identity.Hosting;
 using Casework.Identity.Security;
+using Casework.ServiceDefaults;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
@@ -155,6 +156,8 @@ public static class Extensions
         services.AddScoped<TokenIdentities>();
         services.AddSingleton<StartupState>();
         services.AddHostedService<IdentityStartup>();
+        // After the schema exists; hosted services start in order, all before the server listens.
+        builder.AddDemoDataSeeder<DemoSeeder>();
         services.AddHostedService<TokenPruning>();
         services.AddHealthChecks().AddCheck<IdentityStoreHealthCheck>("identity-store", tags: ["ready"]);
         return builder;

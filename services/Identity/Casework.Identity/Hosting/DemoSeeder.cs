@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Text.Json;
 using Casework.Identity.Data;
 using Casework.Identity.Security;
 using Casework.ServiceDefaults;
@@ -13,28 +14,29 @@ namespace Casework.Identity.Hosting;
 /// Anything that exists is left as it is (a changed password or role is not reset), so a second start
 /// changes nothing. Secrets and passwords are never logged.
 /// </summary>
-public sealed class DemoSeeder(
-    UserManager<CaseworkUser> users,
-    IOpenIddictApplicationManager applications,
-    ILogger<DemoSeeder> logger)
+public sealed class DemoSeeder(IServiceScopeFactory scopes, ILogger<DemoSeeder> logger) : IDemoDataSeeder
 {
-    public async Task SeedAsync(DemoData data, CancellationToken cancellationToken)
+    public async Task SeedAsync(JsonElement demoData, CancellationToken cancellationToken)
     {
-        foreach (var user in data.Users ?? [])
+        // The user and application managers are scoped (they hold a DbContext); seeding is one unit of work.
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<CaseworkUser>>();
+        var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
+        foreach (var user in demoData.Section<DemoUser>("users"))
         {
-            await SeedUserAsync(user);
+            await SeedUserAsync(users, user);
         }
-        foreach (var partner in data.Partners ?? [])
+        foreach (var partner in demoData.Section<DemoPartner>("partners"))
         {
-            await SeedPartnerAsync(partner, cancellationToken);
+            await SeedPartnerAsync(applications, partner, cancellationToken);
         }
-        if (data.StaffClient is { } staff)
+        if (demoData.TryGetProperty("staffClient", out var staffClient) && staffClient.Deserialize<DemoStaffClient>(DemoData.JsonOptions) is { } staff)
         {
-            await SeedStaffClientAsync(staff, cancellationToken);
+            await SeedStaffClientAsync(applications, staff, cancellationToken);
         }
     }
 
-    private async Task SeedUserAsync(DemoUser demo)
+    private async Task SeedUserAsync(UserManager<CaseworkUser> users, DemoUser demo)
     {
         if (string.IsNullOrWhiteSpace(demo.Id) || string.IsNullOrWhiteSpace(demo.UserName) || string.IsNullOrEmpty(demo.Password))
         {
@@ -73,7 +75,7 @@ public sealed class DemoSeeder(
         logger.LogInformation("Seeded demo user {UserName} ({UserId})", demo.UserName, demo.Id);
     }
 
-    private async Task SeedPartnerAsync(DemoPartner partner, CancellationToken cancellationToken)
+    private async Task SeedPartnerAsync(IOpenIddictApplicationManager applications, DemoPartner partner, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(partner.ClientId) || string.IsNullOrEmpty(partner.Secret))
         {
@@ -104,7 +106,7 @@ public sealed class DemoSeeder(
         logger.LogInformation("Seeded demo partner client {ClientId}", partner.ClientId);
     }
 
-    private async Task SeedStaffClientAsync(DemoStaffClient staff, CancellationToken cancellationToken)
+    private async Task SeedStaffClientAsync(IOpenIddictApplicationManager applications, DemoStaffClient staff, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(staff.ClientId))
         {

@@ -8,7 +8,7 @@ using OpenIddict.Abstractions;
 
 namespace Casework.Identity.Hosting;
 
-/// <summary>Whether start-up work (keys, schema, scopes, roles, demo data) has finished.</summary>
+/// <summary>Whether start-up work (keys, schema, scopes, roles) has finished.</summary>
 public sealed class StartupState
 {
     private volatile bool _ready;
@@ -20,18 +20,15 @@ public sealed class StartupState
 
 /// <summary>
 /// Runs before the server starts listening (hosted services start first): loads the keys, creates the
-/// schema, registers the API scopes and staff roles, and seeds the demo data when <c>Seed:DemoDataPath</c>
-/// is set. Any failure stops the process with the reason, so Kubernetes restarts it.
+/// schema and registers the API scopes and staff roles (the demo seeder, registered after it, then runs
+/// when <c>Seed:DemoDataPath</c> is set). Any failure stops the process with the reason, so Kubernetes restarts it.
 /// </summary>
 public sealed class IdentityStartup(
     IServiceScopeFactory scopeFactory,
     IdentityKeyRing keys,
     StartupState state,
-    IConfiguration configuration,
     ILogger<IdentityStartup> logger) : IHostedService
 {
-    public const string DemoDataPathKey = "Seed:DemoDataPath";
-
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         keys.EnsureLoaded();
@@ -46,13 +43,6 @@ public sealed class IdentityStartup(
 
         await EnsureScopesAsync(services.GetRequiredService<IOpenIddictScopeManager>(), cancellationToken);
         await EnsureRolesAsync(services.GetRequiredService<RoleManager<IdentityRole>>());
-
-        var demoDataPath = configuration[DemoDataPathKey];
-        if (!string.IsNullOrWhiteSpace(demoDataPath))
-        {
-            var data = await DemoData.ReadAsync(demoDataPath, cancellationToken);
-            await ActivatorUtilities.CreateInstance<DemoSeeder>(services).SeedAsync(data, cancellationToken);
-        }
 
         state.MarkReady();
         logger.LogInformation("Identity store ready");
