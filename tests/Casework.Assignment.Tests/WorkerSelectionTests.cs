@@ -12,27 +12,39 @@ public sealed class WorkerSelectionTests
     [Fact]
     public void Chooses_the_most_free_capacity()
     {
-        var chosen = WorkerSelection.Choose([W("a", 10, 8), W("b", 5, 1), W("c", 20, 17)]);
+        var chosen = WorkerSelection.Choose([W("a", 10, 8), W("b", 5, 1), W("c", 20, 17)], Guid.NewGuid());
         Assert.Equal("b", chosen?.Id);
     }
 
     [Fact]
-    public void Ties_on_free_capacity_go_to_the_fewest_open_cases_then_the_lowest_id()
+    public void Ties_on_free_capacity_go_to_the_fewest_open_cases()
     {
-        Assert.Equal("b", WorkerSelection.Choose([W("a", 10, 6), W("b", 5, 1), W("c", 8, 4)])?.Id);
-        Assert.Equal("a", WorkerSelection.Choose([W("b", 5, 2), W("c", 5, 2), W("a", 5, 2)])?.Id);
+        Assert.Equal("b", WorkerSelection.Choose([W("a", 10, 6), W("b", 5, 1), W("c", 8, 4)], Guid.NewGuid())?.Id);
+    }
+
+    [Fact]
+    public void Among_equally_loaded_workers_the_case_picks_one_the_same_way_every_time_and_cases_spread()
+    {
+        Worker[] tied = [W("b", 5, 2), W("c", 5, 2), W("a", 5, 2), W("d", 5, 2)];
+        var cases = Enumerable.Range(0, 200).Select(_ => Guid.CreateVersion7()).ToList();
+
+        var chosen = cases.Select(c => WorkerSelection.Choose(tied, c)!.Id).ToList();
+
+        Assert.Equal(chosen, cases.Select(c => WorkerSelection.Choose(tied.Reverse(), c)!.Id));
+        Assert.Equal(["a", "b", "c", "d"], chosen.Distinct().Order());
+        Assert.All(chosen.GroupBy(id => id), g => Assert.InRange(g.Count(), 20, 80));
     }
 
     [Fact]
     public void When_everyone_is_full_the_least_overloaded_still_gets_the_case()
     {
-        var chosen = WorkerSelection.Choose([W("a", 2, 4), W("b", 3, 3), W("c", 1, 2)]);
+        var chosen = WorkerSelection.Choose([W("a", 2, 4), W("b", 3, 3), W("c", 1, 2)], Guid.NewGuid());
         Assert.Equal("b", chosen?.Id);
         Assert.True(chosen!.IsFull);
     }
 
     [Fact]
-    public void Nobody_to_choose_from_gives_null() => Assert.Null(WorkerSelection.Choose([]));
+    public void Nobody_to_choose_from_gives_null() => Assert.Null(WorkerSelection.Choose([], Guid.NewGuid()));
 
     [Fact]
     public void Taking_a_case_twice_counts_it_once_and_releasing_frees_it()

@@ -453,6 +453,34 @@ public abstract class DocumentStoreContract : IAsyncLifetime
     }
 
     [ContractFact]
+    public async Task A_query_counts_matches_up_to_its_count_limit_or_page_end_and_says_when_there_are_more()
+    {
+        await SeedWidgetsAsync();
+        var capped = await Store.QueryAsync<Widget>(new DocumentQuery { OrderBy = "name", Limit = 2, CountLimit = 5 });
+        Assert.Equal(["alpha", "bravo"], capped.Items.Select(i => i.Document.Name));
+        Assert.Equal(5, capped.Total);
+        Assert.False(capped.TotalIsExact);
+
+        var atTheLimit = await Store.QueryAsync<Widget>(new DocumentQuery { Limit = 2, CountLimit = 7 });
+        Assert.Equal(7, atTheLimit.Total);
+        Assert.True(atTheLimit.TotalIsExact);
+
+        var filtered = await Store.QueryAsync<Widget>(new DocumentQuery { Limit = 1, CountLimit = 2, Filter = new DocumentFilter().Equal("colour", "red") });
+        Assert.Equal(2, filtered.Total);
+        Assert.False(filtered.TotalIsExact);
+
+        var exact = await Store.QueryAsync<Widget>(new DocumentQuery { Limit = 1, CountLimit = null });
+        Assert.Equal(7, exact.Total);
+        Assert.True(exact.TotalIsExact);
+
+        // A page beyond the count limit is counted to its end, so the total never falls short of the page.
+        var deep = await Store.QueryAsync<Widget>(new DocumentQuery { OrderBy = "name", Offset = 3, Limit = 2, CountLimit = 2 });
+        Assert.Equal(["delta", "echo"], deep.Items.Select(i => i.Document.Name));
+        Assert.Equal(5, deep.Total);
+        Assert.False(deep.TotalIsExact);
+    }
+
+    [ContractFact]
     public async Task CountBy_counts_the_documents_of_each_value()
     {
         await SeedWidgetsAsync();

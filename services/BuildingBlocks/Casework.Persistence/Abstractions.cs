@@ -3,8 +3,15 @@ namespace Casework.Persistence;
 /// <summary>A document as stored: its id, the version it was read at, and its content.</summary>
 public sealed record Stored<T>(string Id, long Version, T Document);
 
-/// <summary>One page of a query, with the total count of matches for paging.</summary>
-public sealed record Page<T>(IReadOnlyList<T> Items, long Total, int Offset, int Limit);
+/// <summary>
+/// One page of a query, with the count of matches for paging: exact, or (<see cref="TotalIsExact"/> false)
+/// the query's count limit when there are more matches than that.
+/// </summary>
+public sealed record Page<T>(IReadOnlyList<T> Items, long Total, int Offset, int Limit, bool TotalIsExact = true)
+{
+    /// <summary>The same paging figures around other items (a store page turned into API views).</summary>
+    public Page<TView> With<TView>(IReadOnlyList<TView> items) => new(items, Total, Offset, Limit, TotalIsExact);
+}
 
 /// <summary>How many documents share one value of a field.</summary>
 public sealed record GroupCount(string? Value, long Count);

@@ -26,7 +26,7 @@ public static class DocumentStoreExtensions
         switch (engine.ToLowerInvariant())
         {
             case "postgres":
-                builder.Services.AddPostgresEngine(connectionString);
+                builder.Services.AddPostgresEngine(connectionString, builder.Configuration.GetValue<int?>("Store:MaxPoolSize"));
                 break;
             default:
                 throw new InvalidOperationException($"Store:Engine '{engine}' is not supported; use 'postgres'.");

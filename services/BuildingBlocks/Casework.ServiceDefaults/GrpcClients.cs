@@ -56,9 +56,10 @@ public static class GrpcCallProblems
 {
     /// <summary>
     /// 503 when the other service is down or slow (nothing was changed), 403 when it refused the forwarded
-    /// token (e.g. the token lacks that service's scope); null for anything else (let it surface as a 500).
+    /// token (e.g. the token lacks that service's scope), 502 when it failed. Callers handle the answers
+    /// that mean something to them (such as NotFound) before asking this.
     /// </summary>
-    public static IResult? For(RpcException exception, string service, string scope) => exception.StatusCode switch
+    public static IResult For(RpcException exception, string service, string scope) => exception.StatusCode switch
     {
         StatusCode.Unavailable or StatusCode.DeadlineExceeded => TypedResults.Problem(
             statusCode: StatusCodes.Status503ServiceUnavailable,
@@ -68,6 +69,10 @@ public static class GrpcCallProblems
             statusCode: StatusCodes.Status403Forbidden,
             title: $"Your token does not allow this {service} lookup.",
             detail: $"Sign in with the '{scope}' scope as well."),
-        _ => null,
+        // Anything else is the other service failing (its store, a bug): nothing was changed here.
+        _ => TypedResults.Problem(
+            statusCode: StatusCodes.Status502BadGateway,
+            title: $"The {service} service failed to answer.",
+            detail: "Nothing was changed; try again shortly. If it persists, the operators can find the cause in that service's log."),
     };
 }

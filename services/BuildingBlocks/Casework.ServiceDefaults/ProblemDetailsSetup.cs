@@ -53,6 +53,13 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
                 Detail = "Reload it and apply your change again.",
             },
             DuplicateDocumentException => new ProblemDetails { Status = StatusCodes.Status409Conflict, Title = "The record already exists." },
+            // The store is down or every connection is busy: the request changed nothing and may be retried.
+            System.Data.Common.DbException { IsTransient: true } or TimeoutException => new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "The service is overloaded or its store is unavailable.",
+                Detail = "Nothing was changed; try again shortly.",
+            },
             OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested => new ProblemDetails { Status = 499, Title = "The client closed the request." },
             _ => new ProblemDetails { Status = StatusCodes.Status500InternalServerError, Title = "An unexpected error occurred." },
         };
@@ -61,6 +68,10 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             logger.LogError(exception, "Unhandled exception for {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
         }
         httpContext.Response.StatusCode = problem.Status!.Value;
+        if (problem.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            httpContext.Response.Headers.RetryAfter = "1";
+        }
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
     }
 

@@ -21,7 +21,7 @@ public static class CaseService
     public static WebApplicationBuilder AddCaseService(this WebApplicationBuilder builder)
     {
         builder.AddDocumentStore(collections => collections
-            .Add<SupportCase>("cases", ["teamId", "status", "openedAt"], ["status", "openedAt"], ["pathwayId"], ["assignedWorkerId"], ["referralId"])
+            .Add<SupportCase>("cases", ["teamId", "status", "openedAt"], ["status", "openedAt"], ["openedAt"], ["pathwayId"], ["assignedWorkerId"], ["referralId"])
             .Add<Pathway>("pathways")
             .Add<ReferralCase>("referral_cases"));
         // Seeded before the bus starts, so the first ReferralAccepted finds its pathway.

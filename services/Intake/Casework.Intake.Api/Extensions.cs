@@ -27,7 +27,7 @@ public static class IntakeService
     {
         builder.AddDocumentStore(collections => collections
             .Add<Person>("people", ["familyName"], ["dateOfBirth"])
-            .Add<Referral>("referrals", ["status", "receivedAt"], ["partnerClientId", "receivedAt"], ["personId"])
+            .Add<Referral>("referrals", ["status", "receivedAt"], ["receivedAt"], ["partnerClientId", "receivedAt"], ["personId"])
             .Add<IdempotencyRecord>("idempotency_keys"));
         builder.AddMessaging(Name, bus => bus.AddConsumer<CaseOpenedConsumer>());
         builder.Services.AddUserForwardingGrpcClient<CaseQueries.CaseQueriesClient>(builder.Configuration, "Services:Case:Grpc");

@@ -60,7 +60,7 @@ public static class AssignmentApi
             Offset = offset ?? 0,
             Limit = limit ?? 50,
         }, cancellationToken);
-        return TypedResults.Ok(new Page<WorkerView>(page.Items.Select(w => WorkerView.From(w.Document)).ToList(), page.Total, page.Offset, page.Limit));
+        return TypedResults.Ok(page.With(page.Items.Select(w => WorkerView.From(w.Document)).ToList()));
     }
 
     private static async Task<IResult> GetCaseAsync(Guid caseId, HttpContext http, IDocumentStore store, CancellationToken cancellationToken)
@@ -94,8 +94,7 @@ public static class AssignmentApi
             Offset = offset ?? 0,
             Limit = limit ?? 50,
         }, cancellationToken);
-        return TypedResults.Ok(new Page<AssignmentView>(
-            page.Items.Select(a => AssignmentView.From(a.Document)).ToList(), page.Total, page.Offset, page.Limit));
+        return TypedResults.Ok(page.With(page.Items.Select(a => AssignmentView.From(a.Document)).ToList()));
     }
 
     internal static bool CanSeeTeam(ClaimsPrincipal user, string teamId) => user.SeesAllTeams() || user.Teams().Contains(teamId, StringComparer.Ordinal);

@@ -23,7 +23,7 @@ public sealed class CaseAssigner(IDocumentStore store, TimeProvider clock, ILogg
         }
 
         var workers = await TeamWorkersAsync(message.TeamId, cancellationToken);
-        var chosen = WorkerSelection.Choose(workers.Select(w => w.Document));
+        var chosen = WorkerSelection.Choose(workers.Select(w => w.Document), message.CaseId);
         if (chosen is null)
         {
             logger.LogWarning("Case {CaseId} was opened for team {TeamId}, which has no workers; it stays unassigned", message.CaseId, message.TeamId);
@@ -67,9 +67,10 @@ public sealed class CaseAssigner(IDocumentStore store, TimeProvider clock, ILogg
                 Filter = new DocumentFilter().Equal("teamId", teamId),
                 Offset = workers.Count,
                 Limit = 500,
+                CountLimit = 0, // pages until a short one; the count is not needed
             }, cancellationToken);
             workers.AddRange(page.Items);
-            if (page.Items.Count == 0 || workers.Count >= page.Total)
+            if (page.Items.Count < page.Limit)
             {
                 return workers;
             }

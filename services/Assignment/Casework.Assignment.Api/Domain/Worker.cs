@@ -29,14 +29,27 @@ public sealed record Worker(string Id, string Name, string TeamId, int Capacity,
 public static class WorkerSelection
 {
     /// <summary>
-    /// The worker who should take the next case of a team: the most free capacity, then the fewest open
-    /// cases, then the lowest id (ordinal), so the choice is deterministic. Full workers are still
-    /// candidates (every open case needs an accountable worker); null only when there is nobody.
+    /// The worker who should take a new case of a team: the most free capacity, then the fewest open cases.
+    /// Among workers still tied, the case id picks one (the same case always the same worker), so cases
+    /// opened together go to different workers instead of all contending for one caseload record (which made
+    /// every concurrent assignment but one retry, seen in make bench). Full workers are still candidates
+    /// (every open case needs an accountable worker); null only when there is nobody.
     /// </summary>
-    public static Worker? Choose(IEnumerable<Worker> teamWorkers) =>
-        teamWorkers
-            .OrderByDescending(w => w.FreeCapacity)
-            .ThenBy(w => w.OpenCases)
-            .ThenBy(w => w.Id, StringComparer.Ordinal)
-            .FirstOrDefault();
+    public static Worker? Choose(IEnumerable<Worker> teamWorkers, Guid caseId)
+    {
+        var best = teamWorkers
+            .GroupBy(w => (w.FreeCapacity, w.OpenCases))
+            .OrderByDescending(g => g.Key.FreeCapacity)
+            .ThenBy(g => g.Key.OpenCases)
+            .FirstOrDefault()?
+            .OrderBy(w => w.Id, StringComparer.Ordinal)
+            .ToList();
+        if (best is null)
+        {
+            return null;
+        }
+        // The last bytes of a case id (v7 or v4) are random.
+        var spread = BitConverter.ToUInt32(caseId.ToByteArray(), 12);
+        return best[(int)(spread % (uint)best.Count)];
+    }
 }

@@ -29,28 +29,32 @@ internal sealed class PostgresDocumentStore(NpgsqlDataSource dataSource, Documen
         var limit = Math.Clamp(query.Limit, 1, 500);
         var offset = Math.Max(query.Offset, 0);
 
-        // Page and total from one statement, so both come from the same snapshot.
+        // Page and count in one round trip. The count stops at the count limit, so it reads at most that
+        // many matches however large the collection (an exact count reads them all).
+        long? countLimit = query.CountLimit is { } limitOfCount ? Math.Max(limitOfCount, (long)offset + limit) : null;
+        var countSql = countLimit is { } cap
+            ? $"SELECT count(*) FROM (SELECT 1 FROM {table}{where} LIMIT {cap + 1}) AS matches"
+            : $"SELECT count(*) FROM {table}{where}";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection);
+        var page = new NpgsqlBatchCommand($"SELECT id, version, data::text FROM {table}{where} ORDER BY {order} LIMIT {limit} OFFSET {offset}");
+        page.Parameters.AddRange(parameters.ToArray());
+        var count = new NpgsqlBatchCommand(countSql);
+        count.Parameters.AddRange(parameters.Select(p => p.Clone()).ToArray());
+        batch.BatchCommands.Add(page);
+        batch.BatchCommands.Add(count);
+
         var items = new List<Stored<T>>();
-        long total = 0;
-        await using (var command = dataSource.CreateCommand(
-            $"SELECT id, version, data::text, count(*) OVER () FROM {table}{where} ORDER BY {order} LIMIT {limit} OFFSET {offset}"))
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
-            command.Parameters.AddRange(parameters.ToArray());
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                items.Add(Read<T>(reader));
-                total = reader.GetInt64(3);
-            }
+            items.Add(Read<T>(reader));
         }
-        if (items.Count == 0 && offset > 0)
-        {
-            // Past the last page the window has no row to carry the total.
-            await using var count = dataSource.CreateCommand($"SELECT count(*) FROM {table}{where}");
-            count.Parameters.AddRange(parameters.Select(p => p.Clone()).ToArray());
-            total = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
-        }
-        return new Page<Stored<T>>(items, total, offset, limit);
+        await reader.NextResultAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var total = reader.GetInt64(0);
+        var exact = countLimit is null || total <= countLimit;
+        return new Page<Stored<T>>(items, exact ? total : countLimit!.Value, offset, limit, exact);
     }
 
     public async Task<IReadOnlyList<GroupCount>> CountByAsync<T>(string field, DocumentFilter? filter = null, CancellationToken cancellationToken = default) where T : class

@@ -106,7 +106,7 @@ public static class CasesApi
             Offset = offset ?? 0,
             Limit = limit ?? 50,
         }, cancellationToken);
-        return TypedResults.Ok(new Page<CaseView>(page.Items.Select(CaseView.From).ToList(), page.Total, page.Offset, page.Limit));
+        return TypedResults.Ok(page.With(page.Items.Select(CaseView.From).ToList()));
     }
 
     private static async Task<IResult> ListPathwaysAsync(IDocumentStore store, CancellationToken cancellationToken)

@@ -86,11 +86,6 @@ public static class ReferralsApi
         var requestHash = Convert.ToHexString(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request, DocumentJson.Options)));
         var idempotencyId = idempotencyKey is null ? null : IdempotencyRecord.DocumentId(clientId, idempotencyKey);
 
-        if (idempotencyId is not null && await ReplayAsync(store, idempotencyId, requestHash, isPartner, http, cancellationToken) is { } replay)
-        {
-            return replay;
-        }
-
         var input = request.Person!;
         var person = new Person(Guid.CreateVersion7(now), input.GivenName!.Trim(), input.FamilyName!.Trim(), input.DateOfBirth,
             input.Email?.Trim(), input.Phone?.Trim(), input.Postcode?.Trim().ToUpperInvariant(), now, actor);
@@ -113,7 +108,9 @@ public static class ReferralsApi
         }
         catch (DuplicateDocumentException) when (idempotencyId is not null)
         {
-            // A concurrent retry with the same key won the race: answer with its result.
+            // The key was used before (a retry, or a concurrent one that won the race): answer with the
+            // first result. Inserting first and replaying on the conflict saves new referrals (nearly all
+            // of them) a read of the key.
             return await ReplayAsync(store, idempotencyId, requestHash, isPartner, http, cancellationToken)
                 ?? throw new InvalidOperationException("The idempotency record vanished after a conflict.");
         }
@@ -166,8 +163,7 @@ public static class ReferralsApi
             Offset = offset ?? 0,
             Limit = limit ?? 50,
         }, cancellationToken);
-        return TypedResults.Ok(new Page<ReferralView>(
-            page.Items.Select(r => ReferralView.From(r.Document, r.Version, isPartner)).ToList(), page.Total, page.Offset, page.Limit));
+        return TypedResults.Ok(page.With(page.Items.Select(r => ReferralView.From(r.Document, r.Version, isPartner)).ToList()));
     }
 
     private static async Task<IResult> GetAsync(Guid id, HttpContext http, IDocumentStore store, CancellationToken cancellationToken)
@@ -211,9 +207,9 @@ public static class ReferralsApi
             errors.Add("pathwayId", "There is no pathway with this id.");
             return errors.ToProblem();
         }
-        catch (RpcException exception) when (GrpcCallProblems.For(exception, "case", "cases") is { } problem)
+        catch (RpcException exception)
         {
-            return problem;
+            return GrpcCallProblems.For(exception, "case", "cases");
         }
 
         return await DecideAsync(id, http, store, clock, (referral, now) =>

@@ -109,7 +109,7 @@ public static class NotesApi
         }
         // The audit trail is written before the restricted text leaves the service.
         await audit.CommitAsync(cancellationToken);
-        return TypedResults.Ok(new Page<NoteView>(views, page.Total, page.Offset, page.Limit));
+        return TypedResults.Ok(page.With(views));
     }
 
     /// <summary>Asks Case, for this user, whether the case exists and may be seen; both "no" answers are a 404.</summary>
@@ -123,9 +123,9 @@ public static class NotesApi
                 ? (reply, null)
                 : (null, TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "The case was not found."));
         }
-        catch (RpcException exception) when (GrpcCallProblems.For(exception, "case", "cases") is { } problem)
+        catch (RpcException exception)
         {
-            return (null, problem);
+            return (null, GrpcCallProblems.For(exception, "case", "cases"));
         }
     }
 

@@ -26,6 +26,7 @@ public sealed class NotesQueriesService(IDocumentStore store) : NotesQueries.Not
             OrderBy = "createdAt",
             Descending = true,
             Limit = 1,
+            CountLimit = null, // the summary gives the exact number of a case's notes
         }, context.CancellationToken);
         var summary = new NotesSummary { CaseId = caseId.ToString(), Count = (int)latest.Total };
         if (latest.Items.Count > 0)
