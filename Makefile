@@ -15,7 +15,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 
-.PHONY: build run test tools infra lint clean
+.PHONY: build run test bench bench-quick tools infra lint clean
 
 build:
 	dotnet build $(SOLUTION) -c $(CONFIGURATION)
@@ -47,6 +47,14 @@ test:
 	dotnet test $(SOLUTION) -c $(CONFIGURATION) --no-build --logger trx --results-directory $(TEST_RESULTS) || rc=$$?; \
 	bash $(REPO)/scripts/test-summary.sh $(TEST_RESULTS) || rc=1; \
 	exit $$rc
+
+# Benchmarks of the real processes on loopback (tests/Casework.Bench); tables on stdout and
+# bench/results/latest.json. bench-quick takes under 3 minutes; bench is the full run for the record.
+bench: infra build
+	dotnet $(REPO)/tests/Casework.Bench/bin/$(CONFIGURATION)/net10.0/Casework.Bench.dll --mode full
+
+bench-quick: infra build
+	dotnet $(REPO)/tests/Casework.Bench/bin/$(CONFIGURATION)/net10.0/Casework.Bench.dll --mode quick
 
 # Warnings are errors (Directory.Build.props); --no-incremental so an up-to-date build cannot hide them.
 lint:

@@ -3,6 +3,7 @@
 #   infra.sh up             install (if missing) and start both servers; ensure role, databases, vhost
 #   infra.sh test-vhosts    recreate the RabbitMQ vhosts used by tests (empty, no stale queues)
 #   infra.sh drop-test-dbs  drop databases left over by earlier test runs (test_* and e2e_*)
+#   infra.sh reset-bench    drop the benchmark's databases (bench_*) and recreate its vhost (bench)
 # Idempotent: a second run only checks and takes a few seconds.
 set -euo pipefail
 
@@ -123,30 +124,45 @@ SQL
   log "ready: PostgreSQL 127.0.0.1:5432 (role $PG_ROLE), RabbitMQ 127.0.0.1:5672 (vhost $LOCAL_VHOST)"
 }
 
-cmd_test_vhosts() {
+# Deleting a vhost drops its queues and messages; only delete the ones that exist (it errors otherwise).
+recreate_vhosts() {
   ensure_rabbit_running
-  # Deleting a vhost drops its queues and messages; only delete the ones that exist (it errors otherwise).
   local existing v
   existing="$(rabbitmqctl -q list_vhosts name --no-table-headers)"
-  for v in "${TEST_VHOSTS[@]}"; do
+  for v in "$@"; do
     if grep -qxF -- "$v" <<<"$existing"; then
       rabbitmqctl -q delete_vhost "$v" >/dev/null
     fi
   done
-  rabbit_define_vhosts "${TEST_VHOSTS[@]}"
+  rabbit_define_vhosts "$@"
+}
+
+# Drops every database whose name starts with one of the given prefixes (underscores are literal).
+drop_databases() {
+  ensure_postgres
+  local prefix conditions="false"
+  for prefix in "$@"; do conditions+=" OR datname LIKE '${prefix//_/\\_}%'"; done
+  # WITH (FORCE) disconnects sessions a crashed run may have left open.
+  pg_admin <<SQL
+SELECT format('DROP DATABASE %I WITH (FORCE)', datname) FROM pg_database WHERE $conditions
+\gexec
+SQL
+}
+
+cmd_test_vhosts() {
+  recreate_vhosts "${TEST_VHOSTS[@]}"
   log "test vhosts recreated: ${TEST_VHOSTS[*]}"
 }
 
 cmd_drop_test_dbs() {
-  ensure_postgres
-  # WITH (FORCE) disconnects sessions a crashed test run may have left open.
-  pg_admin <<'SQL'
-SELECT format('DROP DATABASE %I WITH (FORCE)', datname)
-  FROM pg_database
- WHERE datname LIKE 'test\_%' OR datname LIKE 'e2e\_%'
-\gexec
-SQL
+  drop_databases test_ e2e_
   log "test databases dropped"
+}
+
+cmd_reset_bench() {
+  drop_databases bench_
+  recreate_vhosts bench
+  log "benchmark databases dropped, vhost bench recreated"
 }
 
 [[ $EUID == 0 ]] || die "must run as root (installs packages, runs psql as postgres, runs rabbitmqctl)"
@@ -155,5 +171,6 @@ case "${1:-}" in
   up) cmd_up ;;
   test-vhosts) cmd_test_vhosts ;;
   drop-test-dbs) cmd_drop_test_dbs ;;
-  *) echo "usage: $0 up|test-vhosts|drop-test-dbs" >&2; exit 2 ;;
+  reset-bench) cmd_reset_bench ;;
+  *) echo "usage: $0 up|test-vhosts|drop-test-dbs|reset-bench" >&2; exit 2 ;;
 esac

@@ -10,6 +10,10 @@
 #   CASEWORK_VHOST          casework            RabbitMQ vhost
 #   CASEWORK_CONFIGURATION  Release             which bin/<configuration> to run
 #   CASEWORK_READY_TIMEOUT  90                  seconds to wait for every /health/ready
+#   CASEWORK_SEED_DATA      deploy/local/demo-data.json   the demo data the services seed from
+#   CASEWORK_START          parallel            or sequential: start each process once the one
+#                                               before it is ready, so each one's start-up time is
+#                                               its own (make bench); both write <run dir>/ready.tsv
 # The caller's environment is inherited, so extra settings (e.g. Foo__Bar=1) pass through.
 set -euo pipefail
 export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
@@ -21,6 +25,8 @@ DB_PREFIX="${CASEWORK_DB_PREFIX:-casework_}"
 VHOST="${CASEWORK_VHOST:-casework}"
 CONFIGURATION="${CASEWORK_CONFIGURATION:-Release}"
 READY_TIMEOUT="${CASEWORK_READY_TIMEOUT:-90}"
+SEED_DATA="${CASEWORK_SEED_DATA:-$REPO/deploy/local/demo-data.json}"
+START_MODE="${CASEWORK_START:-parallel}"
 STOP_TIMEOUT=10
 
 log() { echo "platform: $*" >&2; }
@@ -31,6 +37,8 @@ die() { log "error: $*"; exit 1; }
 # The prefix and vhost end up in SQL and URLs unquoted: keep them to safe characters.
 [[ $DB_PREFIX =~ ^[a-z0-9_]+$ ]] || die "CASEWORK_DB_PREFIX must match [a-z0-9_]+"
 [[ $VHOST =~ ^[A-Za-z0-9_.-]+$ ]] || die "CASEWORK_VHOST must match [A-Za-z0-9_.-]+"
+[[ -f $SEED_DATA ]] || die "CASEWORK_SEED_DATA: $SEED_DATA not found"
+[[ $START_MODE == parallel || $START_MODE == sequential ]] || die "CASEWORK_START must be parallel or sequential"
 
 # name | project dir | assembly | http port | grpc port (- = none) | database suffix (- = none)
 # Order is the start order: identity, the five services, then the gateway.
@@ -45,6 +53,7 @@ PROCESSES=(
 )
 
 port() { echo $(($1 + OFFSET)); }
+declare -A STARTED_AT=()
 GATEWAY_PORT="$(port 5000)"
 CASE_GRPC_PORT="$(port 5202)"
 
@@ -136,7 +145,7 @@ start_one() {
       env+=(
         "Identity__Issuer=http://127.0.0.1:$GATEWAY_PORT/"
         "Identity__KeysDirectory=$RUN_DIR/identity-keys"
-        "Seed__DemoDataPath=$REPO/deploy/local/demo-data.json"
+        "Seed__DemoDataPath=$SEED_DATA"
       )
       ;;
     gateway)
@@ -149,7 +158,7 @@ start_one() {
     *)
       env+=(
         "ConnectionStrings__Broker=amqp://guest:guest@127.0.0.1:5672/$VHOST"
-        "Seed__DemoDataPath=$REPO/deploy/local/demo-data.json"
+        "Seed__DemoDataPath=$SEED_DATA"
       )
       # Services that ask Case over gRPC (access checks, pathways).
       [[ $name == notes || $name == intake ]] && env+=("Services__Case__Grpc=http://127.0.0.1:$CASE_GRPC_PORT")
@@ -159,6 +168,13 @@ start_one() {
   # process never holds the caller's terminal or pipes (a test host would wait on them forever).
   (cd "$dir" && exec env "${env[@]}" dotnet "$assembly.dll") </dev/null >"$RUN_DIR/$name.log" 2>&1 &
   echo "$! $assembly" >"$RUN_DIR/$name.pid"
+  STARTED_AT[$name]=$EPOCHREALTIME
+}
+
+# Milliseconds from a process's start until now (bash's EPOCHREALTIME has microseconds).
+ms_since_start() {
+  local now=$EPOCHREALTIME start="${STARTED_AT[$1]}"
+  echo $(((${now/./} - ${start/./}) / 1000))
 }
 
 # Prints the last lines of a process's log and fails; stops what was started so nothing lingers.
@@ -168,6 +184,35 @@ fail_with_log() {
   tail -n 40 "$RUN_DIR/$name.log" >&2 || true
   cmd_down
   exit 1
+}
+
+# Polls each given process's readiness every $1 seconds within one overall deadline and fails early
+# if one exits; appends "name<TAB>ms from start to ready" to ready.tsv as each becomes ready.
+wait_ready() {
+  local interval="$1" entry code pid still
+  shift
+  local deadline=$((SECONDS + READY_TIMEOUT)) pending=("$@")
+  while ((${#pending[@]} > 0)); do
+    still=()
+    for entry in "${pending[@]}"; do
+      parse "$entry"
+      code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$http/health/ready" || true)"
+      if [[ $code == 200 ]]; then
+        printf '%s\t%s\n' "$name" "$(ms_since_start "$name")" >>"$RUN_DIR/ready.tsv"
+      else
+        read -r pid _ <"$RUN_DIR/$name.pid"
+        kill -0 "$pid" 2>/dev/null || fail_with_log "$name" "exited before it was ready"
+        still+=("$entry")
+      fi
+    done
+    pending=("${still[@]+"${still[@]}"}")
+    ((${#pending[@]} == 0)) && break
+    if ((SECONDS >= deadline)); then
+      parse "${pending[0]}"
+      fail_with_log "$name" "not ready (GET http://127.0.0.1:$http/health/ready != 200) within ${READY_TIMEOUT}s"
+    fi
+    sleep "$interval"
+  done
 }
 
 cmd_up() {
@@ -188,29 +233,16 @@ cmd_up() {
   ensure_databases
   ensure_vhost
 
-  for entry in "${PROCESSES[@]}"; do start_one "$entry"; done
-
-  # Poll each process's readiness every 0.2 s within one overall deadline; fail early if one exits.
-  local deadline=$((SECONDS + READY_TIMEOUT)) pending=("${PROCESSES[@]}") still code pid
-  while ((${#pending[@]} > 0)); do
-    still=()
-    for entry in "${pending[@]}"; do
-      parse "$entry"
-      code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$http/health/ready" || true)"
-      if [[ $code != 200 ]]; then
-        read -r pid _ <"$RUN_DIR/$name.pid"
-        kill -0 "$pid" 2>/dev/null || fail_with_log "$name" "exited before it was ready"
-        still+=("$entry")
-      fi
+  : >"$RUN_DIR/ready.tsv"
+  if [[ $START_MODE == sequential ]]; then
+    for entry in "${PROCESSES[@]}"; do
+      start_one "$entry"
+      wait_ready 0.02 "$entry"
     done
-    pending=("${still[@]+"${still[@]}"}")
-    ((${#pending[@]} == 0)) && break
-    if ((SECONDS >= deadline)); then
-      parse "${pending[0]}"
-      fail_with_log "$name" "not ready (GET http://127.0.0.1:$http/health/ready != 200) within ${READY_TIMEOUT}s"
-    fi
-    sleep 0.2
-  done
+  else
+    for entry in "${PROCESSES[@]}"; do start_one "$entry"; done
+    wait_ready 0.2 "${PROCESSES[@]}"
+  fi
 
   echo "Casework is up (logs and pids in $RUN_DIR):"
   for entry in "${PROCESSES[@]}"; do

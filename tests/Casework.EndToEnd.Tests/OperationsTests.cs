@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Casework.Testing;
 using Xunit;
 
 namespace Casework.EndToEnd.Tests;
@@ -12,8 +13,8 @@ public sealed class OperationsTests(PlatformFixture platform)
     [Fact]
     public async Task An_admin_sees_each_services_error_queues_and_a_caseworker_may_not()
     {
-        using var admin = platform.Client(await Tokens.StaffAsync(platform.Gateway, "admin"));
-        using var caseworker = platform.Client(await Tokens.StaffAsync(platform.Gateway, "alice"));
+        using var admin = platform.Client(await GatewaySignIn.StaffAsync(platform.Gateway, "admin"));
+        using var caseworker = platform.Client(await GatewaySignIn.StaffAsync(platform.Gateway, "alice"));
 
         var queues = await admin.GetFromJsonAsync<JsonElement>("api/cases/admin/error-queues");
         var names = queues.EnumerateArray().Select(q => q.GetProperty("queue").GetString()).ToList();

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Casework.Testing;
 using Npgsql;
 using Xunit;
@@ -44,28 +43,14 @@ public sealed class PlatformFixture : IAsyncLifetime
         await DropDatabasesAsync();
     }
 
-    private async Task RunPlatformScriptAsync(string verb, TimeSpan timeout)
-    {
-        var start = new ProcessStartInfo("bash", [Path.Combine(TestEnvironment.RepoRoot, "scripts", "platform.sh"), verb])
+    private Task RunPlatformScriptAsync(string verb, TimeSpan timeout) =>
+        PlatformScript.RunAsync(verb, new Dictionary<string, string>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = TestEnvironment.RepoRoot,
-        };
-        start.Environment["CASEWORK_RUN_DIR"] = _runDir;
-        start.Environment["CASEWORK_PORT_OFFSET"] = PortOffset.ToString();
-        start.Environment["CASEWORK_DB_PREFIX"] = _dbPrefix;
-        start.Environment["CASEWORK_VHOST"] = "test-e2e";
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var cancel = new CancellationTokenSource(timeout);
-        await process.WaitForExitAsync(cancel.Token);
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"platform.sh {verb} failed ({process.ExitCode}):\n{await output}\n{await errors}");
-        }
-    }
+            ["CASEWORK_RUN_DIR"] = _runDir,
+            ["CASEWORK_PORT_OFFSET"] = PortOffset.ToString(),
+            ["CASEWORK_DB_PREFIX"] = _dbPrefix,
+            ["CASEWORK_VHOST"] = "test-e2e",
+        }, timeout);
 
     private async Task DropDatabasesAsync()
     {

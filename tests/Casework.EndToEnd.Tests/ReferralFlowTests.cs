@@ -37,9 +37,9 @@ public sealed class ReferralFlowTests(PlatformFixture platform)
     public async Task A_partner_referral_flows_to_an_assigned_case_with_a_note_and_counts()
     {
         var (clientId, secret) = Partner(0);
-        var partnerToken = await Tokens.PartnerAsync(platform.Gateway, clientId, secret);
+        var partnerToken = await GatewaySignIn.PartnerAsync(platform.Gateway, clientId, secret);
         using var partner = platform.Client(partnerToken);
-        var manager = platform.Client(await Tokens.StaffAsync(platform.Gateway, "maria"));
+        var manager = platform.Client(await GatewaySignIn.StaffAsync(platform.Gateway, "maria"));
         var referralsBefore = await CountAsync(manager, "api/reporting/referrals/summary");
         var casesBefore = await CountAsync(manager, "api/reporting/cases/summary");
 
@@ -60,7 +60,7 @@ public sealed class ReferralFlowTests(PlatformFixture platform)
         Assert.Single(mine.GetProperty("items").EnumerateArray(), r => r.GetProperty("externalReference").GetString() == externalReference);
 
         // A housing caseworker signs in (code + PKCE) and accepts it onto the housing pathway.
-        using var alice = platform.Client(await Tokens.StaffAsync(platform.Gateway, "alice"));
+        using var alice = platform.Client(await GatewaySignIn.StaffAsync(platform.Gateway, "alice"));
         var accepted = await alice.PostAsJsonAsync($"api/intake/referrals/{referralId}/accept", new { pathwayId = "housing-support" });
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
         Assert.Equal("Accepted", (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());

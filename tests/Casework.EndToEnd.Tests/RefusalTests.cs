@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Casework.Testing;
 using Xunit;
 
 namespace Casework.EndToEnd.Tests;
@@ -22,7 +23,7 @@ public sealed class RefusalTests(PlatformFixture platform)
     public async Task A_partner_token_on_a_staff_endpoint_is_403()
     {
         var (clientId, secret) = ReferralFlowTests.Partner(0);
-        using var partner = platform.Client(await Tokens.PartnerAsync(platform.Gateway, clientId, secret));
+        using var partner = platform.Client(await GatewaySignIn.PartnerAsync(platform.Gateway, clientId, secret));
         var created = await ReferralFlowTests.PostWithKeyAsync(partner, ReferralFlowTests.NewReferral("X-2"), Guid.NewGuid().ToString());
         var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
 
@@ -40,8 +41,8 @@ public sealed class RefusalTests(PlatformFixture platform)
     {
         var (shelterId, shelterSecret) = ReferralFlowTests.Partner(0);
         var (jobcentreId, jobcentreSecret) = ReferralFlowTests.Partner(1);
-        using var shelter = platform.Client(await Tokens.PartnerAsync(platform.Gateway, shelterId, shelterSecret));
-        using var jobcentre = platform.Client(await Tokens.PartnerAsync(platform.Gateway, jobcentreId, jobcentreSecret));
+        using var shelter = platform.Client(await GatewaySignIn.PartnerAsync(platform.Gateway, shelterId, shelterSecret));
+        using var jobcentre = platform.Client(await GatewaySignIn.PartnerAsync(platform.Gateway, jobcentreId, jobcentreSecret));
         var created = await ReferralFlowTests.PostWithKeyAsync(shelter, ReferralFlowTests.NewReferral("X-3"), Guid.NewGuid().ToString());
         var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
 
@@ -57,7 +58,7 @@ public sealed class RefusalTests(PlatformFixture platform)
     public async Task A_malformed_referral_is_400_naming_each_field_and_stores_nothing()
     {
         var (clientId, secret) = ReferralFlowTests.Partner(1);
-        using var partner = platform.Client(await Tokens.PartnerAsync(platform.Gateway, clientId, secret));
+        using var partner = platform.Client(await GatewaySignIn.PartnerAsync(platform.Gateway, clientId, secret));
         var before = (await partner.GetFromJsonAsync<JsonElement>("api/intake/referrals?limit=1")).GetProperty("total").GetInt64();
 
         var malformed = new
@@ -82,7 +83,7 @@ public sealed class RefusalTests(PlatformFixture platform)
     public async Task The_same_idempotency_key_with_a_different_body_is_409()
     {
         var (clientId, secret) = ReferralFlowTests.Partner(0);
-        using var partner = platform.Client(await Tokens.PartnerAsync(platform.Gateway, clientId, secret));
+        using var partner = platform.Client(await GatewaySignIn.PartnerAsync(platform.Gateway, clientId, secret));
         var key = Guid.NewGuid().ToString();
         using var first = await ReferralFlowTests.PostWithKeyAsync(partner, ReferralFlowTests.NewReferral("X-5"), key);
         using var changed = await ReferralFlowTests.PostWithKeyAsync(partner, ReferralFlowTests.NewReferral("X-5", givenName: "Morgan"), key);

@@ -5,12 +5,14 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Casework.Testing;
 using Microsoft.IdentityModel.Tokens;
-using Xunit;
 
-namespace Casework.EndToEnd.Tests;
+namespace Casework.Testing;
 
-/// <summary>Gets tokens through the gateway exactly as a partner portal and a staff browser would.</summary>
-public static partial class Tokens
+/// <summary>
+/// Gets tokens through the gateway exactly as a partner portal and a staff browser would (end-to-end
+/// tests and the benchmark). A step that goes wrong throws with what the server answered.
+/// </summary>
+public static partial class GatewaySignIn
 {
     /// <summary>Client credentials, as a partner portal's back end does.</summary>
     public static async Task<string> PartnerAsync(Uri gateway, string clientId, string secret)
@@ -24,7 +26,7 @@ public static partial class Tokens
             ["scope"] = "intake.referrals.write intake.referrals.read",
         }));
         var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"token request failed: {(int)response.StatusCode} {body}");
+        Ensure(response.IsSuccessStatusCode, $"token request failed: {(int)response.StatusCode} {body}");
         return JsonDocument.Parse(body).RootElement.GetProperty("access_token").GetString()!;
     }
 
@@ -51,25 +53,25 @@ public static partial class Tokens
         }.Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value)}"));
 
         var toLogin = await browser.GetAsync(authorize);
-        Assert.True(toLogin.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.Found, $"authorize should redirect to login, got {(int)toLogin.StatusCode}");
+        Ensure(toLogin.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.Found, $"authorize should redirect to login, got {(int)toLogin.StatusCode}");
         var loginPage = await browser.GetAsync(toLogin.Headers.Location!);
         var html = await loginPage.Content.ReadAsStringAsync();
-        Assert.True(loginPage.IsSuccessStatusCode, $"login page: {(int)loginPage.StatusCode}");
+        Ensure(loginPage.IsSuccessStatusCode, $"login page: {(int)loginPage.StatusCode}");
 
         var form = HiddenInputs(html);
         form["username"] = userName;
         form["password"] = password;
         var loginUri = new Uri(loginPage.RequestMessage!.RequestUri!, FormAction(html) ?? loginPage.RequestMessage.RequestUri!.PathAndQuery);
         var signedIn = await browser.PostAsync(loginUri, new FormUrlEncodedContent(form));
-        Assert.True(signedIn.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.Found,
+        Ensure(signedIn.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.Found,
             $"login should redirect back to authorize, got {(int)signedIn.StatusCode}: {await signedIn.Content.ReadAsStringAsync()}");
 
         var withCode = await browser.GetAsync(new Uri(loginUri, signedIn.Headers.Location!));
         var callback = withCode.Headers.Location;
-        Assert.True(callback is not null && callback.ToString().StartsWith(DemoSignIn.RedirectUri, StringComparison.Ordinal),
+        Ensure(callback is not null && callback.ToString().StartsWith(DemoSignIn.RedirectUri, StringComparison.Ordinal),
             $"authorize should redirect to the app with a code, got {(int)withCode.StatusCode} {callback}");
         var query = System.Web.HttpUtility.ParseQueryString(callback!.Query);
-        Assert.Equal(state, query["state"]);
+        Ensure(query["state"] == state, "authorize returned another state than was sent");
 
         using var exchange = await browser.PostAsync("connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
         {
@@ -80,8 +82,16 @@ public static partial class Tokens
             ["code_verifier"] = verifier,
         }));
         var token = await exchange.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.True(exchange.IsSuccessStatusCode, $"code exchange failed: {token}");
+        Ensure(exchange.IsSuccessStatusCode, $"code exchange failed: {token}");
         return token.GetProperty("access_token").GetString()!;
+    }
+
+    private static void Ensure(bool condition, string failure)
+    {
+        if (!condition)
+        {
+            throw new InvalidOperationException(failure);
+        }
     }
 
     private static Dictionary<string, string> HiddenInputs(string html)

@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Casework.Testing;
+
+namespace Casework.Bench;
+
+/// <summary>
+/// The platform under measurement: the real processes started by scripts/platform.sh on loopback, one
+/// after another so each one's start-up time is its own, with databases (bench_*) and a vhost (bench)
+/// that are reset first, so every run starts from the same empty state.
+/// </summary>
+public sealed class BenchPlatform : IAsyncDisposable
+{
+    public const int PortOffset = 3000;
+    public const string DbPrefix = "bench_";
+    public const string Vhost = "bench";
+
+    /// <summary>Workers per team in the benchmark's staff directory: a region's worth, so assignment spreads.</summary>
+    public const int WorkersPerTeam = 25;
+
+    private readonly string _runDir = Path.Combine(TestEnvironment.RepoRoot, ".run", "bench");
+    private bool _started;
+
+    public static readonly string[] Services = ["identity", "intake", "case", "notes", "assignment", "reporting", "gateway"];
+
+    public Uri Gateway { get; } = new($"http://127.0.0.1:{5000 + PortOffset}/");
+
+    public Uri Direct(string service) => new($"http://127.0.0.1:{ServicePort(service)}/");
+
+    public static string ConnectionString(string service) =>
+        $"Host=127.0.0.1;Port=5432;Database={DbPrefix}{service};Username=casework;Password=casework;SSL Mode=Disable;Include Error Detail=true";
+
+    public async Task StartAsync()
+    {
+        await RunAsync("bash", [Path.Combine(TestEnvironment.RepoRoot, "scripts", "infra.sh"), "reset-bench"]);
+        Directory.CreateDirectory(_runDir);
+        var seedData = Path.Combine(_runDir, "bench-data.json");
+        await File.WriteAllTextAsync(seedData, BenchSeedData());
+        _started = true;
+        await PlatformScript.RunAsync("up", Environment(seedData), TimeSpan.FromMinutes(3));
+    }
+
+    /// <summary>Milliseconds from each process's start to its first ready answer (platform.sh's ready.tsv).</summary>
+    public IReadOnlyDictionary<string, double> ReadyMilliseconds() =>
+        File.ReadAllLines(Path.Combine(_runDir, "ready.tsv"))
+            .Select(line => line.Split('\t'))
+            .ToDictionary(parts => parts[0], parts => double.Parse(parts[1]));
+
+    /// <summary>
+    /// Waits until every queue of the vhost is empty (the events of the last measurement are all handled),
+    /// so one measurement's backlog does not load the next one. Returns the messages still queued at the timeout.
+    /// </summary>
+    public static async Task<long> SettleAsync(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        var emptyInARow = 0;
+        while (true)
+        {
+            var output = await RunAsync("rabbitmqctl", ["-q", "list_queues", "-p", Vhost, "messages", "--no-table-headers"]);
+            var queued = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Sum(line => long.Parse(line.Trim()));
+            emptyInARow = queued == 0 ? emptyInARow + 1 : 0;
+            if (emptyInARow == 2 || DateTime.UtcNow > deadline)
+            {
+                return queued;
+            }
+            await Task.Delay(500);
+        }
+    }
+
+    /// <summary>The process id of each platform process (platform.sh's pid files).</summary>
+    public IReadOnlyDictionary<string, int> Pids() =>
+        Services.ToDictionary(s => s, s => int.Parse(File.ReadAllText(Path.Combine(_runDir, s + ".pid")).Split(' ')[0]));
+
+    /// <summary>Resident memory (VmRSS) of each process now, in MiB.</summary>
+    public IReadOnlyDictionary<string, double> ResidentMiB()
+    {
+        var result = new Dictionary<string, double>();
+        foreach (var (service, pid) in Pids())
+        {
+            var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+            result[service] = long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
+        }
+        return result;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_started)
+        {
+            await PlatformScript.RunAsync("down", Environment(null), TimeSpan.FromMinutes(1));
+        }
+    }
+
+    private Dictionary<string, string> Environment(string? seedData)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["CASEWORK_RUN_DIR"] = _runDir,
+            ["CASEWORK_PORT_OFFSET"] = PortOffset.ToString(),
+            ["CASEWORK_DB_PREFIX"] = DbPrefix,
+            ["CASEWORK_VHOST"] = Vhost,
+            ["CASEWORK_START"] = "sequential",
+            // The benchmark measures the platform's capacity, not the per-partner limit that protects it.
+            ["RateLimiting__Partner__TokensPerPeriod"] = "1000000",
+            ["RateLimiting__Partner__TokenLimit"] = "1000000",
+        };
+        if (seedData is not null)
+        {
+            environment["CASEWORK_SEED_DATA"] = seedData;
+        }
+        return environment;
+    }
+
+    /// <summary>The demo data with a region's worth of workers per team instead of three demo workers.</summary>
+    private static string BenchSeedData()
+    {
+        var data = JsonNode.Parse(File.ReadAllText(TestEnvironment.DemoDataPath))!.AsObject();
+        var workers = data["workers"]!.AsArray();
+        var teams = workers.Select(w => (string)w!["teamId"]!).Distinct().ToList();
+        foreach (var worker in workers)
+        {
+            worker!["capacity"] = 100_000;
+        }
+        foreach (var team in teams)
+        {
+            for (var i = workers.Count(w => (string)w!["teamId"]! == team); i < WorkersPerTeam; i++)
+            {
+                workers.Add(new JsonObject { ["id"] = $"bench-{team}-{i:00}", ["name"] = $"Bench worker {team} {i}", ["teamId"] = team, ["capacity"] = 100_000 });
+            }
+        }
+        return data.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    }
+
+    private static int ServicePort(string service) => PortOffset + service switch
+    {
+        "gateway" => 5000,
+        "identity" => 5001,
+        "intake" => 5101,
+        "case" => 5102,
+        "notes" => 5103,
+        "assignment" => 5104,
+        "reporting" => 5105,
+        _ => throw new ArgumentOutOfRangeException(nameof(service), service, "unknown service"),
+    };
+
+    private static async Task<string> RunAsync(string file, string[] arguments)
+    {
+        var start = new ProcessStartInfo(file, arguments) { RedirectStandardError = true, RedirectStandardOutput = true };
+        // rabbitmqctl and friends live in sbin, which a non-login shell may not have on PATH.
+        start.Environment["PATH"] = System.Environment.GetEnvironmentVariable("PATH") + ":/usr/local/sbin:/usr/sbin:/sbin";
+        using var process = Process.Start(start)!;
+        var errors = process.StandardError.ReadToEndAsync();
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} failed ({process.ExitCode}): {await errors}");
+        }
+        return output;
+    }
+}
