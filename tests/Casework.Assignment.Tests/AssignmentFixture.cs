@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Casework.Assignment.Apis;
 using Casework.Assignment.Domain;
 using Casework.Contracts.Events;
+using Casework.Persistence;
 using Casework.Testing;
 using MassTransit;
 using Xunit;
@@ -85,6 +86,17 @@ public sealed class AssignmentFixture() : ServiceFixture<Program>("assignment", 
             session.Insert(worker.Id, worker);
         }
         await session.CommitAsync();
+    }
+
+    /// <summary>The cases a worker is accountable for now, from the assignments.</summary>
+    public async Task<IReadOnlyList<Guid>> ActiveCaseIdsAsync(string workerId)
+    {
+        var page = await Store.QueryAsync<CaseAssignment>(new DocumentQuery
+        {
+            Filter = new DocumentFilter().Equal("workerId", workerId).Equal("status", AssignmentStatus.Active),
+            Limit = 500,
+        });
+        return page.Items.Select(a => a.Document.CaseId).ToList();
     }
 
     public async Task<Worker> WorkerAsync(string id) => (await Store.GetAsync<Worker>(id))?.Document ?? throw new InvalidOperationException($"No worker {id}");

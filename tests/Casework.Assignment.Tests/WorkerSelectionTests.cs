@@ -7,7 +7,7 @@ namespace Casework.Assignment.Tests;
 public sealed class WorkerSelectionTests
 {
     private static Worker W(string id, int capacity, int open) =>
-        new(id, id, "team", capacity, Enumerable.Range(0, open).Select(_ => Guid.NewGuid()).ToList());
+        new(id, id, "team", capacity, open);
 
     [Fact]
     public void Chooses_the_most_free_capacity()
@@ -47,14 +47,13 @@ public sealed class WorkerSelectionTests
     public void Nobody_to_choose_from_gives_null() => Assert.Null(WorkerSelection.Choose([], Guid.NewGuid()));
 
     [Fact]
-    public void Taking_a_case_twice_counts_it_once_and_releasing_frees_it()
+    public void Taking_a_case_counts_it_and_releasing_frees_it_but_never_below_none()
     {
-        var caseId = Guid.NewGuid();
-        var worker = W("a", 3, 0).Take(caseId).Take(caseId);
-        Assert.Equal(1, worker.OpenCases);
-        Assert.Equal(2, worker.FreeCapacity);
-        var released = worker.Release(caseId);
+        var worker = W("a", 3, 0).Take().Take();
+        Assert.Equal(2, worker.OpenCases);
+        Assert.Equal(1, worker.FreeCapacity);
+        var released = worker.Release().Release().Release();
         Assert.Equal(0, released.OpenCases);
-        Assert.Same(released, released.Release(caseId));
+        Assert.Equal(3, released.FreeCapacity);
     }
 }

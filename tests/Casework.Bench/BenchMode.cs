@@ -15,10 +15,10 @@ public sealed record BenchMode(
     TimeSpan CaseReadLength)
 {
     public static readonly BenchMode Quick = new("quick", TimeSpan.FromSeconds(2), 3, TimeSpan.FromSeconds(2), 16,
-        [4, 16, 64], TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10), 100_000, 1000, TimeSpan.FromSeconds(10));
+        [4, 16, 64], TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(6), 100_000, 1000, TimeSpan.FromSeconds(10));
 
     public static readonly BenchMode Full = new("full", TimeSpan.FromSeconds(5), 6, TimeSpan.FromSeconds(5), 16,
-        [1, 4, 16, 32, 64, 128], TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30), 100_000, 1000, TimeSpan.FromSeconds(30));
+        [1, 4, 16, 32, 64, 128], TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(20), 100_000, 1000, TimeSpan.FromSeconds(30));
 
     /// <summary>Accepts per second for the unhurried propagation figure: well within what 2 cores sustain.</summary>
     public const double LightPropagationRate = 25;

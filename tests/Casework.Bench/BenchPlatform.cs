@@ -48,8 +48,9 @@ public sealed class BenchPlatform : IAsyncDisposable
             .ToDictionary(parts => parts[0], parts => double.Parse(parts[1]));
 
     /// <summary>
-    /// Waits until every queue of the vhost is empty (the events of the last measurement are all handled),
-    /// so one measurement's backlog does not load the next one. Returns the messages still queued at the timeout.
+    /// Waits until every event of the last measurement is handled: each service's outbox is sent and every
+    /// queue of the vhost is empty, twice in a row (a relay publishes in batches, so one empty look can fall
+    /// between two). Otherwise one measurement's backlog would load the next. Returns what is left at the timeout.
     /// </summary>
     public static async Task<long> SettleAsync(TimeSpan timeout)
     {
@@ -57,15 +58,29 @@ public sealed class BenchPlatform : IAsyncDisposable
         var emptyInARow = 0;
         while (true)
         {
+            var left = await UnsentEventsAsync();
             var output = await RunAsync("rabbitmqctl", ["-q", "list_queues", "-p", Vhost, "messages", "--no-table-headers"]);
-            var queued = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Sum(line => long.Parse(line.Trim()));
-            emptyInARow = queued == 0 ? emptyInARow + 1 : 0;
+            left += output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Sum(line => long.Parse(line.Trim()));
+            emptyInARow = left == 0 ? emptyInARow + 1 : 0;
             if (emptyInARow == 2 || DateTime.UtcNow > deadline)
             {
-                return queued;
+                return left;
             }
             await Task.Delay(500);
         }
+    }
+
+    private static async Task<long> UnsentEventsAsync()
+    {
+        long unsent = 0;
+        foreach (var service in new[] { "intake", "case", "notes", "assignment", "reporting" })
+        {
+            await using var connection = new Npgsql.NpgsqlConnection(ConnectionString(service));
+            await connection.OpenAsync();
+            await using var count = new Npgsql.NpgsqlCommand("SELECT count(*) FROM outbox WHERE sent_at IS NULL", connection);
+            unsent += (long)(await count.ExecuteScalarAsync())!;
+        }
+        return unsent;
     }
 
     /// <summary>The process id of each platform process (platform.sh's pid files).</summary>

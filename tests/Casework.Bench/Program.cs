@@ -38,7 +38,7 @@ Console.WriteLine("3. Event propagation...");
 // First unhurried (what one referral's journey takes), then at half the best intake rate (the target's load).
 await scenarios.PropagationAsync(BenchMode.LightPropagationRate, mode.Warmup, warmUp: true);
 await Settle();
-var propagationLight = await scenarios.PropagationAsync(BenchMode.LightPropagationRate, mode.PropagationLength / 2);
+var propagationLight = await scenarios.PropagationAsync(BenchMode.LightPropagationRate, mode.PropagationLength);
 await Settle();
 var propagation = await scenarios.PropagationAsync(Math.Max(10, Math.Round(intake.Max(s => s.Result.RequestsPerSecond) / 2)), mode.PropagationLength);
 await Settle();
@@ -51,8 +51,8 @@ var peaks = memory.Peaks;
 
 static async Task Settle()
 {
-    var left = await BenchPlatform.SettleAsync(TimeSpan.FromMinutes(2));
-    Console.WriteLine(left == 0 ? "  (events all handled)" : $"  ({left} events still queued after 2 minutes; the next figures include their load)");
+    var left = await BenchPlatform.SettleAsync(TimeSpan.FromMinutes(5));
+    Console.WriteLine(left == 0 ? "  (events all handled)" : $"  ({left} events still unsent or queued after 5 minutes; the next figures include their load)");
 }
 var startup = BenchPlatform.Services
     .Select(s => new StartupFigure(s, ready.GetValueOrDefault(s, double.NaN), idle[s], peaks.GetValueOrDefault(s, double.NaN)))

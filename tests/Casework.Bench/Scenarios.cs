@@ -71,7 +71,8 @@ public sealed class Scenarios(BenchPlatform platform, BenchMode mode, HttpClient
 
         var ids = accepted.ToArray();
         Console.WriteLine($"  accepted {ids.Length} at {rate}/s (accept p99 {result.Latencies.Percentile(99):F1} ms, {result.Failed} failed); waiting for their cases");
-        var assigned = await WaitForAssignedCasesAsync(ids, TimeSpan.FromSeconds(120));
+        // Every case must arrive for an honest p99: an overloaded run takes minutes to work off its backlog.
+        var assigned = await WaitForAssignedCasesAsync(ids, TimeSpan.FromMinutes(10));
         // CPU per accepted referral, including the events it set off, up to the case showing its worker.
         if (!warmUp)
         {

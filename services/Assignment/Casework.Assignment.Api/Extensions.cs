@@ -24,7 +24,7 @@ public static class AssignmentService
     {
         builder.AddDocumentStore(collections => collections
             .Add<Worker>("workers", ["teamId"], ["name"])
-            .Add<CaseAssignment>("assignments", ["status", "openedAt"], ["teamId", "status"], ["workerId"]));
+            .Add<CaseAssignment>("assignments", ["status", "openedAt"], ["teamId", "status"], ["workerId", "status"]));
         // Registered before the bus so the workers exist before the first CaseOpened is consumed.
         builder.AddDemoDataSeeder<WorkerSeeder>();
         builder.AddMessaging(Name, bus =>

@@ -2,10 +2,10 @@ using Casework.Assignment.Domain;
 
 namespace Casework.Assignment.Apis;
 
-/// <summary>A worker's caseload: capacity, open cases and what is left.</summary>
-public sealed record WorkerView(string Id, string Name, string TeamId, int Capacity, int OpenCases, int FreeCapacity, IReadOnlyList<Guid> OpenCaseIds)
+/// <summary>A worker's caseload: capacity, open cases and what is left (the cases themselves: GET /api/cases?assignedTo=).</summary>
+public sealed record WorkerView(string Id, string Name, string TeamId, int Capacity, int OpenCases, int FreeCapacity)
 {
-    public static WorkerView From(Worker w) => new(w.Id, w.Name, w.TeamId, w.Capacity, w.OpenCases, w.FreeCapacity, w.OpenCaseIds);
+    public static WorkerView From(Worker w) => new(w.Id, w.Name, w.TeamId, w.Capacity, w.OpenCases, w.FreeCapacity);
 }
 
 /// <summary>Who is accountable for a case (or that nobody is yet).</summary>

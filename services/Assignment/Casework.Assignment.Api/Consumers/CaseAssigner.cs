@@ -42,7 +42,7 @@ public sealed class CaseAssigner(IDocumentStore store, TimeProvider clock, ILogg
 
         var now = clock.GetUtcNow();
         var version = workers.Single(w => w.Id == chosen.Id).Version;
-        var taken = chosen.Take(message.CaseId);
+        var taken = chosen.Take();
         session.Update(chosen.Id, taken, version);
         var assignment = CaseAssignment.Assign(message.CaseId, message.TeamId, chosen, message.OccurredAt, now);
         if (existing is null)

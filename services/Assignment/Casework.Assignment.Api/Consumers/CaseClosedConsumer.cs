@@ -26,14 +26,13 @@ public sealed class CaseClosedConsumer(IDocumentStore store, TimeProvider clock,
         }
 
         var now = clock.GetUtcNow();
-        if (assignment.Document.WorkerId is { } workerId && await session.GetAsync<Worker>(workerId, cancellationToken) is { } worker)
+        // Only an active assignment holds capacity (an unassigned case never took any).
+        if (assignment.Document is { Status: AssignmentStatus.Active, WorkerId: { } workerId }
+            && await session.GetAsync<Worker>(workerId, cancellationToken) is { } worker)
         {
-            var released = worker.Document.Release(message.CaseId);
-            if (!ReferenceEquals(released, worker.Document))
-            {
-                session.Update(worker.Id, released, worker.Version);
-                session.Publish(new WorkerCapacityChanged(released.Id, released.TeamId, released.Capacity, released.OpenCases, now));
-            }
+            var released = worker.Document.Release();
+            session.Update(worker.Id, released, worker.Version);
+            session.Publish(new WorkerCapacityChanged(released.Id, released.TeamId, released.Capacity, released.OpenCases, now));
         }
         session.Update(id, assignment.Document.Release(now), assignment.Version);
     }

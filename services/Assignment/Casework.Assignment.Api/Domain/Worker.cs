@@ -2,27 +2,28 @@ namespace Casework.Assignment.Domain;
 
 /// <summary>
 /// A member of staff who can be accountable for cases. The id is the staff user's id (the token's sub),
-/// so a worker and the person signing in are the same record.
+/// so a worker and the person signing in are the same record. The caseload is a count: which cases they
+/// are is in the case assignments (by worker id). A list of case ids here grew with every case and made
+/// each assignment read and rewrite every team member's whole list (make bench: the cost of assigning
+/// rose with the region's caseload). Each case's assignment document guards the count: it changes only
+/// together with an assignment's move into or out of Active, in one commit.
 /// </summary>
-public sealed record Worker(string Id, string Name, string TeamId, int Capacity, IReadOnlyList<Guid> OpenCaseIds)
+public sealed record Worker(string Id, string Name, string TeamId, int Capacity, int OpenCases)
 {
-    public int OpenCases => OpenCaseIds.Count;
-
     /// <summary>Capacity minus open cases; negative when the worker is over capacity.</summary>
     public int FreeCapacity => Capacity - OpenCases;
 
     public bool IsFull => FreeCapacity <= 0;
 
-    /// <summary>Counts a case against the worker; taking the same case twice counts it once.</summary>
-    public Worker Take(Guid caseId) => OpenCaseIds.Contains(caseId) ? this : this with { OpenCaseIds = [.. OpenCaseIds, caseId] };
+    /// <summary>Counts a newly assigned case against the worker.</summary>
+    public Worker Take() => this with { OpenCases = OpenCases + 1 };
 
-    /// <summary>Frees the capacity a case held; releasing a case the worker does not hold changes nothing.</summary>
-    public Worker Release(Guid caseId) => OpenCaseIds.Contains(caseId) ? this with { OpenCaseIds = [.. OpenCaseIds.Where(id => id != caseId)] } : this;
+    /// <summary>Frees the capacity a released case held (never below none).</summary>
+    public Worker Release() => this with { OpenCases = Math.Max(0, OpenCases - 1) };
 
     /// <summary>Details from the staff directory (seed), keeping the caseload.</summary>
     public Worker WithProfile(string name, string teamId, int capacity) => this with { Name = name, TeamId = teamId, Capacity = capacity };
 
-    /// <summary>Whether name, team and capacity already are these (record equality would compare the list by reference).</summary>
     public bool HasProfile(string name, string teamId, int capacity) => Name == name && TeamId == teamId && Capacity == capacity;
 }
 

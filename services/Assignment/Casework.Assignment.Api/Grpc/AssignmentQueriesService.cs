@@ -43,8 +43,22 @@ public sealed class AssignmentQueriesService(IDocumentStore store) : AssignmentQ
             throw new RpcException(new Status(StatusCode.NotFound, "No such worker."));
         }
         var caseload = new Caseload { WorkerId = worker.Id, Capacity = worker.Document.Capacity };
-        caseload.CaseIds.AddRange(worker.Document.OpenCaseIds.Select(id => id.ToString()));
-        return caseload;
+        var active = new DocumentFilter().Equal("workerId", worker.Id).Equal("status", AssignmentStatus.Active);
+        while (true)
+        {
+            var page = await store.QueryAsync<CaseAssignment>(new DocumentQuery
+            {
+                Filter = active,
+                Offset = caseload.CaseIds.Count,
+                Limit = 500,
+                CountLimit = 0, // pages until a short one
+            }, context.CancellationToken);
+            caseload.CaseIds.AddRange(page.Items.Select(a => a.Document.CaseId.ToString()));
+            if (page.Items.Count < page.Limit)
+            {
+                return caseload;
+            }
+        }
     }
 
     private static System.Security.Claims.ClaimsPrincipal RequireStaff(ServerCallContext context)

@@ -42,7 +42,7 @@ public sealed class WorkerSeeder(IDocumentStore store, ILogger<WorkerSeeder> log
             await using var session = store.OpenSession();
             if (current is null)
             {
-                session.Insert(seed.Id!, new Worker(seed.Id!, name, seed.TeamId!, seed.Capacity, []));
+                session.Insert(seed.Id!, new Worker(seed.Id!, name, seed.TeamId!, seed.Capacity, 0));
             }
             else
             {
