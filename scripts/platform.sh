@@ -38,6 +38,8 @@ die() { log "error: $*"; exit 1; }
 [[ $DB_PREFIX =~ ^[a-z0-9_]+$ ]] || die "CASEWORK_DB_PREFIX must match [a-z0-9_]+"
 [[ $VHOST =~ ^[A-Za-z0-9_.-]+$ ]] || die "CASEWORK_VHOST must match [A-Za-z0-9_.-]+"
 [[ -f $SEED_DATA ]] || die "CASEWORK_SEED_DATA: $SEED_DATA not found"
+# The processes run in their own directories: make the path absolute.
+SEED_DATA="$(cd "$(dirname "$SEED_DATA")" && pwd)/$(basename "$SEED_DATA")"
 [[ $START_MODE == parallel || $START_MODE == sequential ]] || die "CASEWORK_START must be parallel or sequential"
 
 # name | project dir | assembly | http port | grpc port (- = none) | database suffix (- = none)

@@ -41,6 +41,13 @@ public sealed class BenchPlatform : IAsyncDisposable
         await PlatformScript.RunAsync("up", Environment(seedData), TimeSpan.FromMinutes(3));
     }
 
+    /// <summary>Stops every process and starts them again on the stores and broker as they are (a restart, as after a deploy).</summary>
+    public async Task RestartAsync()
+    {
+        await PlatformScript.RunAsync("down", Environment(null), TimeSpan.FromMinutes(1));
+        await PlatformScript.RunAsync("up", Environment(Path.Combine(_runDir, "bench-data.json")), TimeSpan.FromMinutes(3));
+    }
+
     /// <summary>Milliseconds from each process's start to its first ready answer (platform.sh's ready.tsv).</summary>
     public IReadOnlyDictionary<string, double> ReadyMilliseconds() =>
         File.ReadAllLines(Path.Combine(_runDir, "ready.tsv"))

@@ -12,6 +12,9 @@ await using var platform = new BenchPlatform();
 Console.WriteLine($"Starting the platform ({BenchPlatform.Services.Length} processes, one after another)...");
 await platform.StartAsync();
 var ready = platform.ReadyMilliseconds();
+Console.WriteLine("Restarting it (start-up with existing databases)...");
+await platform.RestartAsync();
+var readyAgain = platform.ReadyMilliseconds();
 await Task.Delay(TimeSpan.FromSeconds(2));
 var idle = platform.ResidentMiB();
 
@@ -55,7 +58,8 @@ static async Task Settle()
     Console.WriteLine(left == 0 ? "  (events all handled)" : $"  ({left} events still unsent or queued after 5 minutes; the next figures include their load)");
 }
 var startup = BenchPlatform.Services
-    .Select(s => new StartupFigure(s, ready.GetValueOrDefault(s, double.NaN), idle[s], peaks.GetValueOrDefault(s, double.NaN)))
+    .Select(s => new StartupFigure(s, ready.GetValueOrDefault(s, double.NaN), readyAgain.GetValueOrDefault(s, double.NaN), idle[s],
+        peaks.GetValueOrDefault(s, double.NaN)))
     .ToList();
 var report = new BenchReport(mode.Name, await Git.DescribeAsync(TestEnvironment.RepoRoot), Environment.ProcessorCount, Git.Machine(),
     startedAt, clock.Elapsed.TotalSeconds, startup, gateway, intake, [propagationLight, propagation], caseReads, scenarios.CpuProfiles, []);

@@ -10,7 +10,7 @@ public static class Report
     public static IReadOnlyList<TargetCheck> Targets(BenchReport report)
     {
         var intakeOk = report.Intake.Where(s => s.Result.P99 < 50 && s.Result.Failed == 0).MaxBy(s => s.Result.RequestsPerSecond);
-        var slowest = report.Startup.MaxBy(s => s.ReadyMs)!;
+        var slowest = report.Startup.MaxBy(s => Math.Max(s.ReadyMs, s.RestartReadyMs))!;
         return
         [
             new("gateway throughput / direct", ">= 0.60", F(report.Gateway.Ratio, "F2"), report.Gateway.Ratio >= 0.6),
@@ -23,7 +23,8 @@ public static class Report
             new($"case reads p99 at {F(report.CaseReads.TargetRate)} req/s", "< 10 ms",
                 $"{F(report.CaseReads.All.P99, "F1")} ms at {F(report.CaseReads.All.RequestsPerSecond)}/s",
                 report.CaseReads.All.P99 < 10 && report.CaseReads.All.Failed == 0),
-            new("slowest service ready", "< 2000 ms", $"{slowest.Service} {F(slowest.ReadyMs)} ms", slowest.ReadyMs < 2000),
+            new("slowest service ready (first start / restart)", "< 2000 ms",
+                $"{slowest.Service} {F(slowest.ReadyMs)} / {F(slowest.RestartReadyMs)} ms", Math.Max(slowest.ReadyMs, slowest.RestartReadyMs) < 2000),
         ];
     }
 
@@ -62,9 +63,9 @@ public static class Report
                 ["list with filters", F(c.List.RequestsPerSecond), F(c.List.P50, "F2"), F(c.List.P99, "F2"), F(c.List.P999, "F2"), ""],
             ]);
 
-        Table("5. Start-up (each process started alone) and resident memory",
-            ["process", "ready ms", "idle RSS MiB", "peak RSS under load MiB"],
-            r.Startup.Select(s => new[] { s.Service, F(s.ReadyMs), F(s.IdleRssMiB), F(s.PeakRssMiB) }).ToList());
+        Table("5. Start-up to ready (each process started alone) and resident memory",
+            ["process", "first start ms", "restart ms", "idle RSS MiB", "peak RSS under load MiB"],
+            r.Startup.Select(s => new[] { s.Service, F(s.ReadyMs), F(s.RestartReadyMs), F(s.IdleRssMiB), F(s.PeakRssMiB) }).ToList());
 
         var processes = r.Cpu.SelectMany(c => c.MsPerRequest.Keys).Distinct().ToList();
         Table("CPU milliseconds per request, by process (where the 2 cores go)",

@@ -45,6 +45,10 @@ public static class Extensions
             options.UseNpgsql(connectionString);
             options.UseOpenIddict();
         });
+        // Hosted services start in registration order: the schema first, before Data Protection's own
+        // start-up loads its key ring from it (otherwise a first start logs errors reading a missing table).
+        services.AddSingleton<StartupState>();
+        services.AddHostedService<IdentityStartup>();
 
         services.AddIdentity<CaseworkUser, IdentityRole>(options =>
             {
@@ -154,8 +158,6 @@ public static class Extensions
             });
 
         services.AddScoped<TokenIdentities>();
-        services.AddSingleton<StartupState>();
-        services.AddHostedService<IdentityStartup>();
         // After the schema exists; hosted services start in order, all before the server listens.
         builder.AddDemoDataSeeder<DemoSeeder>();
         services.AddHostedService<TokenPruning>();

@@ -7,10 +7,11 @@ using Xunit;
 namespace Casework.Persistence.Tests;
 
 /// <summary>
-/// A service's PostgreSQL pool is bounded well below the server's max_connections (100 by default), which
-/// Npgsql's own default of 100 per process let a few busy services exhaust under load (seen in make bench).
+/// The connection settings the store applies unless the connection string says otherwise: a pool bounded
+/// well below the server's max_connections (100 by default), which Npgsql's own default of 100 per process
+/// let a few busy services exhaust under load (seen in make bench); prepared statements kept per connection.
 /// </summary>
-public sealed class ConnectionPoolLimitTests
+public sealed class ConnectionSettingsTests
 {
     private const string Connection = "Host=127.0.0.1;Database=pool_limit;Username=casework;Password=casework";
 
@@ -21,6 +22,23 @@ public sealed class ConnectionPoolLimitTests
     [InlineData(Connection + ";MaxPoolSize=3", null, 3)]
     public void The_pool_is_bounded_by_the_connection_string_then_configuration_then_sixteen(string connectionString, string? configured, int expected)
     {
+        Assert.Equal(expected, Settings(connectionString, configured).MaxPoolSize);
+    }
+
+    [Fact]
+    public void Statements_stay_prepared_and_connections_are_not_reset_unless_the_connection_string_says_otherwise()
+    {
+        var tuned = Settings(Connection, null);
+        Assert.Equal(64, tuned.MaxAutoPrepare);
+        Assert.True(tuned.NoResetOnClose);
+
+        var chosen = Settings(Connection + ";Max Auto Prepare=0;No Reset On Close=false", null);
+        Assert.Equal(0, chosen.MaxAutoPrepare);
+        Assert.False(chosen.NoResetOnClose);
+    }
+
+    private static NpgsqlConnectionStringBuilder Settings(string connectionString, string? configured)
+    {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -30,9 +48,7 @@ public sealed class ConnectionPoolLimitTests
         builder.AddDocumentStore(collections => collections.Add<PoolProbe>("probes"));
         using var services = builder.Services.BuildServiceProvider();
 
-        var dataSource = services.GetRequiredService<NpgsqlDataSource>();
-
-        Assert.Equal(expected, new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).MaxPoolSize);
+        return new NpgsqlConnectionStringBuilder(services.GetRequiredService<NpgsqlDataSource>().ConnectionString);
     }
 
     private sealed record PoolProbe(string Id);
