@@ -237,7 +237,7 @@ public sealed class CasesApiTests(CaseFixture fixture)
     }
 
     [Fact]
-    public async Task The_list_is_newest_first_and_pages_with_offset_and_limit()
+    public async Task The_list_is_newest_first_pages_with_offset_and_limit_and_leaves_timelines_out()
     {
         for (var i = 0; i < 3; i++)
         {
@@ -255,6 +255,9 @@ public sealed class CasesApiTests(CaseFixture fixture)
         var page2 = await second.JsonAsync(HttpStatusCode.OK);
         Assert.Equal(all.Count, page1.GetProperty("total").GetInt64());
         Assert.Equal(all.Count, page2.GetProperty("total").GetInt64());
+        Assert.True(page1.GetProperty("totalIsExact").GetBoolean());
+        // Lists carry summaries; the timeline comes with the case itself.
+        Assert.All(page1.GetProperty("items").EnumerateArray(), item => Assert.False(item.TryGetProperty("timeline", out _)));
         Assert.Equal(2, page1.GetProperty("limit").GetInt32());
         Assert.Equal(2, page2.GetProperty("offset").GetInt32());
         var paged = page1.GetProperty("items").EnumerateArray().Concat(page2.GetProperty("items").EnumerateArray()).Select(i => i.Id()).ToList();

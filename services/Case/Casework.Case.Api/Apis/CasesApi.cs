@@ -6,8 +6,8 @@ using Casework.ServiceDefaults;
 
 namespace Casework.Case.Apis;
 
-/// <summary>A case as the API returns it.</summary>
-public sealed record CaseView(
+/// <summary>A case as lists return it: everything but the timeline, which only GET /api/cases/{id} carries (it grows with the case).</summary>
+public record CaseSummaryView(
     Guid Id,
     Guid ReferralId,
     Guid PersonId,
@@ -20,15 +20,24 @@ public sealed record CaseView(
     DateTimeOffset OpenedAt,
     string? AssignedWorkerId,
     string? AssignedWorkerName,
-    long Version,
-    IReadOnlyList<CaseChange> Timeline)
+    long Version)
 {
-    public static CaseView From(Stored<SupportCase> stored)
+    public static CaseSummaryView From(Stored<SupportCase> stored)
     {
         var c = stored.Document;
         return new(c.Id, c.ReferralId, c.PersonId, c.PersonDisplayName, c.PathwayId, c.TeamId, c.Status, c.Stage, c.ConcernLevel,
-            c.OpenedAt, c.AssignedWorkerId, c.AssignedWorkerName, stored.Version, c.Timeline);
+            c.OpenedAt, c.AssignedWorkerId, c.AssignedWorkerName, stored.Version);
     }
+}
+
+/// <summary>One case with its timeline, as GET /api/cases/{id} returns it.</summary>
+public sealed record CaseView : CaseSummaryView
+{
+    private CaseView(CaseSummaryView summary, IReadOnlyList<CaseChange> timeline) : base(summary) => Timeline = timeline;
+
+    public IReadOnlyList<CaseChange> Timeline { get; }
+
+    public static new CaseView From(Stored<SupportCase> stored) => new(CaseSummaryView.From(stored), stored.Document.Timeline);
 }
 
 public static class CasesApi
@@ -40,7 +49,9 @@ public static class CasesApi
         cases.MapGet("", ListAsync)
             .WithName("ListCases")
             .WithSummary("List the cases the caller may see, newest first")
-            .WithDescription("Filter by status, pathwayId, concernLevel, teamId, or assignedTo (a worker id, or 'me'); page with offset and limit (max 200).");
+            .WithDescription("Filter by status, pathwayId, concernLevel, teamId, or assignedTo (a worker id, or 'me'); page with offset and limit (max 200). " +
+                "Items are summaries without the timeline (GET /api/cases/{id} has it). Matches are counted up to 200 or the page end; totalIsExact says whether there are more.")
+            .Produces<Page<CaseSummaryView>>();
 
         cases.MapGet("/{id:guid}", GetAsync)
             .WithName("GetCase")
@@ -106,7 +117,7 @@ public static class CasesApi
             Offset = offset ?? 0,
             Limit = limit ?? 50,
         }, cancellationToken);
-        return TypedResults.Ok(page.With(page.Items.Select(CaseView.From).ToList()));
+        return TypedResults.Ok(page.With(page.Items.Select(CaseSummaryView.From).ToList()));
     }
 
     private static async Task<IResult> ListPathwaysAsync(IDocumentStore store, CancellationToken cancellationToken)
