@@ -8,38 +8,44 @@ public sealed class CpuMeter(BenchPlatform platform)
 {
     private static readonly double TicksPerSecond = 100; // USER_HZ on Linux
 
-    public IReadOnlyDictionary<string, double> Snapshot()
+    /// <summary>CPU seconds so far of every process that counts, by process id, with the name it is reported under.</summary>
+    public IReadOnlyDictionary<int, (string Name, double Seconds)> Snapshot()
     {
-        var seconds = new Dictionary<string, double>();
+        var seconds = new Dictionary<int, (string, double)>();
         foreach (var (service, pid) in platform.Pids())
         {
-            seconds[service] = CpuSeconds(pid);
+            seconds[pid] = (service, CpuSeconds(pid));
         }
-        seconds["postgres"] = 0;
-        seconds["rabbitmq"] = 0;
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
         {
-            if (!int.TryParse(Path.GetFileName(directory), out var pid))
+            if (int.TryParse(Path.GetFileName(directory), out var pid) && ProcessName(pid) is { } name
+                && Groups.TryGetValue(name, out var group))
             {
-                continue;
-            }
-            var name = ProcessName(pid);
-            if (name == "postgres")
-            {
-                seconds["postgres"] += CpuSeconds(pid);
-            }
-            else if (name == "beam.smp")
-            {
-                seconds["rabbitmq"] += CpuSeconds(pid);
+                seconds[pid] = (group, CpuSeconds(pid));
             }
         }
-        seconds["load tool"] = CpuSeconds(Environment.ProcessId);
+        seconds[Environment.ProcessId] = ("load tool", CpuSeconds(Environment.ProcessId));
         return seconds;
     }
 
-    /// <summary>Milliseconds of CPU per request of each process between two snapshots.</summary>
-    public static IReadOnlyDictionary<string, double> PerRequest(IReadOnlyDictionary<string, double> before, IReadOnlyDictionary<string, double> after, long requests) =>
-        after.ToDictionary(p => p.Key, p => requests == 0 ? double.NaN : (p.Value - before.GetValueOrDefault(p.Key)) * 1000 / requests);
+    /// <summary>
+    /// Milliseconds of CPU per request of each process between two snapshots. Processes that started in
+    /// between count from zero; those that ended in between (a pooled database connection closing) are left
+    /// out, so a figure can be a little low but never negative.
+    /// </summary>
+    public static IReadOnlyDictionary<string, double> PerRequest(
+        IReadOnlyDictionary<int, (string Name, double Seconds)> before, IReadOnlyDictionary<int, (string Name, double Seconds)> after, long requests)
+    {
+        var used = new Dictionary<string, double>();
+        foreach (var (pid, (name, seconds)) in after)
+        {
+            var earlier = before.TryGetValue(pid, out var b) && b.Name == name ? b.Seconds : 0;
+            used[name] = used.GetValueOrDefault(name) + Math.Max(0, seconds - earlier);
+        }
+        return used.ToDictionary(p => p.Key, p => requests == 0 ? double.NaN : p.Value * 1000 / requests);
+    }
+
+    private static readonly Dictionary<string, string> Groups = new() { ["postgres"] = "postgres", ["beam.smp"] = "rabbitmq" };
 
     private static string? ProcessName(int pid)
     {
