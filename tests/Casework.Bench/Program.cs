@@ -48,7 +48,9 @@ await Settle();
 Console.WriteLine("1. Gateway overhead...");
 var gateway = await scenarios.GatewayOverheadAsync();
 Console.WriteLine($"4. Case reads (filling the store to {mode.CasesInStore:N0} cases first)...");
-var caseReads = await scenarios.CaseReadsAsync();
+var casesInStore = await scenarios.FillCaseStoreAsync();
+await Settle();
+var caseReads = await scenarios.CaseReadsAsync(casesInStore);
 
 var peaks = memory.Peaks;
 

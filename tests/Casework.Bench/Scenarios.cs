@@ -133,10 +133,12 @@ public sealed class Scenarios(BenchPlatform platform, BenchMode mode, HttpClient
             mode.GatewayRoundLength.TotalSeconds, Combine(results["direct"]), Combine(results["gateway"]));
     }
 
-    /// <summary>Fills the case store to the configured size, then reads at a fixed rate: half get-one, half filtered lists.</summary>
-    public async Task<CaseReadFigures> CaseReadsAsync()
+    /// <summary>Fills the case store to the configured size (straight in its database; see <see cref="CaseStore"/>).</summary>
+    public Task<long> FillCaseStoreAsync() => CaseStore.FillAsync(mode.CasesInStore);
+
+    /// <summary>Reads at a fixed rate: half get-one, half filtered lists, as a caseworker and a manager.</summary>
+    public async Task<CaseReadFigures> CaseReadsAsync(long inStore)
     {
-        var inStore = await CaseStore.FillAsync(mode.CasesInStore);
         var (anyCase, housingCase) = await CaseStore.SampleIdsAsync(20_000);
         var lists = new (AuthenticationHeaderValue Who, string Query)[]
         {
