@@ -20,6 +20,10 @@ public sealed class Scenarios(BenchPlatform platform, BenchMode mode, HttpClient
     public List<CpuProfile> CpuProfiles { get; } = [];
 
     private static readonly string[] Pathways = ["housing-support", "employment-programme"];
+
+    // A region's mix of concern levels, spread over time as referrals arrive (the store fill uses the same mix):
+    // lists filtered by concern level then select what they would in a real region.
+    private static readonly string[] ConcernLevels = ["Low", "Medium", "Medium", "High", "Critical"];
     private readonly string _run = Guid.NewGuid().ToString("N")[..8];
     private readonly ConcurrentQueue<string> _submitted = new();
     private long _referralNumber;
@@ -59,7 +63,7 @@ public sealed class Scenarios(BenchPlatform platform, BenchMode mode, HttpClient
         {
             var id = referrals[sequence];
             using var request = Json(HttpMethod.Post, platform.Gateway, $"api/intake/referrals/{id}/accept", manager,
-                $$"""{"pathwayId":"{{Pathways[sequence % Pathways.Length]}}"}""");
+                $$"""{"pathwayId":"{{Pathways[sequence % Pathways.Length]}}","concernLevel":"{{ConcernLevels[sequence / 7 % ConcernLevels.Length]}}"}""");
             using var response = await http.SendAsync(request, cancellationToken);
             if (response.StatusCode != HttpStatusCode.OK)
             {
@@ -172,7 +176,7 @@ public sealed class Scenarios(BenchPlatform platform, BenchMode mode, HttpClient
         var sequence = Interlocked.Increment(ref _referralNumber);
         using var request = Json(HttpMethod.Post, platform.Gateway, "api/intake/referrals", partner, $$"""
             {"person":{"givenName":"Ada","familyName":"Bench {{sequence}}","dateOfBirth":"1990-04-01","email":"ada.{{sequence}}@example.org","postcode":"ab1 2cd"},
-             "reason":"Eviction notice served; needs housing advice and support.","requestedPathwayId":"housing-support","concernLevel":"Medium",
+             "reason":"Eviction notice served; needs housing advice and support.","requestedPathwayId":"housing-support","concernLevel":"{{ConcernLevels[sequence / 7 % ConcernLevels.Length]}}",
              "consent":{"given":true,"scope":"Share my details with the housing team"},"referringOrganisation":"Bench Shelter","externalReference":"B-{{_run}}-{{sequence}}"}
             """);
         request.Headers.Add("Idempotency-Key", $"bench-{_run}-{sequence}");
