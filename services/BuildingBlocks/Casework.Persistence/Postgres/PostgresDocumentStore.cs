@@ -29,32 +29,40 @@ internal sealed class PostgresDocumentStore(NpgsqlDataSource dataSource, Documen
         var limit = Math.Clamp(query.Limit, 1, 500);
         var offset = Math.Max(query.Offset, 0);
 
-        // Page and count in one round trip. The count stops at the count limit, so it reads at most that
-        // many matches however large the collection (an exact count reads them all).
+        // The count stops at the count limit, so it reads at most that many matches however large the
+        // collection (an exact count reads them all). It is an uncorrelated subquery of the page's own
+        // statement: computed once, and from the same snapshot as the page, so the two always agree.
         long? countLimit = query.CountLimit is { } limitOfCount ? Math.Max(limitOfCount, (long)offset + limit) : null;
         var countSql = countLimit is { } cap
             ? $"SELECT count(*) FROM (SELECT 1 FROM {table}{where} LIMIT {cap + 1}) AS matches"
             : $"SELECT count(*) FROM {table}{where}";
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var batch = new NpgsqlBatch(connection);
-        var page = new NpgsqlBatchCommand($"SELECT id, version, data::text FROM {table}{where} ORDER BY {order} LIMIT {limit} OFFSET {offset}");
-        page.Parameters.AddRange(parameters.ToArray());
-        var count = new NpgsqlBatchCommand(countSql);
-        count.Parameters.AddRange(parameters.Select(p => p.Clone()).ToArray());
-        batch.BatchCommands.Add(page);
-        batch.BatchCommands.Add(count);
-
         var items = new List<Stored<T>>();
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        long? total = null;
+        await using (var command = dataSource.CreateCommand(
+            $"SELECT id, version, data::text, ({countSql}) FROM {table}{where} ORDER BY {order} LIMIT {limit} OFFSET {offset}"))
         {
-            items.Add(Read<T>(reader));
+            command.Parameters.AddRange(parameters.ToArray());
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                items.Add(Read<T>(reader));
+                total = reader.GetInt64(3);
+            }
         }
-        await reader.NextResultAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        var total = reader.GetInt64(0);
+        if (total is null)
+        {
+            // No row carries the count: nothing matches (offset 0), or the page lies past the last match.
+            total = offset == 0 ? 0 : await ScalarCountAsync(countSql, parameters, cancellationToken);
+        }
         var exact = countLimit is null || total <= countLimit;
-        return new Page<Stored<T>>(items, exact ? total : countLimit!.Value, offset, limit, exact);
+        return new Page<Stored<T>>(items, exact ? total.Value : countLimit!.Value, offset, limit, exact);
+    }
+
+    private async Task<long> ScalarCountAsync(string sql, List<NpgsqlParameter> parameters, CancellationToken cancellationToken)
+    {
+        await using var count = dataSource.CreateCommand(sql);
+        count.Parameters.AddRange(parameters.Select(p => p.Clone()).ToArray());
+        return (long)(await count.ExecuteScalarAsync(cancellationToken))!;
     }
 
     public async Task<IReadOnlyList<GroupCount>> CountByAsync<T>(string field, DocumentFilter? filter = null, CancellationToken cancellationToken = default) where T : class
