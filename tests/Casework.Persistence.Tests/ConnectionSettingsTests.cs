@@ -37,7 +37,26 @@ public sealed class ConnectionSettingsTests
         Assert.False(chosen.NoResetOnClose);
     }
 
+    [Fact]
+    public async Task A_store_that_cannot_be_reached_is_reported_unavailable_so_callers_can_answer_503()
+    {
+        // Nothing listens on port 1: no connection, so nothing was sent.
+        using var services = Services("Host=127.0.0.1;Port=1;Database=none;Username=casework;Password=casework;Timeout=2", null);
+        var store = services.GetRequiredService<IDocumentStore>();
+
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => store.GetAsync<PoolProbe>("any"));
+        await using var session = store.OpenSession();
+        session.Insert("any", new PoolProbe("any"));
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => session.CommitAsync());
+    }
+
     private static NpgsqlConnectionStringBuilder Settings(string connectionString, string? configured)
+    {
+        using var services = Services(connectionString, configured);
+        return new NpgsqlConnectionStringBuilder(services.GetRequiredService<NpgsqlDataSource>().ConnectionString);
+    }
+
+    private static ServiceProvider Services(string connectionString, string? configured)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -46,9 +65,7 @@ public sealed class ConnectionSettingsTests
             ["Store:MaxPoolSize"] = configured,
         });
         builder.AddDocumentStore(collections => collections.Add<PoolProbe>("probes"));
-        using var services = builder.Services.BuildServiceProvider();
-
-        return new NpgsqlConnectionStringBuilder(services.GetRequiredService<NpgsqlDataSource>().ConnectionString);
+        return builder.Services.BuildServiceProvider();
     }
 
     private sealed record PoolProbe(string Id);

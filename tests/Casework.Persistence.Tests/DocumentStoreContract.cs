@@ -473,6 +473,16 @@ public abstract class DocumentStoreContract : IAsyncLifetime
         Assert.Equal(7, exact.Total);
         Assert.True(exact.TotalIsExact);
 
+        // Count limit 0: no count; a short page is the last one.
+        var uncountedLast = await Store.QueryAsync<Widget>(new DocumentQuery { OrderBy = "name", Offset = 5, Limit = 3, CountLimit = 0 });
+        Assert.Equal(["foxtrot", "golf"], uncountedLast.Items.Select(i => i.Document.Name));
+        Assert.Equal(7, uncountedLast.Total);
+        Assert.True(uncountedLast.TotalIsExact);
+        var uncountedFull = await Store.QueryAsync<Widget>(new DocumentQuery { OrderBy = "name", Limit = 3, CountLimit = 0 });
+        Assert.Equal(3, uncountedFull.Total);
+        Assert.False(uncountedFull.TotalIsExact);
+        Assert.Equal(7, (await Store.QueryAllAsync<Widget>(new DocumentFilter())).Count);
+
         // A page beyond the count limit is counted to its end, so the total never falls short of the page.
         var deep = await Store.QueryAsync<Widget>(new DocumentQuery { OrderBy = "name", Offset = 3, Limit = 2, CountLimit = 2 });
         Assert.Equal(["delta", "echo"], deep.Items.Select(i => i.Document.Name));

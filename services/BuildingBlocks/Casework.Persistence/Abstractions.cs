@@ -85,3 +85,34 @@ public sealed class DuplicateDocumentException(string collection, string? id, Ex
     public string Collection { get; } = collection;
     public string? Id { get; } = id;
 }
+
+/// <summary>
+/// The store could not be reached (no connection: the server is down, refuses more connections, or every
+/// pooled connection stayed busy until the timeout). Nothing was sent, so nothing was changed and the
+/// same operation can be tried again; services answer 503.
+/// </summary>
+public sealed class StoreUnavailableException(Exception inner)
+    : Exception("The store is unavailable: no connection could be opened.", inner);
+
+public static class DocumentStoreQueries
+{
+    /// <summary>
+    /// Every match, read a page at a time in id order without counting: for sets that stay small, such as
+    /// a team's workers or one worker's cases. (Pages are by offset: a document inserted meanwhile may be
+    /// missed or seen twice, which these uses tolerate.)
+    /// </summary>
+    public static async Task<List<Stored<T>>> QueryAllAsync<T>(this IDocumentStore store, DocumentFilter filter, CancellationToken cancellationToken = default)
+        where T : class
+    {
+        var all = new List<Stored<T>>();
+        while (true)
+        {
+            var page = await store.QueryAsync<T>(new DocumentQuery { Filter = filter, Offset = all.Count, Limit = 500, CountLimit = 0 }, cancellationToken);
+            all.AddRange(page.Items);
+            if (page.TotalIsExact)
+            {
+                return all;
+            }
+        }
+    }
+}

@@ -46,6 +46,7 @@ public sealed class DocumentQuery
     /// Matches are counted up to this many, or up to the end of the requested page if that is further
     /// (null: all). An exact count over a large collection reads every match (hundreds of milliseconds at
     /// 100k cases, make bench); a list needs "200 or more" to page, and Reporting gives the real counts.
+    /// 0: no count at all (the page's Total is then offset + items, exact only on a short page).
     /// </summary>
     public int? CountLimit { get; init; } = DefaultCountLimit;
 

@@ -21,7 +21,7 @@ public static class DomainServiceExtensions
         builder.AddServiceDefaults(service.Name);
         builder.AddCaseworkAuthentication(service.Audience);
         builder.AddApiDocs(service.ApiSegment, service.Title, service.Summary);
-        builder.Services.AddGrpc();
+        builder.Services.AddGrpc(grpc => grpc.Interceptors.Add<StoreUnavailableInterceptor>());
         builder.Services.TryAddSingleton(TimeProvider.System);
         return builder;
     }

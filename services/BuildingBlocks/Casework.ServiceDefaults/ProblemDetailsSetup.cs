@@ -53,8 +53,9 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
                 Detail = "Reload it and apply your change again.",
             },
             DuplicateDocumentException => new ProblemDetails { Status = StatusCodes.Status409Conflict, Title = "The record already exists." },
-            // The store is down or every connection is busy: the request changed nothing and may be retried.
-            System.Data.Common.DbException { IsTransient: true } or TimeoutException => new ProblemDetails
+            // No connection to the store could be had, so nothing was sent: the request changed nothing and
+            // may be retried. (A failure after a statement was sent may have changed data: that stays a 500.)
+            StoreUnavailableException => new ProblemDetails
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
                 Title = "The service is overloaded or its store is unavailable.",

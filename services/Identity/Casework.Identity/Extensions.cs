@@ -42,7 +42,9 @@ public static class Extensions
             {
                 throw new InvalidOperationException("ConnectionStrings:Store (the identity PostgreSQL database) is not set.");
             }
-            options.UseNpgsql(connectionString);
+            // Bounded pool, prepared statements: the same settings as every service's document store.
+            options.UseNpgsql(Casework.Persistence.Postgres.PostgresConnectionStrings.Tuned(
+                connectionString, provider.GetRequiredService<IConfiguration>().GetValue<int?>("Store:MaxPoolSize")));
             options.UseOpenIddict();
         });
         // Hosted services start in registration order: the schema first, before Data Protection's own

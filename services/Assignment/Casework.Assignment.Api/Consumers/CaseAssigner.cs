@@ -57,23 +57,6 @@ public sealed class CaseAssigner(IDocumentStore store, TimeProvider clock, ILogg
         session.Publish(new WorkerCapacityChanged(taken.Id, taken.TeamId, taken.Capacity, taken.OpenCases, now));
     }
 
-    private async Task<List<Stored<Worker>>> TeamWorkersAsync(string teamId, CancellationToken cancellationToken)
-    {
-        var workers = new List<Stored<Worker>>();
-        while (true)
-        {
-            var page = await store.QueryAsync<Worker>(new DocumentQuery
-            {
-                Filter = new DocumentFilter().Equal("teamId", teamId),
-                Offset = workers.Count,
-                Limit = 500,
-                CountLimit = 0, // pages until a short one; the count is not needed
-            }, cancellationToken);
-            workers.AddRange(page.Items);
-            if (page.Items.Count < page.Limit)
-            {
-                return workers;
-            }
-        }
-    }
+    private Task<List<Stored<Worker>>> TeamWorkersAsync(string teamId, CancellationToken cancellationToken) =>
+        store.QueryAllAsync<Worker>(new DocumentFilter().Equal("teamId", teamId), cancellationToken);
 }

@@ -43,22 +43,10 @@ public sealed class AssignmentQueriesService(IDocumentStore store) : AssignmentQ
             throw new RpcException(new Status(StatusCode.NotFound, "No such worker."));
         }
         var caseload = new Caseload { WorkerId = worker.Id, Capacity = worker.Document.Capacity };
-        var active = new DocumentFilter().Equal("workerId", worker.Id).Equal("status", AssignmentStatus.Active);
-        while (true)
-        {
-            var page = await store.QueryAsync<CaseAssignment>(new DocumentQuery
-            {
-                Filter = active,
-                Offset = caseload.CaseIds.Count,
-                Limit = 500,
-                CountLimit = 0, // pages until a short one
-            }, context.CancellationToken);
-            caseload.CaseIds.AddRange(page.Items.Select(a => a.Document.CaseId.ToString()));
-            if (page.Items.Count < page.Limit)
-            {
-                return caseload;
-            }
-        }
+        var active = await store.QueryAllAsync<CaseAssignment>(
+            new DocumentFilter().Equal("workerId", worker.Id).Equal("status", AssignmentStatus.Active), context.CancellationToken);
+        caseload.CaseIds.AddRange(active.Select(a => a.Document.CaseId.ToString()));
+        return caseload;
     }
 
     private static System.Security.Claims.ClaimsPrincipal RequireStaff(ServerCallContext context)

@@ -12,7 +12,8 @@ internal sealed class PostgresDocumentStore(NpgsqlDataSource dataSource, Documen
     public async Task<Stored<T>?> GetAsync<T>(string id, CancellationToken cancellationToken = default) where T : class
     {
         var table = PostgresEngine.Table(collections.For<T>());
-        await using var command = dataSource.CreateCommand($"SELECT id, version, data::text FROM {table} WHERE id = $1");
+        await using var connection = await dataSource.OpenStoreConnectionAsync(cancellationToken);
+        await using var command = connection.Command($"SELECT id, version, data::text FROM {table} WHERE id = $1");
         command.Parameters.Add(new NpgsqlParameter { Value = id });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? Read<T>(reader) : null;
@@ -32,36 +33,53 @@ internal sealed class PostgresDocumentStore(NpgsqlDataSource dataSource, Documen
         // The count stops at the count limit, so it reads at most that many matches however large the
         // collection (an exact count reads them all). It is an uncorrelated subquery of the page's own
         // statement: computed once, and from the same snapshot as the page, so the two always agree.
+        // Limits are parameters, so each query shape is one SQL text (prepared once per connection).
         long? countLimit = query.CountLimit is { } limitOfCount ? Math.Max(limitOfCount, (long)offset + limit) : null;
-        var countSql = countLimit is { } cap
-            ? $"SELECT count(*) FROM (SELECT 1 FROM {table}{where} LIMIT {cap + 1}) AS matches"
-            : $"SELECT count(*) FROM {table}{where}";
+        var countSql = countLimit is null
+            ? $"SELECT count(*) FROM {table}{where}"
+            : $"SELECT count(*) FROM (SELECT 1 FROM {table}{where} LIMIT ${parameters.Count + 3}) AS matches";
+        var counted = query.CountLimit is not 0;
         var items = new List<Stored<T>>();
         long? total = null;
-        await using (var command = dataSource.CreateCommand(
-            $"SELECT id, version, data::text, ({countSql}) FROM {table}{where} ORDER BY {order} LIMIT {limit} OFFSET {offset}"))
+        await using (var connection = await dataSource.OpenStoreConnectionAsync(cancellationToken))
+        await using (var command = connection.Command(
+            $"SELECT id, version, data::text{(counted ? $", ({countSql})" : "")} FROM {table}{where} " +
+            $"ORDER BY {order} LIMIT ${parameters.Count + 1} OFFSET ${parameters.Count + 2}"))
         {
             command.Parameters.AddRange(parameters.ToArray());
+            command.Parameters.Add(new NpgsqlParameter { Value = (long)limit });
+            command.Parameters.Add(new NpgsqlParameter { Value = (long)offset });
+            command.Parameters.Add(new NpgsqlParameter { Value = (countLimit ?? 0) + 1 });
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
                 items.Add(Read<T>(reader));
-                total = reader.GetInt64(3);
+                total = counted ? reader.GetInt64(3) : null;
             }
+        }
+        if (!counted)
+        {
+            // Count limit 0: no count wanted; a short page says there is nothing after it.
+            return new Page<Stored<T>>(items, offset + items.Count, offset, limit, items.Count < limit);
         }
         if (total is null)
         {
             // No row carries the count: nothing matches (offset 0), or the page lies past the last match.
-            total = offset == 0 ? 0 : await ScalarCountAsync(countSql, parameters, cancellationToken);
+            total = offset == 0 ? 0 : await ScalarCountAsync(countSql, parameters, countLimit, cancellationToken);
         }
         var exact = countLimit is null || total <= countLimit;
         return new Page<Stored<T>>(items, exact ? total.Value : countLimit!.Value, offset, limit, exact);
     }
 
-    private async Task<long> ScalarCountAsync(string sql, List<NpgsqlParameter> parameters, CancellationToken cancellationToken)
+    private async Task<long> ScalarCountAsync(string sql, List<NpgsqlParameter> parameters, long? countLimit, CancellationToken cancellationToken)
     {
-        await using var count = dataSource.CreateCommand(sql);
+        await using var connection = await dataSource.OpenStoreConnectionAsync(cancellationToken);
+        await using var count = connection.Command(sql);
         count.Parameters.AddRange(parameters.Select(p => p.Clone()).ToArray());
+        // The count SQL numbers its limit after the page's limit and offset ($n+3): fill those places too.
+        count.Parameters.Add(new NpgsqlParameter { Value = 0L });
+        count.Parameters.Add(new NpgsqlParameter { Value = 0L });
+        count.Parameters.Add(new NpgsqlParameter { Value = (countLimit ?? 0) + 1 });
         return (long)(await count.ExecuteScalarAsync(cancellationToken))!;
     }
 
@@ -70,7 +88,8 @@ internal sealed class PostgresDocumentStore(NpgsqlDataSource dataSource, Documen
         var table = PostgresEngine.Table(collections.For<T>());
         var parameters = new List<NpgsqlParameter>();
         var where = Where(filter ?? new DocumentFilter(), parameters);
-        await using var command = dataSource.CreateCommand($"SELECT {PostgresEngine.Field(field)}, count(*) FROM {table}{where} GROUP BY 1 ORDER BY 1");
+        await using var connection = await dataSource.OpenStoreConnectionAsync(cancellationToken);
+        await using var command = connection.Command($"SELECT {PostgresEngine.Field(field)}, count(*) FROM {table}{where} GROUP BY 1 ORDER BY 1");
         command.Parameters.AddRange(parameters.ToArray());
         var groups = new List<GroupCount>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -83,7 +102,8 @@ internal sealed class PostgresDocumentStore(NpgsqlDataSource dataSource, Documen
 
     public async Task<bool> HasConsumedAsync(Guid messageId, string consumer, CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand("SELECT EXISTS (SELECT 1 FROM inbox WHERE message_id = $1 AND consumer = $2)");
+        await using var connection = await dataSource.OpenStoreConnectionAsync(cancellationToken);
+        await using var command = connection.Command("SELECT EXISTS (SELECT 1 FROM inbox WHERE message_id = $1 AND consumer = $2)");
         command.Parameters.Add(new NpgsqlParameter { Value = messageId });
         command.Parameters.Add(new NpgsqlParameter { Value = consumer });
         return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
@@ -155,7 +175,7 @@ internal sealed class PostgresDocumentSession(
         }
         _committed = true;
 
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await dataSource.OpenStoreConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection, transaction);
 

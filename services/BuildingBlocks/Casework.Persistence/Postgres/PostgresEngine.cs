@@ -5,21 +5,52 @@ namespace Casework.Persistence.Postgres;
 
 internal static class PostgresEngine
 {
-    /// <summary>Connections per process unless the connection string says otherwise (see <see cref="Tuned"/>).</summary>
-    public const int DefaultMaxPoolSize = 16;
-
-    /// <summary>Statements each connection keeps prepared (the store's SQL is a few dozen fixed texts).</summary>
-    public const int DefaultMaxAutoPrepare = 64;
-
     public static IServiceCollection AddPostgresEngine(this IServiceCollection services, string connectionString, int? maxPoolSize)
     {
-        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(Tuned(connectionString, maxPoolSize)).Build());
+        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(PostgresConnectionStrings.Tuned(connectionString, maxPoolSize)).Build());
         services.AddSingleton<PostgresDocumentStore>();
         services.AddSingleton<IDocumentStore>(sp => sp.GetRequiredService<PostgresDocumentStore>());
         services.AddSingleton<IOutboxStore, PostgresOutboxStore>();
         services.AddSingleton<IStoreSchema, PostgresSchema>();
         return services;
     }
+
+    /// <summary>
+    /// Opens a pooled connection. Failing here means no statement was sent, which is the one failure
+    /// that is safe to report as "try again" (<see cref="StoreUnavailableException"/>); a failure after
+    /// this point may have changed data and surfaces as it is.
+    /// </summary>
+    public static async Task<NpgsqlConnection> OpenStoreConnectionAsync(this NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await dataSource.OpenConnectionAsync(cancellationToken);
+        }
+        catch (Exception exception) when (exception is NpgsqlException or TimeoutException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new StoreUnavailableException(exception);
+        }
+    }
+
+    public static NpgsqlCommand Command(this NpgsqlConnection connection, string sql) => new(sql, connection);
+
+    /// <summary>Documents of a collection live in their own table.</summary>
+    public static string Table(CollectionDefinition collection) => "doc_" + collection.Name;
+
+    /// <summary>The SQL for a top-level JSON field as text (field names are validated on declaration and use).</summary>
+    public static string Field(string field) => $"(data->>'{DocumentCollections.EnsureSafeField(field)}')";
+
+    public static NpgsqlParameter Jsonb(string json) => new() { Value = json, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Jsonb };
+}
+
+/// <summary>PostgreSQL connection settings every Casework process uses (the document store, and Identity's EF Core).</summary>
+public static class PostgresConnectionStrings
+{
+    /// <summary>Connections per process unless the connection string says otherwise.</summary>
+    public const int DefaultMaxPoolSize = 16;
+
+    /// <summary>Statements each connection keeps prepared (the store's SQL is a few dozen fixed texts).</summary>
+    public const int DefaultMaxAutoPrepare = 64;
 
     /// <summary>
     /// The connection settings the store runs best with, each unless the connection string sets it:
@@ -53,12 +84,4 @@ internal static class PostgresEngine
         }
         return builder.ConnectionString;
     }
-
-    /// <summary>Documents of a collection live in their own table.</summary>
-    public static string Table(CollectionDefinition collection) => "doc_" + collection.Name;
-
-    /// <summary>The SQL for a top-level JSON field as text (field names are validated on declaration and use).</summary>
-    public static string Field(string field) => $"(data->>'{DocumentCollections.EnsureSafeField(field)}')";
-
-    public static NpgsqlParameter Jsonb(string json) => new() { Value = json, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Jsonb };
 }

@@ -8,7 +8,8 @@ internal sealed class PostgresOutboxStore(NpgsqlDataSource dataSource) : IOutbox
     {
         // SKIP LOCKED lets replicas claim disjoint batches; the lease returns a batch to the pool
         // if its relay dies before marking it sent.
-        await using var command = dataSource.CreateCommand("""
+        await using var connection = await dataSource.OpenStoreConnectionAsync(cancellationToken);
+        await using var command = connection.Command("""
             UPDATE outbox SET locked_until = now() + $2
             WHERE id IN (
                 SELECT id FROM outbox
@@ -32,20 +33,23 @@ internal sealed class PostgresOutboxStore(NpgsqlDataSource dataSource) : IOutbox
 
     public async Task MarkSentAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("UPDATE outbox SET sent_at = now(), locked_until = NULL WHERE id = ANY($1)");
+        await using var connection = await dataSource.OpenStoreConnectionAsync(cancellationToken);
+        await using var command = connection.Command("UPDATE outbox SET sent_at = now(), locked_until = NULL WHERE id = ANY($1)");
         command.Parameters.Add(new NpgsqlParameter { Value = ids.ToArray() });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task<long> CountPendingAsync(CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("SELECT count(*) FROM outbox WHERE sent_at IS NULL");
+        await using var connection = await dataSource.OpenStoreConnectionAsync(cancellationToken);
+        await using var command = connection.Command("SELECT count(*) FROM outbox WHERE sent_at IS NULL");
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     public async Task<int> PurgeSentAsync(DateTimeOffset sentBefore, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < $1");
+        await using var connection = await dataSource.OpenStoreConnectionAsync(cancellationToken);
+        await using var command = connection.Command("DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < $1");
         command.Parameters.Add(new NpgsqlParameter { Value = sentBefore });
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
