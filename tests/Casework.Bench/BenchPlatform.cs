@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Casework.Testing;
@@ -179,19 +178,5 @@ public sealed class BenchPlatform : IAsyncDisposable
         _ => throw new ArgumentOutOfRangeException(nameof(service), service, "unknown service"),
     };
 
-    private static async Task<string> RunAsync(string file, string[] arguments)
-    {
-        var start = new ProcessStartInfo(file, arguments) { RedirectStandardError = true, RedirectStandardOutput = true };
-        // rabbitmqctl and friends live in sbin, which a non-login shell may not have on PATH.
-        start.Environment["PATH"] = System.Environment.GetEnvironmentVariable("PATH") + ":/usr/local/sbin:/usr/sbin:/sbin";
-        using var process = Process.Start(start)!;
-        var errors = process.StandardError.ReadToEndAsync();
-        var output = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} failed ({process.ExitCode}): {await errors}");
-        }
-        return output;
-    }
+    private static Task<string> RunAsync(string file, string[] arguments) => ProcessRunner.RunAsync(file, arguments);
 }

@@ -30,7 +30,7 @@ public static class CaseStore
                            'concernLevel', (ARRAY['Low', 'Medium', 'Medium', 'High', 'Critical'])[1 + (new.g / 7) % 5],
                            'openedAt', to_char(now() AT TIME ZONE 'UTC' - new.g * interval '20 seconds', 'YYYY-MM-DD"T"HH24:MI:SS.US"0+00:00"'),
                            'assignedWorkerId', CASE WHEN new.g % $3 = 0 THEN t.data->>'assignedWorkerId'
-                                                    ELSE format('bench-%s-%s', t.data->>'teamId', lpad((new.g % $3)::text, 2, '0')) END)
+                                                    ELSE format('bench-%s-%s', t.data->>'teamId', lpad((2 + new.g % ($3 - 2))::text, 2, '0')) END)
                   FROM (SELECT g, gen_random_uuid() AS id FROM generate_series(1, $1) AS g) new
                   JOIN templates t ON t.n = new.g % t.teams
                  WHERE $2 > 0

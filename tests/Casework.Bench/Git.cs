@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Casework.Testing;
 using System.Runtime.InteropServices;
 
 namespace Casework.Bench;
@@ -6,11 +6,11 @@ namespace Casework.Bench;
 /// <summary>Which code and machine the figures belong to.</summary>
 public static class Git
 {
-    /// <summary>The commit, marked "+changes" when the working tree differs from it.</summary>
+    /// <summary>The commit, marked "+changes" when the working tree differs from it (untracked files included).</summary>
     public static async Task<string> DescribeAsync(string repoRoot)
     {
         var commit = (await RunAsync(repoRoot, "rev-parse", "--short=12", "HEAD")).Trim();
-        var changes = await RunAsync(repoRoot, "status", "--porcelain", "--untracked-files=no");
+        var changes = await RunAsync(repoRoot, "status", "--porcelain");
         return string.IsNullOrWhiteSpace(changes) ? commit : commit + "+changes";
     }
 
@@ -26,14 +26,11 @@ public static class Git
     {
         try
         {
-            using var process = Process.Start(new ProcessStartInfo("git", ["-C", repoRoot, .. arguments]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-            var output = await process.StandardOutput.ReadToEndAsync();
-            await process.WaitForExitAsync();
-            return process.ExitCode == 0 ? output : "unknown";
+            return await ProcessRunner.RunAsync("git", ["-C", repoRoot, .. arguments]);
         }
-        catch (System.ComponentModel.Win32Exception)
+        catch (Exception exception) when (exception is InvalidOperationException or System.ComponentModel.Win32Exception)
         {
-            return "unknown (no git)";
+            return "unknown";
         }
     }
 }

@@ -2,8 +2,8 @@ using System.Diagnostics;
 
 namespace Casework.Bench;
 
-/// <summary>What one load step achieved: successful requests per second, latencies and failures.</summary>
-public sealed record LoadResult(int Concurrency, double TargetRate, double Seconds, long Succeeded, long Failed, Latencies Latencies)
+/// <summary>What one load step achieved: successful requests per second, their latencies, and the failures (by kind).</summary>
+public sealed record LoadResult(double Seconds, long Succeeded, long Failed, Latencies Latencies)
 {
     public double RequestsPerSecond => Succeeded / Seconds;
     public IReadOnlyDictionary<string, long> FailureKinds { get; init; } = new Dictionary<string, long>();
@@ -36,9 +36,10 @@ public static class Load
             {
                 var started = Stopwatch.GetTimestamp();
                 var failure = await SafelyAsync(request, Interlocked.Increment(ref sequence));
-                latencies.Add(Stopwatch.GetTimestamp() - started);
                 if (failure is null)
                 {
+                    // Only answered requests: a fast refusal (429, 503) must not make the latency look better.
+                    latencies.Add(Stopwatch.GetTimestamp() - started);
                     Interlocked.Increment(ref succeeded);
                 }
                 else
@@ -48,19 +49,19 @@ public static class Load
             }
         }));
         await Task.WhenAll(callers);
-        return new LoadResult(concurrency, 0, clock.Elapsed.TotalSeconds, succeeded, failures.Total, latencies) { FailureKinds = failures.Kinds };
+        return new LoadResult(clock.Elapsed.TotalSeconds, succeeded, failures.Total, latencies) { FailureKinds = failures.Kinds };
     }
 
     /// <param name="maxInFlight">Requests beyond this many unanswered ones are not sent and count as failures ("overloaded").</param>
     /// <param name="kindOf">Names the kind of the request with a sequence number, to report latencies per kind too.</param>
     public static async Task<LoadResult> OpenLoopAsync(
-        double rate, TimeSpan duration, Request request, int maxInFlight = 4096, long? maxRequests = null, Func<long, string>? kindOf = null)
+        double rate, TimeSpan duration, Request request, int maxInFlight = 4096, Func<long, string>? kindOf = null)
     {
         var latencies = new Latencies();
         var byKind = new Dictionary<string, Latencies>();
         var failures = new FailureCounter();
         long succeeded = 0, inFlight = 0, issued = 0;
-        var total = Math.Min((long)(rate * duration.TotalSeconds), maxRequests ?? long.MaxValue);
+        var total = (long)(rate * duration.TotalSeconds);
         var running = new List<Task>();
         var start = Stopwatch.GetTimestamp();
         var ticksPerRequest = Stopwatch.Frequency / rate;
@@ -81,8 +82,11 @@ public static class Load
                 {
                     var failure = await SafelyAsync(request, sequence);
                     var latency = Stopwatch.GetTimestamp() - scheduled;
-                    latencies.Add(latency);
-                    if (kindOf is not null)
+                    if (failure is null)
+                    {
+                        latencies.Add(latency);
+                    }
+                    if (failure is null && kindOf is not null)
                     {
                         var kind = kindOf(sequence);
                         Latencies? ofKind;
@@ -111,7 +115,7 @@ public static class Load
         }
         await Task.WhenAll(running);
         var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        return new LoadResult(0, rate, seconds, succeeded, failures.Total, latencies) { FailureKinds = failures.Kinds, ByKind = byKind };
+        return new LoadResult(seconds, succeeded, failures.Total, latencies) { FailureKinds = failures.Kinds, ByKind = byKind };
     }
 
     private static async Task<string?> SafelyAsync(Request request, long sequence)

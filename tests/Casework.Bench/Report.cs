@@ -45,7 +45,7 @@ public static class Report
             ["callers", "referrals/s", "p50 ms", "p99 ms", "p99.9 ms", "errors"],
             r.Intake.Select(s => new[] { F(s.Concurrency), F(s.Result.RequestsPerSecond), F(s.Result.P50, "F1"), F(s.Result.P99, "F1"), F(s.Result.P999, "F1"), Errors(s.Result) }).ToList());
 
-        Table("3. Event propagation: staff accept referrals (open loop); from the accept's commit, by the stores' own commit times",
+        Table("3. Event propagation: staff accept referrals (open loop); from the accept's write, by the stores' own transaction times",
             ["accepts/s", "seconds", "case opened p50/p99 ms", "assigned in Case p50/p99 ms", "max ms", "cases assigned", "accept p50/p99 ms", "accept errors"],
             r.Propagation.Select(p => new[]
             {

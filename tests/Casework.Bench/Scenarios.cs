@@ -36,6 +36,8 @@ public sealed class Scenarios(BenchPlatform platform, BenchMode mode, HttpClient
         var steps = new List<IntakeStep>();
         foreach (var concurrency in mode.IntakeConcurrency)
         {
+            // The last step's events (relays, Reporting) are handled before the next one starts.
+            await BenchPlatform.SettleAsync(TimeSpan.FromMinutes(2));
             var result = await MeasureCpuAsync($"intake c={concurrency}", () => Load.ClosedLoopAsync(concurrency, mode.IntakeStepLength, SubmitReferralAsync));
             steps.Add(new IntakeStep(concurrency, result.Seconds, Throughput.From(result)));
             Console.WriteLine($"  intake c={concurrency}: {result.RequestsPerSecond:F0}/s, p99 {result.Latencies.Percentile(99):F1} ms, {result.Failed} failed");
@@ -166,6 +168,7 @@ public sealed class Scenarios(BenchPlatform platform, BenchMode mode, HttpClient
         };
         await Load.OpenLoopAsync(mode.CaseReadRate / 2, mode.Warmup, read);
         var result = await MeasureCpuAsync("case reads", () => Load.OpenLoopAsync(mode.CaseReadRate, mode.CaseReadLength, read, kindOf: KindOf));
+        // Per kind: the answered requests' latencies (the failures are counted for all kinds together).
         Throughput Kind(string kind) => Throughput.From(result.ByKind[kind], result.ByKind[kind].Count, 0, result.Seconds, new Dictionary<string, long>());
         return new CaseReadFigures(inStore, mode.CaseReadRate, result.Seconds, Throughput.From(result), Kind("get"), Kind("list"));
     }
