@@ -69,6 +69,4 @@ internal static class CaseApiJson
     }
 
     public static Guid Id(this JsonElement item) => item.GetProperty("id").GetGuid();
-
-    public static string Text(this JsonElement item, string property) => item.GetProperty(property).GetString()!;
 }

@@ -65,6 +65,15 @@ public sealed class ReferralFlowTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
         Assert.Equal("Accepted", (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
 
+        // Staff find the person's record through the gateway (a phone typed another way still matches); partners cannot.
+        var personId = referral.GetProperty("personId").GetString()!;
+        var people = await alice.GetFromJsonAsync<JsonElement>("api/intake/people?phone=%2B447700900123&dateOfBirth=1991-03-14&limit=200");
+        Assert.Contains(people.GetProperty("items").EnumerateArray(), p => p.GetProperty("id").GetString() == personId);
+        using (var refused = await partner.GetAsync($"api/intake/people/{personId}"))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        }
+
         // The case opens from the event, gets an accountable worker, and the referral links to it.
         var supportCase = await Eventually.Until(
             async () => (await alice.GetFromJsonAsync<JsonElement>("api/cases?limit=200")).GetProperty("items").EnumerateArray()

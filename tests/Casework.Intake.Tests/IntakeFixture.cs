@@ -26,7 +26,7 @@ public sealed class IntakeFixture() : ServiceFixture<Program>("intake", Vhost, n
 
     public HttpClient Anonymous() => Factory.CreateClient();
 
-    public async Task<long> CountAsync<T>() where T : class => (await Store.QueryAsync<T>(new DocumentQuery { Limit = 1 })).Total;
+    public async Task<long> CountAsync<T>() where T : class => (await Store.QueryAsync<T>(new DocumentQuery { Limit = 1, CountLimit = null })).Total;
 }
 
 [CollectionDefinition(Name)]

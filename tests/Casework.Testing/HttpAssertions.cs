@@ -32,12 +32,21 @@ public static class HttpAssertions
     }
 
     /// <summary>The field names of a validation problem's <c>errors</c>.</summary>
+    /// <summary>A string property of a JSON answer (null when it is JSON null).</summary>
+    public static string? Text(this JsonElement item, string property) => item.GetProperty(property).GetString();
+
     public static IReadOnlyCollection<string> ErrorFields(this JsonElement problem) =>
         problem.TryGetProperty("errors", out var errors) ? errors.EnumerateObject().Select(p => p.Name).ToHashSet() : [];
 
-    public static Task<HttpResponseMessage> PostJsonAsync(this HttpClient client, string path, object body, params (string Name, string Value)[] headers)
+    public static Task<HttpResponseMessage> PostJsonAsync(this HttpClient client, string path, object body, params (string Name, string Value)[] headers) =>
+        client.SendJsonAsync(HttpMethod.Post, path, body, headers);
+
+    public static Task<HttpResponseMessage> PutJsonAsync(this HttpClient client, string path, object body, params (string Name, string Value)[] headers) =>
+        client.SendJsonAsync(HttpMethod.Put, path, body, headers);
+
+    private static Task<HttpResponseMessage> SendJsonAsync(this HttpClient client, HttpMethod method, string path, object body, (string Name, string Value)[] headers)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+        var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body) };
         foreach (var (name, value) in headers)
         {
             request.Headers.TryAddWithoutValidation(name, value);

@@ -21,12 +21,12 @@ public static class IntakeService
 
     public static readonly ServiceDescription Description = new(Name, Audience, "intake", "Casework Intake API",
         "People and referrals. Partner portals submit referrals (scope intake.referrals.write) and read the status of their own " +
-        "referrals (intake.referrals.read); staff screen, accept or decline them (scope intake).");
+        "referrals (intake.referrals.read); staff screen, accept or decline them, and find and correct people's records (scope intake).");
 
     public static WebApplicationBuilder AddIntakeService(this WebApplicationBuilder builder)
     {
         builder.AddDocumentStore(collections => collections
-            .Add<Person>("people", ["familyName"], ["dateOfBirth"])
+            .Add<Person>("people", ["familyNameKey", "givenNameKey"], ["dateOfBirth"], ["emailKey"], ["phoneKey"], ["postcodeKey"])
             .Add<Referral>("referrals", ["status", "receivedAt"], ["receivedAt"], ["partnerClientId", "receivedAt"], ["personId"])
             .Add<IdempotencyRecord>("idempotency_keys"));
         builder.AddMessaging(Name, bus => bus.AddConsumer<CaseOpenedConsumer>());
@@ -38,6 +38,7 @@ public static class IntakeService
     {
         app.MapMessagingAdmin(Description.ApiSegment);
         app.MapReferralsApi();
+        app.MapPeopleApi();
         app.MapGrpcService<IntakeQueriesService>().RequireAuthorization();
         return app;
     }

@@ -76,22 +76,7 @@ internal static partial class ReferralValidation
         var errors = new ValidationErrors();
         if (errors.Check(request.Person is not null, "person", "The field is required.") && request.Person is { } person)
         {
-            errors.Required("person.givenName", person.GivenName, 100);
-            errors.Required("person.familyName", person.FamilyName, 100);
-            if (person.DateOfBirth is { } dateOfBirth)
-            {
-                errors.Check(dateOfBirth <= DateOnly.FromDateTime(now.UtcDateTime) && dateOfBirth.Year >= 1900,
-                    "person.dateOfBirth", "The date of birth must be a past date after 1900.");
-            }
-            if (errors.Optional("person.email", person.Email, 254) && person.Email is not null)
-            {
-                errors.Check(Email().IsMatch(person.Email), "person.email", "The field must be an email address.");
-            }
-            if (errors.Optional("person.phone", person.Phone, 30) && person.Phone is not null)
-            {
-                errors.Check(Phone().IsMatch(person.Phone), "person.phone", "The field must be a phone number (digits, spaces, +, -, brackets).");
-            }
-            errors.Optional("person.postcode", person.Postcode, 12);
+            ValidatePerson(errors, "person.", person, now);
         }
         errors.Required("reason", request.Reason, 4000);
         ValidatePathwayId(errors, "requestedPathwayId", request.RequestedPathwayId, required: false);
@@ -105,6 +90,34 @@ internal static partial class ReferralValidation
         errors.Optional("externalReference", request.ExternalReference, 100);
         return errors;
     }
+
+    /// <summary>A person's details, in a referral (prefix "person.") or on their own (no prefix).</summary>
+    public static void ValidatePerson(ValidationErrors errors, string prefix, PersonInput person, DateTimeOffset now)
+    {
+        errors.Required(prefix + "givenName", person.GivenName, 100);
+        errors.Required(prefix + "familyName", person.FamilyName, 100);
+        if (person.DateOfBirth is { } dateOfBirth)
+        {
+            errors.Check(dateOfBirth <= DateOnly.FromDateTime(now.UtcDateTime) && dateOfBirth.Year >= 1900,
+                prefix + "dateOfBirth", "The date of birth must be a past date after 1900.");
+        }
+        if (errors.Optional(prefix + "email", person.Email, 254) && person.Email is not null)
+        {
+            errors.Check(Email().IsMatch(person.Email), prefix + "email", "The field must be an email address.");
+        }
+        if (errors.Optional(prefix + "phone", person.Phone, 30) && person.Phone is not null)
+        {
+            errors.Check(Phone().IsMatch(person.Phone), prefix + "phone", "The field must be a phone number (digits, spaces, +, -, brackets).");
+        }
+        errors.Optional(prefix + "postcode", person.Postcode, 12);
+    }
+
+    /// <summary>Validated input as stored: trimmed, blank as absent, postcode in capitals.</summary>
+    public static PersonDetails ToDetails(PersonInput person) => new(
+        person.GivenName!.Trim(), person.FamilyName!.Trim(), person.DateOfBirth,
+        Blank(person.Email), Blank(person.Phone), Blank(person.Postcode)?.ToUpperInvariant());
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     public static void ValidatePathwayId(ValidationErrors errors, string field, string? value, bool required)
     {

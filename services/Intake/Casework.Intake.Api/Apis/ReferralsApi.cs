@@ -87,8 +87,9 @@ public static class ReferralsApi
         var idempotencyId = idempotencyKey is null ? null : IdempotencyRecord.DocumentId(clientId, idempotencyKey);
 
         var input = request.Person!;
-        var person = new Person(Guid.CreateVersion7(now), input.GivenName!.Trim(), input.FamilyName!.Trim(), input.DateOfBirth,
-            input.Email?.Trim(), input.Phone?.Trim(), input.Postcode?.Trim().ToUpperInvariant(), now, actor);
+        var details = ReferralValidation.ToDetails(input);
+        var person = new Person(Guid.CreateVersion7(now), details.GivenName, details.FamilyName, details.DateOfBirth,
+            details.Email, details.Phone, details.Postcode, now, actor);
         var referral = Referral.Receive(person, isPartner ? ReferralSources.Partner : ReferralSources.Staff, isPartner ? clientId : null,
             request.ReferringOrganisation?.Trim(), request.ExternalReference?.Trim(), request.Reason!.Trim(), request.RequestedPathwayId,
             request.ConcernLevel ?? ConcernLevels.Medium, new Consent(true, request.Consent!.Scope?.Trim(), now), actor, now);

@@ -1,6 +1,11 @@
+using System.Text;
+
 namespace Casework.Intake.Domain;
 
-/// <summary>Who someone is. One person may have many referrals and cases over time.</summary>
+/// <summary>
+/// Who someone is: a client record. One person may have many referrals and cases over time. Every change
+/// to the details is kept in <see cref="History"/> (who, when, which fields from what to what).
+/// </summary>
 public sealed record Person(
     Guid Id,
     string GivenName,
@@ -13,4 +18,103 @@ public sealed record Person(
     string CreatedBy)
 {
     public string DisplayName => $"{GivenName} {FamilyName}";
+
+    // Search keys, stored with the document so the store can index them: the same person typed
+    // differently ("O'Brien" / "obrien", "020 7946 0000" / "02079460000") finds the same record.
+    public string GivenNameKey => PersonKeys.Name(GivenName);
+    public string FamilyNameKey => PersonKeys.Name(FamilyName);
+    public string? EmailKey => PersonKeys.Email(Email);
+    public string? PhoneKey => PersonKeys.Phone(Phone);
+    public string? PostcodeKey => PersonKeys.Postcode(Postcode);
+
+    public IReadOnlyList<PersonChange> History { get; init; } = [];
+
+    /// <summary>The person with these details; the same instance when nothing differs (no change to record).</summary>
+    public Person WithDetails(PersonDetails details, string by, DateTimeOffset at)
+    {
+        var changes = new List<FieldChange>();
+        void Compare(string field, string? from, string? to)
+        {
+            if (!string.Equals(from, to, StringComparison.Ordinal))
+            {
+                changes.Add(new FieldChange(field, from, to));
+            }
+        }
+        Compare("givenName", GivenName, details.GivenName);
+        Compare("familyName", FamilyName, details.FamilyName);
+        Compare("dateOfBirth", DateOfBirth?.ToString("O"), details.DateOfBirth?.ToString("O"));
+        Compare("email", Email, details.Email);
+        Compare("phone", Phone, details.Phone);
+        Compare("postcode", Postcode, details.Postcode);
+        return changes.Count == 0
+            ? this
+            : this with
+            {
+                GivenName = details.GivenName,
+                FamilyName = details.FamilyName,
+                DateOfBirth = details.DateOfBirth,
+                Email = details.Email,
+                Phone = details.Phone,
+                Postcode = details.Postcode,
+                History = [.. History, new PersonChange(at, by, changes)],
+            };
+    }
+}
+
+/// <summary>A person's details as staff enter them (already trimmed and validated).</summary>
+public sealed record PersonDetails(string GivenName, string FamilyName, DateOnly? DateOfBirth, string? Email, string? Phone, string? Postcode);
+
+/// <summary>One change to a person's details: when, by whom, and each field's old and new value.</summary>
+public sealed record PersonChange(DateTimeOffset At, string By, IReadOnlyList<FieldChange> Changes);
+
+public sealed record FieldChange(string Field, string? From, string? To);
+
+/// <summary>How details are normalised for search: the same rules for stored records and for queries.</summary>
+public static class PersonKeys
+{
+    /// <summary>Lower case, accents removed, letters and digits only ("Ó'Brien-Smith" → "obriensmith").</summary>
+    public static string Name(string name)
+    {
+        var key = new StringBuilder(name.Length);
+        foreach (var c in name)
+        {
+            if (Folded.TryGetValue(c, out var plain))
+            {
+                key.Append(plain);
+            }
+            else if (char.IsLetterOrDigit(c))
+            {
+                key.Append(char.ToLowerInvariant(c));
+            }
+        }
+        return key.ToString();
+    }
+
+    // Latin letters with accents, as their plain letters. Written out because the services run with
+    // invariant globalization, where string.Normalize does not decompose accented letters.
+    private static readonly Dictionary<char, string> Folded = new (string Letters, string Plain)[]
+    {
+        ("ÀÁÂÃÄÅàáâãäåĀāĂăĄą", "a"), ("Ææ", "ae"), ("ÇçĆćĈĉĊċČč", "c"), ("ÐðĎďĐđ", "d"), ("ÈÉÊËèéêëĒēĔĕĖėĘęĚě", "e"),
+        ("ĜĝĞğĠġĢģ", "g"), ("ĤĥĦħ", "h"), ("ÌÍÎÏìíîïĨĩĪīĬĭĮįİı", "i"), ("Ĳĳ", "ij"), ("Ĵĵ", "j"), ("Ķķĸ", "k"),
+        ("ĹĺĻļĽľĿŀŁł", "l"), ("ÑñŃńŅņŇňŉŊŋ", "n"), ("ÒÓÔÕÖØòóôõöøŌōŎŏŐő", "o"), ("Œœ", "oe"), ("ŔŕŖŗŘř", "r"),
+        ("ŚśŜŝŞşŠšſ", "s"), ("ß", "ss"), ("ŢţŤťŦŧ", "t"), ("Þþ", "th"), ("ÙÚÛÜùúûüŨũŪūŬŭŮůŰűŲų", "u"), ("Ŵŵ", "w"),
+        ("ÝýÿŶŷŸ", "y"), ("ŹźŻżŽž", "z"),
+    }.SelectMany(group => group.Letters.Select(letter => (letter, group.Plain))).ToDictionary(p => p.letter, p => p.Plain);
+
+    public static string? Email(string? email) => string.IsNullOrWhiteSpace(email) ? null : email.Trim().ToLowerInvariant();
+
+    /// <summary>Digits only, a leading + kept ("+44 (20) 7946-0000" → "+442079460000").</summary>
+    public static string? Phone(string? phone)
+    {
+        if (string.IsNullOrWhiteSpace(phone))
+        {
+            return null;
+        }
+        var digits = new string(phone.Where(char.IsAsciiDigit).ToArray());
+        return phone.TrimStart().StartsWith('+') ? "+" + digits : digits;
+    }
+
+    /// <summary>Upper case without spaces ("sw1a 1aa" → "SW1A1AA").</summary>
+    public static string? Postcode(string? postcode) =>
+        string.IsNullOrWhiteSpace(postcode) ? null : new string(postcode.Where(c => !char.IsWhiteSpace(c)).ToArray()).ToUpperInvariant();
 }

@@ -1,0 +1,187 @@
+using Casework.Contracts;
+using Casework.Contracts.Events;
+using Casework.Intake.Domain;
+using Casework.Persistence;
+using Casework.ServiceDefaults;
+
+namespace Casework.Intake.Apis;
+
+/// <summary>A person (client record) as staff see it, with the history of changes to their details.</summary>
+public sealed record PersonView(
+    Guid Id,
+    string GivenName,
+    string FamilyName,
+    string DisplayName,
+    DateOnly? DateOfBirth,
+    string? Email,
+    string? Phone,
+    string? Postcode,
+    DateTimeOffset CreatedAt,
+    string CreatedBy,
+    long Version,
+    IReadOnlyList<PersonChange> History)
+{
+    public static PersonView From(Stored<Person> stored)
+    {
+        var p = stored.Document;
+        return new(p.Id, p.GivenName, p.FamilyName, p.DisplayName, p.DateOfBirth, p.Email, p.Phone, p.Postcode, p.CreatedAt, p.CreatedBy,
+            stored.Version, p.History);
+    }
+}
+
+/// <summary>
+/// People (client records) for staff: find, read, correct details (every change kept), and the person's
+/// referrals. Partners never reach these: they see only the referrals they sent.
+/// </summary>
+public static class PeopleApi
+{
+    public static IEndpointRouteBuilder MapPeopleApi(this IEndpointRouteBuilder app)
+    {
+        var people = app.MapGroup("/api/intake/people").WithTags("People")
+            .RequireScope(IntakeService.StaffScope)
+            .RequireStaff();
+
+        people.MapGet("", SearchAsync)
+            .WithName("SearchPeople")
+            .WithSummary("Find people by name, date of birth, email, phone or postcode (staff)")
+            .WithDescription("Give at least one of familyName, givenName, dateOfBirth (YYYY-MM-DD), email, phone, postcode; all given must match. " +
+                "Names match ignoring case, accents, spaces and punctuation; phone numbers ignoring spaces and brackets; postcodes ignoring case and spaces. " +
+                "Page with offset and limit (max 200).")
+            .Produces<Page<PersonView>>()
+            .ProducesValidationProblem();
+
+        people.MapGet("/{id:guid}", GetAsync)
+            .WithName("GetPerson")
+            .WithSummary("Get one person with the history of changes to their details (staff)")
+            .WithDescription("The ETag is the version for If-Match.")
+            .Produces<PersonView>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        people.MapPut("/{id:guid}", UpdateAsync)
+            .RequireStaff(CaseworkRoles.Caseworker, CaseworkRoles.Supervisor, CaseworkRoles.Manager, CaseworkRoles.Admin)
+            .WithName("UpdatePerson")
+            .WithSummary("Correct a person's details (staff)")
+            .WithDescription("Send every field (an absent optional field is cleared). Each change is recorded with who made it and when, " +
+                "and PersonUpdated is published; sending the same details again changes nothing. Send If-Match with the ETag you read " +
+                "to avoid overwriting someone else's change (412 if it moved on).")
+            .Produces<PersonView>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+
+        people.MapGet("/{id:guid}/referrals", ReferralsAsync)
+            .WithName("ListPersonReferrals")
+            .WithSummary("The person's referrals, newest first (staff)")
+            .Produces<Page<ReferralView>>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return app;
+    }
+
+    private static async Task<IResult> SearchAsync(
+        IDocumentStore store, string? familyName, string? givenName, DateOnly? dateOfBirth, string? email, string? phone, string? postcode,
+        int? offset, int? limit, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        errors.Optional("familyName", familyName, 100);
+        errors.Optional("givenName", givenName, 100);
+        errors.Optional("email", email, 254);
+        errors.Optional("phone", phone, 30);
+        errors.Optional("postcode", postcode, 12);
+        errors.Paging(offset, limit);
+        var filter = new DocumentFilter()
+            .Equal("familyNameKey", string.IsNullOrWhiteSpace(familyName) ? null : PersonKeys.Name(familyName))
+            .Equal("givenNameKey", string.IsNullOrWhiteSpace(givenName) ? null : PersonKeys.Name(givenName))
+            .Equal("dateOfBirth", dateOfBirth?.ToString("O"))
+            .Equal("emailKey", PersonKeys.Email(email))
+            .Equal("phoneKey", PersonKeys.Phone(phone))
+            .Equal("postcodeKey", PersonKeys.Postcode(postcode));
+        // Looking through everyone is not a search: personal data is found by what staff already know.
+        errors.Check(filter.Conditions.Count > 0, "query", "Give at least one of familyName, givenName, dateOfBirth, email, phone or postcode.");
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+        var page = await store.QueryAsync<Person>(new DocumentQuery
+        {
+            Filter = filter,
+            OrderBy = "familyNameKey",
+            Offset = offset ?? 0,
+            Limit = limit ?? 50,
+        }, cancellationToken);
+        return TypedResults.Ok(page.With(page.Items.Select(PersonView.From).ToList()));
+    }
+
+    private static async Task<IResult> GetAsync(Guid id, HttpContext http, IDocumentStore store, CancellationToken cancellationToken)
+    {
+        var person = await store.GetAsync<Person>(id.ToString(), cancellationToken);
+        if (person is null)
+        {
+            return NotFound();
+        }
+        ETags.Set(http.Response, person.Version);
+        return TypedResults.Ok(PersonView.From(person));
+    }
+
+    private static async Task<IResult> UpdateAsync(
+        Guid id, PersonInput request, HttpContext http, IDocumentStore store, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var errors = new ValidationErrors();
+        ReferralValidation.ValidatePerson(errors, "", request, now);
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+        if (!ETags.TryReadIfMatch(http.Request, out var expectedVersion))
+        {
+            return ETags.InvalidIfMatch();
+        }
+        await using var session = store.OpenSession();
+        var current = await session.GetAsync<Person>(id.ToString(), cancellationToken);
+        if (current is null)
+        {
+            return NotFound();
+        }
+        if (expectedVersion is { } expected && expected != current.Version)
+        {
+            return ETags.PreconditionFailed();
+        }
+        var updated = current.Document.WithDetails(ReferralValidation.ToDetails(request), http.ActorId(), now);
+        if (ReferenceEquals(updated, current.Document))
+        {
+            ETags.Set(http.Response, current.Version);
+            return TypedResults.Ok(PersonView.From(current));
+        }
+        session.Update(current.Id, updated, current.Version);
+        session.Publish(new PersonUpdated(updated.Id, updated.DisplayName, now));
+        await session.CommitAsync(cancellationToken);
+        var stored = new Stored<Person>(current.Id, current.Version + 1, updated);
+        ETags.Set(http.Response, stored.Version);
+        return TypedResults.Ok(PersonView.From(stored));
+    }
+
+    private static async Task<IResult> ReferralsAsync(
+        Guid id, IDocumentStore store, int? offset, int? limit, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors().Paging(offset, limit);
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+        if (await store.GetAsync<Person>(id.ToString(), cancellationToken) is null)
+        {
+            return NotFound();
+        }
+        var page = await store.QueryAsync<Referral>(new DocumentQuery
+        {
+            Filter = new DocumentFilter().Equal("personId", id.ToString()),
+            OrderBy = "receivedAt",
+            Descending = true,
+            Offset = offset ?? 0,
+            Limit = limit ?? 50,
+        }, cancellationToken);
+        return TypedResults.Ok(page.With(page.Items.Select(r => ReferralView.From(r.Document, r.Version, forPartner: false)).ToList()));
+    }
+
+    private static IResult NotFound() => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "The person was not found.");
+}
