@@ -1,3 +1,4 @@
+using Casework.Persistence;
 using Microsoft.AspNetCore.Http;
 
 namespace Casework.ServiceDefaults;
@@ -31,6 +32,26 @@ public static class ETags
             return true;
         }
         return false;
+    }
+
+    /// <summary>
+    /// Reads a document to change it, honouring If-Match: the current version, or why not (400 for a bad
+    /// If-Match, <paramref name="notFound"/> when it does not exist, 412 when it moved on since the caller read it).
+    /// The write then commits with the version read, so a change in between still fails (409).
+    /// </summary>
+    public static async Task<(Stored<T>? Current, IResult? Refusal)> ReadForChangeAsync<T>(
+        this IDocumentSession session, string id, HttpRequest request, Func<IResult> notFound, CancellationToken cancellationToken) where T : class
+    {
+        if (!TryReadIfMatch(request, out var expectedVersion))
+        {
+            return (null, InvalidIfMatch());
+        }
+        var current = await session.GetAsync<T>(id, cancellationToken);
+        if (current is null)
+        {
+            return (null, notFound());
+        }
+        return expectedVersion is { } expected && expected != current.Version ? (null, PreconditionFailed()) : (current, null);
     }
 
     public static IResult PreconditionFailed() => TypedResultsProblem(StatusCodes.Status412PreconditionFailed,

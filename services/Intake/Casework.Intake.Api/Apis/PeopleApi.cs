@@ -132,19 +132,11 @@ public static class PeopleApi
         {
             return errors.ToProblem();
         }
-        if (!ETags.TryReadIfMatch(http.Request, out var expectedVersion))
-        {
-            return ETags.InvalidIfMatch();
-        }
         await using var session = store.OpenSession();
-        var current = await session.GetAsync<Person>(id.ToString(), cancellationToken);
+        var (current, refusal) = await session.ReadForChangeAsync<Person>(id.ToString(), http.Request, NotFound, cancellationToken);
         if (current is null)
         {
-            return NotFound();
-        }
-        if (expectedVersion is { } expected && expected != current.Version)
-        {
-            return ETags.PreconditionFailed();
+            return refusal!;
         }
         var updated = current.Document.WithDetails(ReferralValidation.ToDetails(request), http.ActorId(), now);
         if (ReferenceEquals(updated, current.Document))

@@ -242,19 +242,11 @@ public static class ReferralsApi
         Guid id, HttpContext http, IDocumentStore store, TimeProvider clock,
         Func<Referral, DateTimeOffset, (Referral Decided, TEvent Event)> decide, CancellationToken cancellationToken) where TEvent : class
     {
-        if (!ETags.TryReadIfMatch(http.Request, out var expectedVersion))
-        {
-            return ETags.InvalidIfMatch();
-        }
         await using var session = store.OpenSession();
-        var current = await session.GetAsync<Referral>(id.ToString(), cancellationToken);
+        var (current, refusal) = await session.ReadForChangeAsync<Referral>(id.ToString(), http.Request, NotFound, cancellationToken);
         if (current is null)
         {
-            return NotFound();
-        }
-        if (expectedVersion is { } expected && expected != current.Version)
-        {
-            return ETags.PreconditionFailed();
+            return refusal!;
         }
         Referral decided;
         TEvent integrationEvent;
