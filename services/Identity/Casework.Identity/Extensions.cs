@@ -49,8 +49,7 @@ public static class Extensions
         });
         // Hosted services start in registration order: the schema first, before Data Protection's own
         // start-up loads its key ring from it (otherwise a first start logs errors reading a missing table).
-        services.AddSingleton<StartupState>();
-        services.AddHostedService<IdentityStartup>();
+        services.AddHostedService<IdentitySchema>();
 
         services.AddIdentity<CaseworkUser, IdentityRole>(options =>
             {
@@ -160,6 +159,8 @@ public static class Extensions
             });
 
         services.AddScoped<TokenIdentities>();
+        services.AddSingleton<StartupState>();
+        services.AddHostedService<IdentityStartup>();
         // After the schema exists; hosted services start in order, all before the server listens.
         builder.AddDemoDataSeeder<DemoSeeder>();
         services.AddHostedService<TokenPruning>();

@@ -19,8 +19,25 @@ public sealed class StartupState
 }
 
 /// <summary>
-/// Runs before the server starts listening (hosted services start first): loads the keys, creates the
-/// schema and registers the API scopes and staff roles (the demo seeder, registered after it, then runs
+/// Creates the identity schema, first of all hosted services (Data Protection's start-up reads its key
+/// ring from it). EnsureCreated for now: it creates the database and tables when they are missing and never
+/// changes an existing schema. Versioned EF Core migrations (run as a job before rollout) come with the
+/// Kubernetes work; until then a schema change means recreating the identity database.
+/// </summary>
+public sealed class IdentitySchema(IServiceScopeFactory scopeFactory) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopeFactory.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<IdentityDb>().Database.EnsureCreatedAsync(cancellationToken);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>
+/// Runs before the server starts listening (hosted services start first), after the schema exists: loads
+/// the keys and registers the API scopes and staff roles (the demo seeder, registered after it, then runs
 /// when <c>Seed:DemoDataPath</c> is set). Any failure stops the process with the reason, so Kubernetes restarts it.
 /// </summary>
 public sealed class IdentityStartup(
@@ -35,12 +52,6 @@ public sealed class IdentityStartup(
 
         await using var scope = scopeFactory.CreateAsyncScope();
         var services = scope.ServiceProvider;
-
-        // EnsureCreated for now: it creates the database and tables when they are missing and never changes
-        // an existing schema. Versioned EF Core migrations (run as a job before rollout) come with the
-        // Kubernetes work; until then a schema change means recreating the identity database.
-        await services.GetRequiredService<IdentityDb>().Database.EnsureCreatedAsync(cancellationToken);
-
         await EnsureScopesAsync(services.GetRequiredService<IOpenIddictScopeManager>(), cancellationToken);
         await EnsureRolesAsync(services.GetRequiredService<RoleManager<IdentityRole>>());
 
