@@ -1,4 +1,6 @@
 using System.Net;
+using Casework.Persistence;
+using Casework.ServiceDefaults;
 using Casework.Testing;
 
 namespace Casework.Intake.Tests;
@@ -156,6 +158,26 @@ public sealed class PeopleApiTests(IntakeFixture fixture)
         Assert.Equal(referralId, Assert.Single(page.GetProperty("items").EnumerateArray()).GetProperty("id").GetGuid());
         using var nobody = await staff.GetAsync($"{People}/{Guid.NewGuid()}/referrals");
         await nobody.ProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Every_search_hit_read_and_change_of_a_person_is_audited_with_who_did_it()
+    {
+        var (personId, _, familyName) = await ReferAsync();
+        using var staff = fixture.Staff(subject: "worker-9");
+
+        (await staff.GetAsync($"{People}?familyName={Uri.EscapeDataString(familyName)}")).Dispose();
+        (await staff.GetAsync($"{People}/{personId}")).Dispose();
+        (await staff.PutJsonAsync($"{People}/{personId}", Details(familyName))).Dispose();
+        (await staff.GetAsync($"{People}/{personId}/referrals")).Dispose();
+
+        var audit = (await fixture.Store.QueryAsync<AuditEntry>(new DocumentQuery
+        {
+            Filter = new DocumentFilter().Equal("recordId", personId.ToString()),
+            OrderBy = "at",
+        })).Items.Select(i => i.Document).ToList();
+        Assert.Equal(["search", "read", "update", "read-referrals"], audit.Select(a => a.Action));
+        Assert.All(audit, a => Assert.Equal(("person", "worker-9"), (a.RecordType, a.ActorId)));
     }
 
     [Fact]

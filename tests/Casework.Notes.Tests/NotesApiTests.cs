@@ -1,5 +1,6 @@
 using System.Net;
 using Casework.Notes.Domain;
+using Casework.ServiceDefaults;
 using Casework.Testing;
 
 namespace Casework.Notes.Tests;
@@ -133,7 +134,7 @@ public sealed class NotesApiTests(NotesFixture fixture)
         var noteId = (await added.JsonAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
         var written = Assert.Single(await AuditOfAsync(noteId));
         Assert.Equal("write", written.Action);
-        Assert.Equal(caseId, written.CaseId);
+        Assert.Equal(caseId.ToString(), written.ParentId);
 
         async Task AssertReadsAsync(HttpClient client, bool readable)
         {
@@ -159,7 +160,7 @@ public sealed class NotesApiTests(NotesFixture fixture)
 
         var reads = (await AuditOfAsync(noteId)).Where(a => a.Action == "read").ToList();
         Assert.Equal(3, reads.Count);
-        Assert.All(reads, r => Assert.Equal(caseId, r.CaseId));
+        Assert.All(reads, r => Assert.Equal(caseId.ToString(), r.ParentId));
         Assert.Equal(3, reads.Select(r => r.ActorId).Distinct().Count());
         Assert.Contains(assigned, reads.Select(r => r.ActorId));
 

@@ -28,7 +28,8 @@ public static class IntakeService
         builder.AddDocumentStore(collections => collections
             .Add<Person>("people", ["familyNameKey", "givenNameKey"], ["dateOfBirth"], ["emailKey"], ["phoneKey"], ["postcodeKey"])
             .Add<Referral>("referrals", ["status", "receivedAt"], ["receivedAt"], ["partnerClientId", "receivedAt"], ["personId"])
-            .Add<IdempotencyRecord>("idempotency_keys"));
+            .Add<IdempotencyRecord>("idempotency_keys")
+            .AddAuditLog());
         builder.AddMessaging(Name, bus => bus.AddConsumer<CaseOpenedConsumer>());
         builder.Services.AddUserForwardingGrpcClient<CaseQueries.CaseQueriesClient>(builder.Configuration, "Services:Case:Grpc");
         return builder;

@@ -22,7 +22,7 @@ public static class NotesService
     {
         builder.AddDocumentStore(collections => collections
             .Add<CaseNote>("notes", ["caseId", "createdAt"])
-            .Add<AuditEntry>("audit_log", ["recordId", "at"]));
+            .AddAuditLog());
         // Notes publishes events but consumes none yet; the bus is still needed for the outbox relay.
         builder.AddMessaging(Name);
         builder.Services.AddUserForwardingGrpcClient<CaseQueries.CaseQueriesClient>(builder.Configuration, "Services:Case:Grpc");

@@ -31,7 +31,8 @@ public sealed record PersonView(
 
 /// <summary>
 /// People (client records) for staff: find, read, correct details (every change kept), and the person's
-/// referrals. Partners never reach these: they see only the referrals they sent.
+/// referrals. Partners never reach these: they see only the referrals they sent. Personal data: every
+/// person a search returns, every read and every change is in the audit log before the answer leaves.
 /// </summary>
 public static class PeopleApi
 {
@@ -78,7 +79,7 @@ public static class PeopleApi
     }
 
     private static async Task<IResult> SearchAsync(
-        IDocumentStore store, string? familyName, string? givenName, DateOnly? dateOfBirth, string? email, string? phone, string? postcode,
+        HttpContext http, IDocumentStore store, TimeProvider clock, string? familyName, string? givenName, DateOnly? dateOfBirth, string? email, string? phone, string? postcode,
         int? offset, int? limit, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
@@ -108,16 +109,18 @@ public static class PeopleApi
             Offset = offset ?? 0,
             Limit = limit ?? 50,
         }, cancellationToken);
+        await AuditAsync(store, http, "search", page.Items.Select(p => p.Id), clock, cancellationToken);
         return TypedResults.Ok(page.With(page.Items.Select(PersonView.From).ToList()));
     }
 
-    private static async Task<IResult> GetAsync(Guid id, HttpContext http, IDocumentStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(Guid id, HttpContext http, IDocumentStore store, TimeProvider clock, CancellationToken cancellationToken)
     {
         var person = await store.GetAsync<Person>(id.ToString(), cancellationToken);
         if (person is null)
         {
             return NotFound();
         }
+        await AuditAsync(store, http, "read", [person.Id], clock, cancellationToken);
         ETags.Set(http.Response, person.Version);
         return TypedResults.Ok(PersonView.From(person));
     }
@@ -145,6 +148,7 @@ public static class PeopleApi
             return TypedResults.Ok(PersonView.From(current));
         }
         session.Update(current.Id, updated, current.Version);
+        session.Audit(http, "update", "person", current.Id, now);
         session.Publish(new PersonUpdated(updated.Id, updated.DisplayName, now));
         await session.CommitAsync(cancellationToken);
         var stored = new Stored<Person>(current.Id, current.Version + 1, updated);
@@ -153,7 +157,7 @@ public static class PeopleApi
     }
 
     private static async Task<IResult> ReferralsAsync(
-        Guid id, IDocumentStore store, int? offset, int? limit, CancellationToken cancellationToken)
+        Guid id, HttpContext http, IDocumentStore store, TimeProvider clock, int? offset, int? limit, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors().Paging(offset, limit);
         if (errors.Any)
@@ -172,7 +176,21 @@ public static class PeopleApi
             Offset = offset ?? 0,
             Limit = limit ?? 50,
         }, cancellationToken);
+        await AuditAsync(store, http, "read-referrals", [id.ToString()], clock, cancellationToken);
         return TypedResults.Ok(page.With(page.Items.Select(r => ReferralView.From(r.Document, r.Version, forPartner: false)).ToList()));
+    }
+
+    /// <summary>Records, before the data leaves, that the caller saw these people.</summary>
+    private static async Task AuditAsync(
+        IDocumentStore store, HttpContext http, string action, IEnumerable<string> personIds, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        await using var audit = store.OpenSession();
+        var now = clock.GetUtcNow();
+        foreach (var personId in personIds)
+        {
+            audit.Audit(http, action, "person", personId, now);
+        }
+        await audit.CommitAsync(cancellationToken);
     }
 
     private static IResult NotFound() => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "The person was not found.");

@@ -64,7 +64,7 @@ public static class NotesApi
         session.Insert(note.Id.ToString(), note);
         if (restricted)
         {
-            session.Insert(Guid.CreateVersion7(now).ToString(), Audit("write", note, http, now));
+            session.Audit(http, "write", "note", note.Id.ToString(), now, note.CaseId.ToString());
         }
         session.Publish(new NoteAdded(note.Id, caseId, note.AuthorId, note.Type, restricted, now));
         await session.CommitAsync(cancellationToken);
@@ -103,7 +103,7 @@ public static class NotesApi
             var readable = !note.Restricted || RestrictedNotes.MayRead(http.User.SubjectId(), roles, access.Reply!.AssignedWorkerId, note.AuthorId);
             if (note.Restricted && readable)
             {
-                audit.Insert(Guid.CreateVersion7(now).ToString(), Audit("read", note, http, now));
+                audit.Audit(http, "read", "note", note.Id.ToString(), now, note.CaseId.ToString());
             }
             views.Add(NoteView.From(note, redact: !readable));
         }
@@ -128,7 +128,4 @@ public static class NotesApi
             return (null, GrpcCallProblems.For(exception, "case", "cases"));
         }
     }
-
-    private static AuditEntry Audit(string action, CaseNote note, HttpContext http, DateTimeOffset now) =>
-        new(Guid.CreateVersion7(now), action, "note", note.Id.ToString(), note.CaseId, http.ActorId(), http.User.DisplayName(), now);
 }

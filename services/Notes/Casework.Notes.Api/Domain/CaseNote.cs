@@ -25,8 +25,6 @@ public sealed record CaseNote(
     DateTimeOffset CreatedAt);
 
 /// <summary>Who read or wrote a restricted record, and when: kept for safeguarding audits.</summary>
-public sealed record AuditEntry(Guid Id, string Action, string RecordType, string RecordId, Guid CaseId, string ActorId, string ActorName, DateTimeOffset At);
-
 /// <summary>Who may read a restricted note: the case's accountable worker, supervisors and managers (and admins, auditors).</summary>
 public static class RestrictedNotes
 {
