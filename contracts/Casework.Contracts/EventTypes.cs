@@ -9,7 +9,7 @@ public static class EventTypes
     public static readonly IReadOnlyList<Type> All =
     [
         typeof(PersonRegistered), typeof(PersonUpdated),
-        typeof(ReferralReceived), typeof(ReferralAccepted), typeof(ReferralDeclined),
+        typeof(ReferralReceived), typeof(ReferralScreeningStarted), typeof(ReferralAccepted), typeof(ReferralDeclined), typeof(ReferralWithdrawn),
         typeof(CaseOpened), typeof(CaseStageChanged), typeof(CaseStatusChanged), typeof(ConcernLevelChanged),
         typeof(ReviewScheduled), typeof(CaseClosed), typeof(CaseReopened),
         typeof(NoteAdded), typeof(NoteAmended),

@@ -27,3 +27,9 @@ public sealed record ReferralAccepted(
 
 /// <summary>Staff declined a referral.</summary>
 public sealed record ReferralDeclined(Guid ReferralId, string Reason, string DeclinedBy, DateTimeOffset OccurredAt);
+
+/// <summary>Staff started screening a referral (checking eligibility before a decision).</summary>
+public sealed record ReferralScreeningStarted(Guid ReferralId, string StartedBy, DateTimeOffset OccurredAt);
+
+/// <summary>The referrer (a partner portal or staff) withdrew an undecided referral.</summary>
+public sealed record ReferralWithdrawn(Guid ReferralId, string Reason, string WithdrawnBy, DateTimeOffset OccurredAt);

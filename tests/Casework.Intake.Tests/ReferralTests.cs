@@ -110,4 +110,35 @@ public sealed class ReferralTests
     [InlineData(null, false)]
     public void Only_the_four_concern_levels_are_valid(string? value, bool valid) =>
         Assert.Equal(valid, Referral.IsConcernLevel(value));
+
+    [Fact]
+    public void Screening_starts_only_from_received_and_a_screened_referral_can_still_be_decided()
+    {
+        var screening = NewReferral().StartScreening("worker-1", Later);
+        Assert.Equal(ReferralStatus.Screening, screening.Status);
+        Assert.Equal(new ReferralTransition(ReferralStatus.Received, ReferralStatus.Screening, "worker-1", null, Later), screening.History[^1]);
+        Assert.Throws<ReferralRuleException>(() => screening.StartScreening("worker-1", Later));
+        Assert.Equal(ReferralStatus.Accepted, screening.Accept("housing-support", null, "worker-1", Later).Status);
+    }
+
+    [Theory]
+    [InlineData(ReferralStatus.Received)]
+    [InlineData(ReferralStatus.Screening)]
+    public void An_undecided_referral_can_be_withdrawn_with_a_reason(string status)
+    {
+        var withdrawn = NewReferral(status).Withdraw("Found housing elsewhere", "portal", Later);
+        Assert.Equal(ReferralStatus.Withdrawn, withdrawn.Status);
+        Assert.Equal("Found housing elsewhere", withdrawn.History[^1].Reason);
+        Assert.Equal(Later, withdrawn.DecidedAt);
+    }
+
+    [Theory]
+    [InlineData(ReferralStatus.Accepted)]
+    [InlineData(ReferralStatus.Declined)]
+    [InlineData(ReferralStatus.Withdrawn)]
+    public void A_decided_referral_cannot_be_withdrawn_or_screened(string status)
+    {
+        Assert.Throws<ReferralRuleException>(() => NewReferral(status).Withdraw("Too late", "portal", Later));
+        Assert.Throws<ReferralRuleException>(() => NewReferral(status).StartScreening("worker-1", Later));
+    }
 }

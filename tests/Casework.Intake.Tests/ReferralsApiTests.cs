@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Casework.Contracts.Events;
 using Casework.Intake.Domain;
 using Casework.Testing;
@@ -531,5 +532,53 @@ public sealed class ReferralsApiTests(IntakeFixture fixture)
         }
 
         public Task ConsumeFault<T>(ConsumeContext<T> context, Exception exception) where T : class => Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Staff_start_screening_once_and_publish_it_and_a_screened_referral_can_be_accepted()
+    {
+        using var partner = fixture.Partner(NewPartner());
+        var id = await SubmitAsync(partner);
+        using var staff = fixture.Staff(subject: "screener-1");
+
+        using var screened = await staff.PostAsync($"{Referrals}/{id}/screen", null);
+        var view = await screened.JsonAsync(HttpStatusCode.OK);
+        Assert.Equal("Screening", view.GetProperty("status").GetString());
+        Assert.Equal(1, await fixture.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM outbox WHERE type = 'ReferralScreeningStarted' AND payload->>'referralId' = $1 AND payload->>'startedBy' = 'screener-1'", id.ToString()));
+
+        using var again = await staff.PostAsync($"{Referrals}/{id}/screen", null);
+        await again.ProblemAsync(HttpStatusCode.Conflict);
+
+        using var auditor = fixture.Staff(role: "auditor");
+        using var refused = await auditor.PostAsync($"{Referrals}/{id}/screen", null);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_partner_withdraws_its_own_undecided_referral_but_not_another_partners_nor_a_decided_one()
+    {
+        using var partner = fixture.Partner(NewPartner());
+        using var other = fixture.Partner(NewPartner());
+        var id = await SubmitAsync(partner);
+
+        using var notTheirs = await other.PostJsonAsync($"{Referrals}/{id}/withdraw", new { reason = "Not ours" });
+        await notTheirs.ProblemAsync(HttpStatusCode.NotFound);
+        using var noReason = await partner.PostJsonAsync($"{Referrals}/{id}/withdraw", new { reason = "" });
+        Assert.Contains("reason", (await noReason.ProblemAsync(HttpStatusCode.BadRequest)).ErrorFields());
+
+        using var withdrawn = await partner.PostJsonAsync($"{Referrals}/{id}/withdraw", new { reason = "The person found housing elsewhere" });
+        var view = await withdrawn.JsonAsync(HttpStatusCode.OK);
+        Assert.Equal("Withdrawn", view.GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.Null, view.GetProperty("history").ValueKind); // partners get no staff-only details
+        Assert.Equal(1, await fixture.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM outbox WHERE type = 'ReferralWithdrawn' AND payload->>'referralId' = $1 AND payload->>'reason' = 'The person found housing elsewhere'",
+            id.ToString()));
+
+        using var twice = await partner.PostJsonAsync($"{Referrals}/{id}/withdraw", new { reason = "Again" });
+        await twice.ProblemAsync(HttpStatusCode.Conflict);
+        using var staff = fixture.Staff();
+        using var decline = await staff.PostJsonAsync($"{Referrals}/{id}/decline", new { reason = "Out of area" });
+        await decline.ProblemAsync(HttpStatusCode.Conflict); // a withdrawn referral is decided
     }
 }

@@ -43,6 +43,26 @@ public sealed class ReportingTests(ReportingFixture fixture)
     }
 
     [Fact]
+    public async Task Screening_and_withdrawal_move_a_referrals_status_and_a_late_screening_never_reopens_it()
+    {
+        using var manager = fixture.Staff("manager");
+        var pathway = ReportingFixture.Unique("pathway");
+        var screened = Guid.NewGuid();
+        var withdrawn = Guid.NewGuid();
+
+        await fixture.DeliverAsync(Received(screened, pathway));
+        await fixture.DeliverAsync(new ReferralScreeningStarted(screened, "u1", DateTimeOffset.UtcNow));
+        await fixture.DeliverAsync(Received(withdrawn, pathway));
+        await fixture.DeliverAsync(new ReferralWithdrawn(withdrawn, "Found housing elsewhere", "portal", DateTimeOffset.UtcNow));
+        await fixture.DeliverAsync(new ReferralScreeningStarted(withdrawn, "u1", DateTimeOffset.UtcNow.AddMinutes(-1)));
+
+        Assert.Equal("Screening", (await fixture.DocumentAsync<ReferralReport>(screened, _ => true)).Status);
+        var report = await fixture.DocumentAsync<ReferralReport>(withdrawn, _ => true);
+        Assert.Equal("Withdrawn", report.Status);
+        Assert.NotNull(report.DecidedAt);
+    }
+
+    [Fact]
     public async Task Case_counts_change_after_events_for_the_team()
     {
         using var manager = fixture.Staff("manager");

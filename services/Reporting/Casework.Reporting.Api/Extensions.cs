@@ -26,7 +26,9 @@ public static class ReportingService
         {
             bus.AddConsumer<ReferralReceivedConsumer>();
             bus.AddConsumer<ReferralAcceptedConsumer>();
+            bus.AddConsumer<ReferralScreeningStartedConsumer>();
             bus.AddConsumer<ReferralDeclinedConsumer>();
+            bus.AddConsumer<ReferralWithdrawnConsumer>();
             bus.AddConsumer<CaseOpenedConsumer>();
             bus.AddConsumer<CaseAssignedConsumer>();
             bus.AddConsumer<CaseClosedConsumer>();

@@ -43,6 +43,10 @@ public sealed record AcceptReferralRequest(
 public sealed record DeclineReferralRequest(
     [property: Required, Description("Why it was declined; the partner sees it.")] string? Reason = null);
 
+/// <summary>The referrer withdrawing a referral that is not decided yet.</summary>
+public sealed record WithdrawReferralRequest(
+    [property: Required, Description("Why it is withdrawn (up to 2,000 characters), e.g. \"The person found housing elsewhere\".")] string? Reason = null);
+
 /// <summary>A referral as the API returns it. Partners get the same shape without staff-only details.</summary>
 public sealed record ReferralView(
     Guid Id,

@@ -15,6 +15,9 @@ public static class ReferralsApi
 {
     public const string IdempotencyHeader = "Idempotency-Key";
 
+    /// <summary>Staff who move referrals along (auditors only read).</summary>
+    private static readonly string[] DecidingRoles = [CaseworkRoles.Caseworker, CaseworkRoles.Supervisor, CaseworkRoles.Manager, CaseworkRoles.Admin];
+
     public static IEndpointRouteBuilder MapReferralsApi(this IEndpointRouteBuilder app)
     {
         var referrals = app.MapGroup("/api/intake/referrals").WithTags("Referrals");
@@ -46,13 +49,28 @@ public static class ReferralsApi
             .Produces<ReferralView>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
+        referrals.MapPost("/{id:guid}/withdraw", WithdrawAsync)
+            .RequireScope(IntakeService.ReferralsWriteScope, IntakeService.StaffScope)
+            .WithName("WithdrawReferral")
+            .WithSummary("Withdraw a referral that is not decided yet")
+            .WithDescription("A partner portal may withdraw the referrals it submitted (any other id answers 404); staff may withdraw any. " +
+                "Only a Received or Screening referral can be withdrawn (409 otherwise). Send If-Match with the ETag you read to avoid racing a decision.")
+            .Produces<ReferralView>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
         var decisions = referrals.MapGroup("/{id:guid}")
             .RequireScope(IntakeService.StaffScope)
-            .RequireStaff(CaseworkRoles.Caseworker, CaseworkRoles.Supervisor, CaseworkRoles.Manager, CaseworkRoles.Admin);
+            .RequireStaff(DecidingRoles);
         decisions.MapPost("/accept", AcceptAsync)
             .WithName("AcceptReferral")
             .WithSummary("Accept a referral onto a pathway (staff)")
             .WithDescription("Opens a case on the pathway. Send If-Match with the ETag you read to avoid overwriting a concurrent decision.");
+        decisions.MapPost("/screen", ScreenAsync)
+            .WithName("StartScreening")
+            .WithSummary("Start screening a received referral (staff)")
+            .WithDescription("Received → Screening: eligibility is being checked before the decision. 409 from any other status.");
         decisions.MapPost("/decline", DeclineAsync)
             .WithName("DeclineReferral")
             .WithSummary("Decline a referral with a reason (staff)");
@@ -224,11 +242,9 @@ public static class ReferralsApi
     private static async Task<IResult> DeclineAsync(
         Guid id, DeclineReferralRequest request, HttpContext http, IDocumentStore store, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var errors = new ValidationErrors();
-        errors.Required("reason", request.Reason, 2000);
-        if (errors.Any)
+        if (MissingReason(request.Reason) is { } problem)
         {
-            return errors.ToProblem();
+            return problem;
         }
         return await DecideAsync(id, http, store, clock, (referral, now) =>
         {
@@ -237,10 +253,42 @@ public static class ReferralsApi
         }, cancellationToken);
     }
 
+    private static Task<IResult> ScreenAsync(Guid id, HttpContext http, IDocumentStore store, TimeProvider clock, CancellationToken cancellationToken) =>
+        DecideAsync(id, http, store, clock, (referral, now) =>
+        {
+            var screening = referral.StartScreening(http.ActorId(), now);
+            return (screening, new ReferralScreeningStarted(screening.Id, http.ActorId(), now));
+        }, cancellationToken);
+
+    private static async Task<IResult> WithdrawAsync(
+        Guid id, WithdrawReferralRequest request, HttpContext http, IDocumentStore store, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (MissingReason(request.Reason) is { } problem)
+        {
+            return problem;
+        }
+        var user = http.User;
+        if (!user.IsPartner() && !user.IsInAnyRole(DecidingRoles))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Only the referrer or caseworking staff can withdraw a referral.");
+        }
+        // A partner withdraws only its own referrals; others' do not exist for it.
+        if (await FindVisibleAsync(id, http, store, cancellationToken) is null)
+        {
+            return NotFound();
+        }
+        return await DecideAsync(id, http, store, clock, (referral, now) =>
+        {
+            var withdrawn = referral.Withdraw(request.Reason!.Trim(), http.ActorId(), now);
+            return (withdrawn, new ReferralWithdrawn(withdrawn.Id, request.Reason!.Trim(), http.ActorId(), now));
+        }, cancellationToken, forPartner: user.IsPartner());
+    }
+
     /// <summary>Loads, applies a decision and commits it with its event, guarding against a concurrent change.</summary>
     private static async Task<IResult> DecideAsync<TEvent>(
         Guid id, HttpContext http, IDocumentStore store, TimeProvider clock,
-        Func<Referral, DateTimeOffset, (Referral Decided, TEvent Event)> decide, CancellationToken cancellationToken) where TEvent : class
+        Func<Referral, DateTimeOffset, (Referral Decided, TEvent Event)> decide, CancellationToken cancellationToken, bool forPartner = false)
+        where TEvent : class
     {
         await using var session = store.OpenSession();
         var (current, refusal) = await session.ReadForChangeAsync<Referral>(id.ToString(), http.Request, NotFound, cancellationToken);
@@ -262,7 +310,7 @@ public static class ReferralsApi
         session.Publish(integrationEvent);
         await session.CommitAsync(cancellationToken);
         ETags.Set(http.Response, current.Version + 1);
-        return TypedResults.Ok(ReferralView.From(decided, current.Version + 1, forPartner: false));
+        return TypedResults.Ok(ReferralView.From(decided, current.Version + 1, forPartner));
     }
 
     /// <summary>The referral if the caller may see it: staff see all, a partner only its own.</summary>
@@ -274,6 +322,14 @@ public static class ReferralsApi
             return null;
         }
         return !http.User.IsPartner() || referral.Document.PartnerClientId == http.User.ClientId() ? referral : null;
+    }
+
+    /// <summary>A decline or withdrawal says why (1 to 2,000 characters).</summary>
+    private static IResult? MissingReason(string? reason)
+    {
+        var errors = new ValidationErrors();
+        errors.Required("reason", reason, 2000);
+        return errors.Any ? errors.ToProblem() : null;
     }
 
     private static IResult NotFound() =>

@@ -68,6 +68,22 @@ public sealed record Referral(
         return Move(ReferralStatus.Declined, by, reason, now) with { DeclineReason = reason, DecidedAt = now };
     }
 
+    /// <summary>Staff start screening a received referral (eligibility checks before the decision).</summary>
+    public Referral StartScreening(string by, DateTimeOffset now) =>
+        Status == ReferralStatus.Received
+            ? Move(ReferralStatus.Screening, by, null, now)
+            : throw new ReferralRuleException($"The referral is {Status}; only a Received referral can go to screening.");
+
+    /// <summary>The referrer withdraws a referral that is not decided yet.</summary>
+    public Referral Withdraw(string reason, string by, DateTimeOffset now)
+    {
+        if (!ReferralStatus.IsOpen(Status))
+        {
+            throw new ReferralRuleException($"The referral is {Status}; only a Received or Screening referral can be withdrawn.");
+        }
+        return Move(ReferralStatus.Withdrawn, by, reason, now) with { DecidedAt = now };
+    }
+
     /// <summary>Records the case the accepted referral opened; idempotent.</summary>
     public Referral LinkCase(Guid caseId) => this with { CaseId = caseId };
 

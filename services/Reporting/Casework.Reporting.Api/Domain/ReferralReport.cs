@@ -7,6 +7,8 @@ public static class ReferralStatus
     public const string Received = "Received";
     public const string Accepted = "Accepted";
     public const string Declined = "Declined";
+    public const string Screening = "Screening";
+    public const string Withdrawn = "Withdrawn";
 
     /// <summary>
     /// How far along the lifecycle (Received → Screening → Accepted / Declined / Withdrawn) a status is.
@@ -15,8 +17,8 @@ public static class ReferralStatus
     public static int Rank(string? status) => status switch
     {
         Received => 1,
-        "Screening" => 2,
-        Accepted or Declined or "Withdrawn" => 3,
+        Screening => 2,
+        Accepted or Declined or Withdrawn => 3,
         _ => 0,
     };
 
@@ -67,6 +69,16 @@ public sealed record ReferralReport(
     {
         var status = ReferralStatus.Advance(Status, ReferralStatus.Declined);
         return status != ReferralStatus.Declined
+            ? this with { Status = status }
+            : this with { Status = status, DecidedAt = e.OccurredAt.ToUniversalTime() };
+    }
+
+    public ReferralReport Apply(ReferralScreeningStarted e) => this with { Status = ReferralStatus.Advance(Status, ReferralStatus.Screening) };
+
+    public ReferralReport Apply(ReferralWithdrawn e)
+    {
+        var status = ReferralStatus.Advance(Status, ReferralStatus.Withdrawn);
+        return status != ReferralStatus.Withdrawn
             ? this with { Status = status }
             : this with { Status = status, DecidedAt = e.OccurredAt.ToUniversalTime() };
     }
