@@ -1,6 +1,7 @@
 using System.Net;
 using Casework.Persistence;
 using Casework.ServiceDefaults;
+using Casework.Intake.Domain;
 using Casework.Testing;
 
 namespace Casework.Intake.Tests;
@@ -90,8 +91,19 @@ public sealed class PeopleApiTests(IntakeFixture fixture)
         using var bad = await staff.GetAsync($"{People}?familyName={new string('x', 101)}&limit=0");
         Assert.Equal(["familyName", "limit"], (await bad.ProblemAsync(HttpStatusCode.BadRequest)).ErrorFields().Order());
 
-        using var notADate = await staff.GetAsync($"{People}?dateOfBirth=yesterday");
-        Assert.Contains("dateOfBirth", (await notADate.ProblemAsync(HttpStatusCode.BadRequest)).ErrorFields());
+        foreach (var (query, field) in new[]
+        {
+            ("dateOfBirth=1984-02-29", "query"),          // a birthday alone would walk through everyone
+            ("postcode=SW1A1AA", "query"),
+            ("familyName=smith&dateOfBirth=04/03/1991", "dateOfBirth"), // only YYYY-MM-DD: no day/month guessing
+            ("familyName=smith&dateOfBirth=yesterday", "dateOfBirth"),
+            ("familyName=-'", "familyName"),               // nothing to search for
+            ("phone=abc", "phone"),
+        })
+        {
+            using var response = await staff.GetAsync($"{People}?{query}");
+            Assert.Contains(field, (await response.ProblemAsync(HttpStatusCode.BadRequest)).ErrorFields());
+        }
     }
 
     [Fact]
@@ -121,7 +133,14 @@ public sealed class PeopleApiTests(IntakeFixture fixture)
         Assert.Equal(1, await fixture.Database.ScalarAsync<long>(
             "SELECT count(*) FROM outbox WHERE type = 'PersonUpdated' AND payload->>'personId' = $1", personId.ToString()));
 
-        // Search follows the new details.
+        // Clearing a field is a change too; search follows the new details.
+        using var cleared = await staff.PutJsonAsync($"{People}/{personId}", Details(familyName, email: null, phone: "07700 900123"));
+        var last = (await cleared.JsonAsync(HttpStatusCode.OK)).GetProperty("history").EnumerateArray().Last().GetProperty("changes");
+        Assert.Equal(("email", "siobhan@example.org", (string?)null),
+            (Assert.Single(last.EnumerateArray()).Text("field"), last[0].Text("from"), last[0].Text("to")));
+        using var byOldEmail = await staff.GetAsync($"{People}?email=siobhan@example.org&familyName={Uri.EscapeDataString(familyName)}");
+        Assert.Empty((await byOldEmail.JsonAsync(HttpStatusCode.OK)).GetProperty("items").EnumerateArray());
+
         using var byPhone = await staff.GetAsync($"{People}?phone=07700900123&familyName={Uri.EscapeDataString(familyName)}");
         Assert.Single((await byPhone.JsonAsync(HttpStatusCode.OK)).GetProperty("items").EnumerateArray());
     }
@@ -169,6 +188,7 @@ public sealed class PeopleApiTests(IntakeFixture fixture)
         (await staff.GetAsync($"{People}?familyName={Uri.EscapeDataString(familyName)}")).Dispose();
         (await staff.GetAsync($"{People}/{personId}")).Dispose();
         (await staff.PutJsonAsync($"{People}/{personId}", Details(familyName))).Dispose();
+        (await staff.PutJsonAsync($"{People}/{personId}", Details(familyName))).Dispose(); // nothing to change: still shows the record
         (await staff.GetAsync($"{People}/{personId}/referrals")).Dispose();
 
         var audit = (await fixture.Store.QueryAsync<AuditEntry>(new DocumentQuery
@@ -176,8 +196,16 @@ public sealed class PeopleApiTests(IntakeFixture fixture)
             Filter = new DocumentFilter().Equal("recordId", personId.ToString()),
             OrderBy = "at",
         })).Items.Select(i => i.Document).ToList();
-        Assert.Equal(["search", "read", "update", "read-referrals"], audit.Select(a => a.Action));
+        Assert.Equal(["search", "read", "update", "read", "read-referrals"], audit.Select(a => a.Action));
         Assert.All(audit, a => Assert.Equal(("person", "worker-9"), (a.RecordType, a.ActorId)));
+        // The search itself is kept with what was asked, even when nobody matches.
+        (await staff.GetAsync($"{People}?familyName=nobody-{Guid.NewGuid():N}")).Dispose();
+        var queries = (await fixture.Store.QueryAsync<AuditEntry>(new DocumentQuery
+        {
+            Filter = new DocumentFilter().Equal("actorId", "worker-9").Equal("recordType", "person-query"),
+        })).Items.Select(i => i.Document.RecordId).ToList();
+        Assert.Contains($"query:familyNameKey={PersonKeys.Name(familyName)}", queries);
+        Assert.Contains(queries, q => q.StartsWith("query:familyNameKey=nobody", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -186,8 +214,13 @@ public sealed class PeopleApiTests(IntakeFixture fixture)
         var (personId, _, familyName) = await ReferAsync();
 
         using var partner = fixture.Partner("portal-people");
-        using var partnerRead = await partner.GetAsync($"{People}/{personId}");
-        Assert.Equal(HttpStatusCode.Forbidden, partnerRead.StatusCode);
+        foreach (var path in new[] { $"{People}/{personId}", $"{People}?familyName={Uri.EscapeDataString(familyName)}", $"{People}/{personId}/referrals" })
+        {
+            using var partnerRead = await partner.GetAsync(path);
+            Assert.Equal(HttpStatusCode.Forbidden, partnerRead.StatusCode);
+        }
+        using var partnerWrite = await partner.PutJsonAsync($"{People}/{personId}", Details(familyName));
+        Assert.Equal(HttpStatusCode.Forbidden, partnerWrite.StatusCode);
 
         using var auditor = fixture.Staff(role: "auditor");
         using var auditorRead = await auditor.GetAsync($"{People}/{personId}");

@@ -31,10 +31,10 @@ public static class HttpAssertions
         return problem;
     }
 
-    /// <summary>The field names of a validation problem's <c>errors</c>.</summary>
     /// <summary>A string property of a JSON answer (null when it is JSON null).</summary>
     public static string? Text(this JsonElement item, string property) => item.GetProperty(property).GetString();
 
+    /// <summary>The field names of a validation problem's <c>errors</c>.</summary>
     public static IReadOnlyCollection<string> ErrorFields(this JsonElement problem) =>
         problem.TryGetProperty("errors", out var errors) ? errors.EnumerateObject().Select(p => p.Name).ToHashSet() : [];
 

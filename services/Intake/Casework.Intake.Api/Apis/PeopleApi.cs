@@ -45,8 +45,9 @@ public static class PeopleApi
         people.MapGet("", SearchAsync)
             .WithName("SearchPeople")
             .WithSummary("Find people by name, date of birth, email, phone or postcode (staff)")
-            .WithDescription("Give at least one of familyName, givenName, dateOfBirth (YYYY-MM-DD), email, phone, postcode; all given must match. " +
-                "Names match ignoring case, accents, spaces and punctuation; phone numbers ignoring spaces and brackets; postcodes ignoring case and spaces. " +
+            .WithDescription("Give a familyName, email or phone, or two of givenName, dateOfBirth (YYYY-MM-DD) and postcode; all given must match. " +
+                "Names match ignoring case, accents of Latin letters, spaces and punctuation; phone numbers ignoring spaces and brackets (not the " +
+                "country code form); postcodes ignoring case and spaces. Every search and every person it returns is audited. " +
                 "Page with offset and limit (max 200).")
             .Produces<Page<PersonView>>()
             .ProducesValidationProblem();
@@ -79,10 +80,21 @@ public static class PeopleApi
     }
 
     private static async Task<IResult> SearchAsync(
-        HttpContext http, IDocumentStore store, TimeProvider clock, string? familyName, string? givenName, DateOnly? dateOfBirth, string? email, string? phone, string? postcode,
-        int? offset, int? limit, CancellationToken cancellationToken)
+        HttpContext http, IDocumentStore store, TimeProvider clock, string? familyName, string? givenName, string? dateOfBirth, string? email,
+        string? phone, string? postcode, int? offset, int? limit, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
+        DateOnly? birthDate = null;
+        if (dateOfBirth is not null)
+        {
+            // Only the ISO form: "04/03/1991" is a different day in different countries.
+            errors.Check(DateOnly.TryParseExact(dateOfBirth, "yyyy-MM-dd", out var parsed), "dateOfBirth", "The field must be a date as YYYY-MM-DD.");
+            birthDate = parsed;
+        }
+        // A value that is all punctuation would search for nothing in particular.
+        errors.Check(familyName is null || PersonKeys.Name(familyName).Length > 0, "familyName", "The field must contain letters or digits.");
+        errors.Check(givenName is null || PersonKeys.Name(givenName).Length > 0, "givenName", "The field must contain letters or digits.");
+        errors.Check(phone is null || PersonKeys.Phone(phone)?.TrimStart('+').Length >= 5, "phone", "The field must contain at least 5 digits.");
         errors.Optional("familyName", familyName, 100);
         errors.Optional("givenName", givenName, 100);
         errors.Optional("email", email, 254);
@@ -92,12 +104,15 @@ public static class PeopleApi
         var filter = new DocumentFilter()
             .Equal("familyNameKey", string.IsNullOrWhiteSpace(familyName) ? null : PersonKeys.Name(familyName))
             .Equal("givenNameKey", string.IsNullOrWhiteSpace(givenName) ? null : PersonKeys.Name(givenName))
-            .Equal("dateOfBirth", dateOfBirth?.ToString("O"))
+            .Equal("dateOfBirth", birthDate?.ToString("O"))
             .Equal("emailKey", PersonKeys.Email(email))
             .Equal("phoneKey", PersonKeys.Phone(phone))
             .Equal("postcodeKey", PersonKeys.Postcode(postcode));
-        // Looking through everyone is not a search: personal data is found by what staff already know.
-        errors.Check(filter.Conditions.Count > 0, "query", "Give at least one of familyName, givenName, dateOfBirth, email, phone or postcode.");
+        // Personal data is found by what staff already know, not browsed: a family name, email or phone on
+        // its own, otherwise two details (a date of birth or postcode alone would walk through everyone).
+        var identifying = filter.Conditions.Any(c => c.Field is "familyNameKey" or "emailKey" or "phoneKey");
+        errors.Check(identifying || filter.Conditions.Count >= 2, "query",
+            "Give a familyName, email or phone, or two of givenName, dateOfBirth and postcode.");
         if (errors.Any)
         {
             return errors.ToProblem();
@@ -109,7 +124,10 @@ public static class PeopleApi
             Offset = offset ?? 0,
             Limit = limit ?? 50,
         }, cancellationToken);
-        await AuditAsync(store, http, "search", page.Items.Select(p => p.Id), clock, cancellationToken);
+        // The search itself (even with no hit) and every person it shows.
+        var criteria = string.Join("&", filter.Conditions.Select(c => $"{c.Field}={c.Values[0]}"));
+        await AuditAsync(store, http, "search", [.. page.Items.Select(p => (p.Id, (string?)null)), ("query:" + criteria, "person-query")],
+            clock, cancellationToken);
         return TypedResults.Ok(page.With(page.Items.Select(PersonView.From).ToList()));
     }
 
@@ -120,7 +138,7 @@ public static class PeopleApi
         {
             return NotFound();
         }
-        await AuditAsync(store, http, "read", [person.Id], clock, cancellationToken);
+        await AuditAsync(store, http, "read", [(person.Id, null)], clock, cancellationToken);
         ETags.Set(http.Response, person.Version);
         return TypedResults.Ok(PersonView.From(person));
     }
@@ -144,6 +162,8 @@ public static class PeopleApi
         var updated = current.Document.WithDetails(ReferralValidation.ToDetails(request), http.ActorId(), now);
         if (ReferenceEquals(updated, current.Document))
         {
+            // Nothing changed, but the answer shows the record (and its history): that is a read.
+            await AuditAsync(store, http, "read", [(current.Id, null)], clock, cancellationToken);
             ETags.Set(http.Response, current.Version);
             return TypedResults.Ok(PersonView.From(current));
         }
@@ -176,19 +196,20 @@ public static class PeopleApi
             Offset = offset ?? 0,
             Limit = limit ?? 50,
         }, cancellationToken);
-        await AuditAsync(store, http, "read-referrals", [id.ToString()], clock, cancellationToken);
+        await AuditAsync(store, http, "read-referrals", [(id.ToString(), null)], clock, cancellationToken);
         return TypedResults.Ok(page.With(page.Items.Select(r => ReferralView.From(r.Document, r.Version, forPartner: false)).ToList()));
     }
 
-    /// <summary>Records, before the data leaves, that the caller saw these people.</summary>
+    /// <summary>Records, before the data leaves, that the caller saw these people (record type "person" unless given).</summary>
     private static async Task AuditAsync(
-        IDocumentStore store, HttpContext http, string action, IEnumerable<string> personIds, TimeProvider clock, CancellationToken cancellationToken)
+        IDocumentStore store, HttpContext http, string action, IEnumerable<(string Id, string? Type)> records, TimeProvider clock,
+        CancellationToken cancellationToken)
     {
         await using var audit = store.OpenSession();
         var now = clock.GetUtcNow();
-        foreach (var personId in personIds)
+        foreach (var (id, type) in records)
         {
-            audit.Audit(http, action, "person", personId, now);
+            audit.Audit(http, action, type ?? "person", id, now);
         }
         await audit.CommitAsync(cancellationToken);
     }

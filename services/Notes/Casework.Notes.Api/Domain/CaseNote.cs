@@ -24,7 +24,6 @@ public sealed record CaseNote(
     string AuthorName,
     DateTimeOffset CreatedAt);
 
-/// <summary>Who read or wrote a restricted record, and when: kept for safeguarding audits.</summary>
 /// <summary>Who may read a restricted note: the case's accountable worker, supervisors and managers (and admins, auditors).</summary>
 public static class RestrictedNotes
 {
