@@ -131,6 +131,27 @@ public sealed class CasesApiTests(CaseFixture fixture)
         Assert.Equal("\"2\"", response.Headers.ETag?.Tag);
     }
 
+    [Fact]
+    public async Task A_corrected_name_shows_on_the_persons_cases_and_an_older_correction_arriving_late_changes_nothing()
+    {
+        var opened = await fixture.OpenCaseAsync();
+        var caseId = opened.Document.Id.ToString();
+        var personId = opened.Document.PersonId;
+        var now = DateTimeOffset.UtcNow;
+
+        var renamed = NewId.NextGuid();
+        await fixture.PublishAsync(new PersonUpdated(personId, "Ada King", now), renamed);
+        await fixture.Consumed.WaitForAsync<PersonUpdated>(renamed);
+        Assert.Equal("Ada King", (await fixture.Store.GetAsync<CaseApi::Casework.Case.Domain.SupportCase>(caseId))!.Document.PersonDisplayName);
+
+        var late = NewId.NextGuid();
+        await fixture.PublishAsync(new PersonUpdated(personId, "Ada Lovelace", now.AddMinutes(-5)), late);
+        await fixture.Consumed.WaitForAsync<PersonUpdated>(late);
+        var stored = (await fixture.Store.GetAsync<CaseApi::Casework.Case.Domain.SupportCase>(caseId))!;
+        Assert.Equal("Ada King", stored.Document.PersonDisplayName);
+        Assert.Equal(2, stored.Version);
+    }
+
     // ---- who sees what
 
     [Fact]

@@ -146,6 +146,19 @@ public sealed class PeopleApiTests(IntakeFixture fixture)
     }
 
     [Fact]
+    public async Task A_corrected_name_shows_on_the_persons_referrals_at_once()
+    {
+        var (personId, referralId, _) = await ReferAsync();
+        using var staff = fixture.Staff();
+
+        using var renamed = await staff.PutJsonAsync($"{People}/{personId}", Details("Kelly"));
+        await renamed.JsonAsync(HttpStatusCode.OK);
+
+        using var referral = await staff.GetAsync($"/api/intake/referrals/{referralId}");
+        Assert.Equal("Siobhán Kelly", (await referral.JsonAsync(HttpStatusCode.OK)).Text("personDisplayName"));
+    }
+
+    [Fact]
     public async Task A_stale_or_invalid_update_changes_nothing()
     {
         var (personId, _, familyName) = await ReferAsync();

@@ -24,7 +24,7 @@ public static class CaseService
             // Every list filter with the newest-first order, so a selective filter never walks the whole
             // newest-first index (a concern-level list read 20k cases per request at 100k, make bench).
             .Add<SupportCase>("cases", ["teamId", "status", "openedAt"], ["status", "openedAt"], ["openedAt"], ["pathwayId", "openedAt"],
-                ["concernLevel", "openedAt"], ["assignedWorkerId", "openedAt"], ["referralId"])
+                ["concernLevel", "openedAt"], ["assignedWorkerId", "openedAt"], ["referralId"], ["personId"])
             .Add<Pathway>("pathways")
             .Add<ReferralCase>("referral_cases"));
         // Seeded before the bus starts, so the first ReferralAccepted finds its pathway.
@@ -33,6 +33,7 @@ public static class CaseService
         {
             bus.AddConsumer<ReferralAcceptedConsumer>();
             bus.AddConsumer<CaseAssignedConsumer>();
+            bus.AddConsumer<PersonUpdatedConsumer>();
         });
         return builder;
     }

@@ -41,6 +41,15 @@ public sealed record SupportCase(
     public string? AssignedWorkerId { get; init; }
     public string? AssignedWorkerName { get; init; }
 
+    /// <summary>When the person's name shown here was last changed in Intake (orders late PersonUpdated events).</summary>
+    public DateTimeOffset? PersonNameAt { get; init; }
+
+    /// <summary>Shows the person's corrected name; an event older than the name shown changes nothing.</summary>
+    public SupportCase WithPersonName(string displayName, DateTimeOffset at) =>
+        PersonNameAt is { } shown && shown >= at
+            ? this
+            : this with { PersonDisplayName = displayName, PersonNameAt = at };
+
     /// <summary>Opens a case from an accepted referral, owned by the pathway's team.</summary>
     public static SupportCase Open(Guid referralId, Guid personId, string personDisplayName, Pathway pathway, string concernLevel, string acceptedBy, DateTimeOffset now) =>
         new(Guid.CreateVersion7(now), referralId, personId, personDisplayName, pathway.Id, pathway.TeamId, CaseStatus.Open, CaseStage.Intake,

@@ -168,6 +168,15 @@ public static class PeopleApi
             return TypedResults.Ok(PersonView.From(current));
         }
         session.Update(current.Id, updated, current.Version);
+        if (updated.DisplayName != current.Document.DisplayName)
+        {
+            // The person's referrals show the corrected name too (Case follows through PersonUpdated).
+            var referrals = await store.QueryAllAsync<Referral>(new DocumentFilter().Equal("personId", current.Id), cancellationToken);
+            foreach (var referral in referrals)
+            {
+                session.Update(referral.Id, referral.Document with { PersonDisplayName = updated.DisplayName }, referral.Version);
+            }
+        }
         session.Audit(http, "update", "person", current.Id, now);
         session.Publish(new PersonUpdated(updated.Id, updated.DisplayName, now));
         await session.CommitAsync(cancellationToken);
