@@ -27,8 +27,9 @@ public sealed class BenchPlatform : IAsyncDisposable
 
     public Uri Direct(string service) => new($"http://127.0.0.1:{ServicePort(service)}/");
 
+    /// <summary>A service's benchmark database, on the server the tests use (TestEnvironment, overridable by environment).</summary>
     public static string ConnectionString(string service) =>
-        $"Host=127.0.0.1;Port=5432;Database={DbPrefix}{service};Username=casework;Password=casework;SSL Mode=Disable;Include Error Detail=true";
+        new Npgsql.NpgsqlConnectionStringBuilder(TestEnvironment.PostgresAdmin) { Database = DbPrefix + service }.ConnectionString;
 
     public async Task StartAsync()
     {

@@ -35,21 +35,33 @@ internal sealed class PostgresDocumentStore(NpgsqlDataSource dataSource, Documen
         // statement: computed once, and from the same snapshot as the page, so the two always agree.
         // Limits are parameters, so each query shape is one SQL text (prepared once per connection).
         long? countLimit = query.CountLimit is { } limitOfCount ? Math.Max(limitOfCount, (long)offset + limit) : null;
-        var countSql = countLimit is null
+        // The count's SQL with its limit (when it has one) as parameter number capParameter.
+        string CountSql(int capParameter) => countLimit is null
             ? $"SELECT count(*) FROM {table}{where}"
-            : $"SELECT count(*) FROM (SELECT 1 FROM {table}{where} LIMIT ${parameters.Count + 3}) AS matches";
+            : $"SELECT count(*) FROM (SELECT 1 FROM {table}{where} LIMIT ${capParameter}) AS matches";
+        void AddCap(NpgsqlParameterCollection to)
+        {
+            if (countLimit is { } cap)
+            {
+                to.Add(new NpgsqlParameter { Value = cap + 1 });
+            }
+        }
+
         var counted = query.CountLimit is not 0;
         var items = new List<Stored<T>>();
         long? total = null;
         await using (var connection = await dataSource.OpenStoreConnectionAsync(cancellationToken))
         await using (var command = connection.Command(
-            $"SELECT id, version, data::text{(counted ? $", ({countSql})" : "")} FROM {table}{where} " +
+            $"SELECT id, version, data::text{(counted ? $", ({CountSql(parameters.Count + 3)})" : "")} FROM {table}{where} " +
             $"ORDER BY {order} LIMIT ${parameters.Count + 1} OFFSET ${parameters.Count + 2}"))
         {
             command.Parameters.AddRange(parameters.ToArray());
             command.Parameters.Add(new NpgsqlParameter { Value = (long)limit });
             command.Parameters.Add(new NpgsqlParameter { Value = (long)offset });
-            command.Parameters.Add(new NpgsqlParameter { Value = (countLimit ?? 0) + 1 });
+            if (counted)
+            {
+                AddCap(command.Parameters);
+            }
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -62,25 +74,18 @@ internal sealed class PostgresDocumentStore(NpgsqlDataSource dataSource, Documen
             // Count limit 0: no count wanted; a short page says there is nothing after it.
             return new Page<Stored<T>>(items, offset + items.Count, offset, limit, items.Count < limit);
         }
-        if (total is null)
+        if (total is null && offset > 0)
         {
-            // No row carries the count: nothing matches (offset 0), or the page lies past the last match.
-            total = offset == 0 ? 0 : await ScalarCountAsync(countSql, parameters, countLimit, cancellationToken);
+            // No row carries the count because the page lies past the last match: count on its own.
+            await using var connection = await dataSource.OpenStoreConnectionAsync(cancellationToken);
+            await using var count = connection.Command(CountSql(parameters.Count + 1));
+            count.Parameters.AddRange(parameters.Select(p => p.Clone()).ToArray());
+            AddCap(count.Parameters);
+            total = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
         }
+        total ??= 0; // nothing matches
         var exact = countLimit is null || total <= countLimit;
         return new Page<Stored<T>>(items, exact ? total.Value : countLimit!.Value, offset, limit, exact);
-    }
-
-    private async Task<long> ScalarCountAsync(string sql, List<NpgsqlParameter> parameters, long? countLimit, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenStoreConnectionAsync(cancellationToken);
-        await using var count = connection.Command(sql);
-        count.Parameters.AddRange(parameters.Select(p => p.Clone()).ToArray());
-        // The count SQL numbers its limit after the page's limit and offset ($n+3): fill those places too.
-        count.Parameters.Add(new NpgsqlParameter { Value = 0L });
-        count.Parameters.Add(new NpgsqlParameter { Value = 0L });
-        count.Parameters.Add(new NpgsqlParameter { Value = (countLimit ?? 0) + 1 });
-        return (long)(await count.ExecuteScalarAsync(cancellationToken))!;
     }
 
     public async Task<IReadOnlyList<GroupCount>> CountByAsync<T>(string field, DocumentFilter? filter = null, CancellationToken cancellationToken = default) where T : class

@@ -267,34 +267,32 @@ public static class ReferralsApi
         {
             return problem;
         }
-        var user = http.User;
-        if (!user.IsPartner() && !user.IsInAnyRole(DecidingRoles))
+        if (!http.User.IsPartner() && !http.User.IsInAnyRole(DecidingRoles))
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Only the referrer or caseworking staff can withdraw a referral.");
-        }
-        // A partner withdraws only its own referrals; others' do not exist for it.
-        if (await FindVisibleAsync(id, http, store, cancellationToken) is null)
-        {
-            return NotFound();
         }
         return await DecideAsync(id, http, store, clock, (referral, now) =>
         {
             var withdrawn = referral.Withdraw(request.Reason!.Trim(), http.ActorId(), now);
             return (withdrawn, new ReferralWithdrawn(withdrawn.Id, request.Reason!.Trim(), http.ActorId(), now));
-        }, cancellationToken, forPartner: user.IsPartner());
+        }, cancellationToken);
     }
 
     /// <summary>Loads, applies a decision and commits it with its event, guarding against a concurrent change.</summary>
     private static async Task<IResult> DecideAsync<TEvent>(
         Guid id, HttpContext http, IDocumentStore store, TimeProvider clock,
-        Func<Referral, DateTimeOffset, (Referral Decided, TEvent Event)> decide, CancellationToken cancellationToken, bool forPartner = false)
-        where TEvent : class
+        Func<Referral, DateTimeOffset, (Referral Decided, TEvent Event)> decide, CancellationToken cancellationToken) where TEvent : class
     {
         await using var session = store.OpenSession();
         var (current, refusal) = await session.ReadForChangeAsync<Referral>(id.ToString(), http.Request, NotFound, cancellationToken);
         if (current is null)
         {
             return refusal!;
+        }
+        var forPartner = http.User.IsPartner();
+        if (forPartner && !IsOwnReferral(current.Document, http))
+        {
+            return NotFound(); // a partner changes only its own referrals; others' do not exist for it
         }
         Referral decided;
         TEvent integrationEvent;
@@ -321,8 +319,10 @@ public static class ReferralsApi
         {
             return null;
         }
-        return !http.User.IsPartner() || referral.Document.PartnerClientId == http.User.ClientId() ? referral : null;
+        return !http.User.IsPartner() || IsOwnReferral(referral.Document, http) ? referral : null;
     }
+
+    private static bool IsOwnReferral(Referral referral, HttpContext http) => referral.PartnerClientId == http.User.ClientId();
 
     /// <summary>A decline or withdrawal says why (1 to 2,000 characters).</summary>
     private static IResult? MissingReason(string? reason)
