@@ -91,6 +91,17 @@ public sealed class ReferralFlowTests(PlatformFixture platform)
             r => r.GetProperty("caseId").ValueKind == JsonValueKind.String && r.GetProperty("caseId").GetString() == caseId,
             what: "the referral to link to its case");
 
+        // A correction of the person's name reaches the case through PersonUpdated.
+        var corrected = await alice.PutAsJsonAsync($"api/intake/people/{personId}", new
+        {
+            givenName = "Jordan", familyName = "Reyes-Kaur", dateOfBirth = "1991-03-14", email = "jordan.reyes@example.org", phone = "+44 7700 900123", postcode = "M1 2AB",
+        });
+        Assert.Equal(HttpStatusCode.OK, corrected.StatusCode);
+        await Eventually.Until(
+            async () => await alice.GetFromJsonAsync<JsonElement>($"api/cases/{caseId}"),
+            c => c.GetProperty("personDisplayName").GetString() == "Jordan Reyes-Kaur",
+            what: "the case to show the corrected name");
+
         // A note on the case, visible in its notes.
         var note = await alice.PostAsJsonAsync($"api/notes/cases/{caseId}/notes",
             new { type = "Interaction", text = "First call: agreed to meet at the drop-in on Thursday." });
@@ -110,6 +121,25 @@ public sealed class ReferralFlowTests(PlatformFixture platform)
             counts => counts.GetValueOrDefault("Open") == casesBefore.GetValueOrDefault("Open") + 1,
             what: "reporting to count the open case");
         manager.Dispose();
+    }
+
+    [Fact]
+    public async Task A_partner_withdraws_an_undecided_referral_and_reporting_counts_it()
+    {
+        var (clientId, secret) = Partner(0);
+        using var partner = platform.Client(await GatewaySignIn.PartnerAsync(platform.Gateway, clientId, secret));
+        using var manager = platform.Client(await GatewaySignIn.StaffAsync(platform.Gateway, "maria"));
+        var before = await CountAsync(manager, "api/reporting/referrals/summary");
+
+        var submitted = await PostWithKeyAsync(partner, NewReferral("NS-" + Guid.NewGuid().ToString("N")[..8]), Guid.NewGuid().ToString());
+        var referralId = (await submitted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        var withdrawn = await partner.PostAsJsonAsync($"api/intake/referrals/{referralId}/withdraw", new { reason = "The person found housing elsewhere" });
+        Assert.Equal(HttpStatusCode.OK, withdrawn.StatusCode);
+        Assert.Equal("Withdrawn", (await withdrawn.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+
+        await Eventually.Until(() => CountAsync(manager, "api/reporting/referrals/summary"),
+            counts => counts.GetValueOrDefault("Withdrawn") == before.GetValueOrDefault("Withdrawn") + 1,
+            what: "reporting to count the withdrawn referral");
     }
 
     internal static async Task<HttpResponseMessage> PostWithKeyAsync(HttpClient client, object body, string key)
