@@ -423,6 +423,24 @@ public abstract class DocumentStoreContract : IAsyncLifetime
     }
 
     [ContractFact]
+    public async Task Range_filters_compare_as_text_and_never_match_a_missing_field()
+    {
+        await SeedWidgetsAsync();
+        var below = await Store.QueryAsync<Widget>(new DocumentQuery { Filter = new DocumentFilter().LessThan("name", "delta"), OrderBy = "name" });
+        Assert.Equal(["alpha", "bravo", "charlie"], below.Items.Select(i => i.Document.Name));
+
+        var atMost = await Store.QueryAsync<Widget>(new DocumentQuery { Filter = new DocumentFilter().AtMost("name", "delta").Equal("colour", "red") });
+        Assert.Equal(["w-1"], Ids(atMost));
+
+        // Two widgets have no owner: a range over owners leaves them out (as a case without a review date is never overdue).
+        var owners = await Store.QueryAsync<Widget>(new DocumentQuery { Filter = new DocumentFilter().AtMost("owner", "zzz") });
+        Assert.Equal(5, owners.Total);
+
+        var unbounded = await Store.QueryAsync<Widget>(new DocumentQuery { Filter = new DocumentFilter().LessThan("name", null) });
+        Assert.Equal(7, unbounded.Total);
+    }
+
+    [ContractFact]
     public async Task A_query_orders_by_a_field_either_way()
     {
         await SeedWidgetsAsync();

@@ -24,12 +24,29 @@ public sealed class DocumentFilter
         _conditions.Add(new FieldCondition(field, ConditionKind.In, values.ToArray()));
         return this;
     }
+
+    /// <summary>The field is below <paramref name="value"/> (as text; a document without the field never matches).</summary>
+    public DocumentFilter LessThan(string field, string? value) => Range(field, ConditionKind.LessThan, value);
+
+    /// <summary>The field is at or below <paramref name="value"/> (as text; a document without the field never matches).</summary>
+    public DocumentFilter AtMost(string field, string? value) => Range(field, ConditionKind.AtMost, value);
+
+    private DocumentFilter Range(string field, ConditionKind kind, string? value)
+    {
+        if (value is not null)
+        {
+            _conditions.Add(new FieldCondition(field, kind, [value]));
+        }
+        return this;
+    }
 }
 
 public enum ConditionKind
 {
     Equal,
     In,
+    LessThan,
+    AtMost,
 }
 
 public sealed record FieldCondition(string Field, ConditionKind Kind, IReadOnlyList<string> Values);

@@ -132,16 +132,20 @@ internal sealed class PostgresDocumentStore(NpgsqlDataSource dataSource, Documen
                 sql.Append(" AND ");
             }
             sql.Append(PostgresEngine.Field(condition.Field));
-            if (condition.Kind == ConditionKind.Equal)
-            {
-                parameters.Add(new NpgsqlParameter { Value = condition.Values[0] });
-                sql.Append($" = ${parameters.Count}");
-            }
-            else
+            if (condition.Kind == ConditionKind.In)
             {
                 parameters.Add(new NpgsqlParameter { Value = condition.Values.ToArray() });
                 sql.Append($" = ANY(${parameters.Count})");
+                continue;
             }
+            parameters.Add(new NpgsqlParameter { Value = condition.Values[0] });
+            sql.Append(condition.Kind switch
+            {
+                ConditionKind.Equal => " = ",
+                ConditionKind.LessThan => " < ",
+                ConditionKind.AtMost => " <= ",
+                _ => throw new NotSupportedException($"Condition {condition.Kind}"),
+            }).Append('$').Append(parameters.Count);
         }
         return sql.ToString();
     }
