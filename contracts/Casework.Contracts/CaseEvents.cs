@@ -21,3 +21,15 @@ public sealed record ReviewScheduled(Guid CaseId, DateOnly DueOn, DateTimeOffset
 public sealed record CaseClosed(Guid CaseId, string PathwayId, string Reason, IReadOnlyList<string> Outcomes, string ClosedBy, DateTimeOffset OccurredAt);
 
 public sealed record CaseReopened(Guid CaseId, string Reason, string ReopenedBy, DateTimeOffset OccurredAt);
+
+/// <summary>A case's assessment was recorded or updated. The answers stay in Case: they are personal data.</summary>
+public sealed record CaseAssessed(Guid CaseId, string PathwayId, int PathwayVersion, string AssessedBy, DateTimeOffset OccurredAt);
+
+/// <summary>A goal of a case's support plan was added or changed (Change: GoalAdded, ProgressRecorded, ActionAdded, ActionDone).</summary>
+public sealed record SupportPlanChanged(Guid CaseId, Guid GoalId, string Change, string GoalStatus, string ChangedBy, DateTimeOffset OccurredAt);
+
+/// <summary>A review of a case was recorded; the next one is due on NextReviewOn (also announced by ReviewScheduled).</summary>
+public sealed record CaseReviewed(Guid CaseId, Guid ReviewId, DateOnly NextReviewOn, string ReviewedBy, DateTimeOffset OccurredAt);
+
+/// <summary>A pathway was created or edited: a new version that cases opened from now on follow.</summary>
+public sealed record PathwayPublished(string PathwayId, int Version, string Name, string TeamId, bool Active, string PublishedBy, DateTimeOffset OccurredAt);

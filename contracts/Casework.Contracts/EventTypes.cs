@@ -12,6 +12,7 @@ public static class EventTypes
         typeof(ReferralReceived), typeof(ReferralScreeningStarted), typeof(ReferralAccepted), typeof(ReferralDeclined), typeof(ReferralWithdrawn),
         typeof(CaseOpened), typeof(CaseStageChanged), typeof(CaseStatusChanged), typeof(ConcernLevelChanged),
         typeof(ReviewScheduled), typeof(CaseClosed), typeof(CaseReopened),
+        typeof(CaseAssessed), typeof(SupportPlanChanged), typeof(CaseReviewed), typeof(PathwayPublished),
         typeof(NoteAdded), typeof(NoteAmended),
         typeof(CaseAssigned), typeof(CaseUnassigned), typeof(WorkerCapacityChanged),
     ];

@@ -6,6 +6,7 @@ using Casework.Testing;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Pathway = CaseApi::Casework.Case.Domain.Pathway;
+using PathwayVersion = CaseApi::Casework.Case.Domain.PathwayVersion;
 using ReferralAcceptedConsumer = CaseApi::Casework.Case.Consumers.ReferralAcceptedConsumer;
 
 namespace Casework.Case.Tests;
@@ -18,13 +19,19 @@ public sealed class CasesApiTests(CaseFixture fixture)
     [Fact]
     public async Task The_demo_pathways_are_seeded()
     {
-        var housing = await fixture.Store.GetAsync<Pathway>("housing-support");
-        Assert.Equal(new Pathway("housing-support", "Housing Support", "housing", true), housing?.Document);
+        var housing = (await fixture.Store.GetAsync<Pathway>("housing-support"))!.Document;
+        Assert.Equal(("Housing Support", "housing", true, 1), (housing.Name, housing.TeamId, housing.Active, housing.Version));
+        Assert.Equal(["AssessmentComplete"], housing.RequiredToLeave("Assessment"));
+        Assert.Contains(housing.Outcomes, o => o.Id == "secured-tenancy");
+        // Version 1 is kept for the cases that follow it.
+        var versionOne = await fixture.Store.GetAsync<PathwayVersion>(Pathway.VersionId("housing-support", 1));
+        Assert.True(versionOne!.Document.Pathway.SameDefinitionAs(housing));
 
         using var client = fixture.Caseworker("employment");
         using var response = await client.GetAsync("/api/cases/pathways");
         var pathways = (await response.JsonAsync(HttpStatusCode.OK)).EnumerateArray().ToList();
-        Assert.Equal(["employment-programme", "housing-support"], pathways.Select(p => p.Text("id")).Order());
+        Assert.Contains("employment-programme", pathways.Select(p => p.Text("id")));
+        Assert.Contains("housing-support", pathways.Select(p => p.Text("id")));
         Assert.Equal("employment", pathways.Single(p => p.Text("id") == "employment-programme").Text("teamId"));
     }
 

@@ -24,8 +24,11 @@ public static class CaseService
             // Every list filter with the newest-first order, so a selective filter never walks the whole
             // newest-first index (a concern-level list read 20k cases per request at 100k, make bench).
             .Add<SupportCase>("cases", ["teamId", "status", "openedAt"], ["status", "openedAt"], ["openedAt"], ["pathwayId", "openedAt"],
-                ["concernLevel", "openedAt"], ["assignedWorkerId", "openedAt"], ["referralId"], ["personId"])
-            .Add<Pathway>("pathways")
+                ["concernLevel", "openedAt"], ["assignedWorkerId", "openedAt"], ["referralId"], ["personId"],
+                // Worklists: a stage, reviews due soonest first (per team or per worker), the most urgent first.
+                ["stage", "openedAt"], ["teamId", "nextReviewOn"], ["assignedWorkerId", "nextReviewOn"], ["nextReviewOn"], ["concernRank"])
+            .Add<Pathway>("pathways", ["name"])
+            .Add<PathwayVersion>("pathway_versions")
             .Add<ReferralCase>("referral_cases"));
         // Seeded before the bus starts, so the first ReferralAccepted finds its pathway.
         builder.AddDemoDataSeeder<PathwaySeeder>();
@@ -42,6 +45,8 @@ public static class CaseService
     {
         app.MapMessagingAdmin(Description.ApiSegment);
         app.MapCasesApi();
+        app.MapCaseCommandsApi();
+        app.MapPathwaysApi();
         app.MapGrpcService<CaseQueriesService>().RequireAuthorization();
         return app;
     }

@@ -1,0 +1,83 @@
+using Casework.Case.Domain;
+using Casework.Contracts.Events;
+using Casework.Persistence;
+using Casework.ServiceDefaults;
+
+namespace Casework.Case.Apis;
+
+/// <summary>What a change to a case sees: the case, the pathway version it follows, who acts and when; and the events it publishes.</summary>
+public sealed class CaseChangeContext(SupportCase supportCase, Pathway pathway, string actor, DateTimeOffset now)
+{
+    private readonly List<Action<IDocumentSession>> _events = [];
+
+    public SupportCase Case { get; } = supportCase;
+    public Pathway Pathway { get; } = pathway;
+    public string Actor { get; } = actor;
+    public DateTimeOffset Now { get; } = now;
+
+    /// <summary>Publishes the event with the change (dropped if the change turns out to change nothing).</summary>
+    public void Publish<TEvent>(TEvent integrationEvent) where TEvent : class => _events.Add(session => session.Publish(integrationEvent));
+
+    internal void PublishTo(IDocumentSession session) => _events.ForEach(publish => publish(session));
+}
+
+/// <summary>
+/// The one way a case changes over HTTP: read it honouring If-Match, check the caller works in its team,
+/// apply the domain change, and commit the case with its events (and ReviewScheduled whenever the next review
+/// date moves) in one transaction. Broken lifecycle rules are 409, inputs only the case can judge 400.
+/// </summary>
+public sealed record CaseCommand(HttpContext Http, IDocumentStore Store, TimeProvider Clock, CancellationToken CancellationToken)
+{
+    public async Task<IResult> ApplyAsync(Guid id, Func<CaseChangeContext, SupportCase> change)
+    {
+        await using var session = Store.OpenSession();
+        var (current, refusal) = await session.ReadForChangeAsync<SupportCase>(id.ToString(), Http.Request, CasesApi.CaseNotFound, CancellationToken);
+        if (current is null)
+        {
+            return refusal!;
+        }
+        if (!CaseAccess.MaySee(current.Document, Http.User.ToCaseViewer()))
+        {
+            return CasesApi.CaseNotFound();
+        }
+        var pathway = await Store.PathwayOfAsync(current.Document, CancellationToken);
+        var now = Clock.GetUtcNow();
+        var context = new CaseChangeContext(current.Document, pathway, Http.ActorId(), now);
+        SupportCase changed;
+        try
+        {
+            changed = change(context);
+        }
+        catch (CaseRuleException rule)
+        {
+            var problem = TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The case does not allow this now.", detail: rule.Message,
+                extensions: rule.Missing.Count > 0 ? new Dictionary<string, object?> { ["missing"] = rule.Missing } : null);
+            return problem;
+        }
+        catch (CaseInputException input)
+        {
+            var errors = new ValidationErrors();
+            errors.Add(input.Field, input.Message);
+            return errors.ToProblem();
+        }
+        catch (CaseNotFoundException notFound)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: notFound.Message);
+        }
+
+        var stored = current;
+        if (!ReferenceEquals(changed, current.Document))
+        {
+            session.Update(current.Id, changed, current.Version);
+            context.PublishTo(session);
+            if (changed.NextReviewOn is { } due && due != current.Document.NextReviewOn)
+            {
+                session.Publish(new ReviewScheduled(changed.Id, due, now));
+            }
+            await session.CommitAsync(CancellationToken);
+            stored = new Stored<SupportCase>(current.Id, current.Version + 1, changed);
+        }
+        ETags.Set(Http.Response, stored.Version);
+        return TypedResults.Ok(CaseView.From(stored, pathway, SupportCase.Today(now)));
+    }
+}
