@@ -89,6 +89,10 @@ public sealed class CaseQueriesGrpcTests(CaseFixture fixture)
         Assert.Equal("Housing Support", pathway.Name);
         Assert.Equal("housing", pathway.TeamId);
         Assert.True(pathway.Active);
+        Assert.Equal(1, pathway.Version);
+        // The screening checklist Intake asks staff to answer.
+        Assert.Equal(["in-area", "housing-need"], pathway.ScreeningQuestions.Select(q => q.Id));
+        Assert.All(pathway.ScreeningQuestions, q => Assert.Equal(("yesno", true), (q.Kind, q.Required)));
 
         var unknown = await Assert.ThrowsAsync<RpcException>(async () =>
             await client.GetPathwayAsync(new GetPathwayRequest { PathwayId = "no-such-pathway" }, As(EmploymentWorker)));

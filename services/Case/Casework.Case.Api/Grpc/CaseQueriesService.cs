@@ -50,10 +50,21 @@ public sealed class CaseQueriesService(IDocumentStore store) : CaseQueries.CaseQ
         {
             throw new RpcException(new Status(StatusCode.PermissionDenied, "Only staff can read pathways."));
         }
-        var stored = string.IsNullOrEmpty(request.PathwayId) ? null : await store.GetAsync<Domain.Pathway>(request.PathwayId, context.CancellationToken);
-        return stored is null
-            ? throw new RpcException(new Status(StatusCode.NotFound, "No such pathway."))
-            : new Contracts.Grpc.Case.V1.Pathway { PathwayId = stored.Id, Name = stored.Document.Name, TeamId = stored.Document.TeamId, Active = stored.Document.Active };
+        var stored = await store.CurrentPathwayAsync(request.PathwayId, context.CancellationToken)
+            ?? throw new RpcException(new Status(StatusCode.NotFound, "No such pathway."));
+        var pathway = stored.Document;
+        var reply = new Contracts.Grpc.Case.V1.Pathway
+        {
+            PathwayId = stored.Id, Name = pathway.Name, TeamId = pathway.TeamId, Active = pathway.Active, Version = Math.Max(pathway.Version, 1),
+        };
+        foreach (var question in pathway.ScreeningQuestions)
+        {
+            reply.ScreeningQuestions.Add(new Contracts.Grpc.Case.V1.Question
+            {
+                Id = question.Id, Text = question.Text, Kind = question.Kind, Required = question.Required, Options = { question.Options ?? [] },
+            });
+        }
+        return reply;
     }
 
     private async Task<Stored<SupportCase>?> FindVisibleAsync(string caseId, ServerCallContext context)
