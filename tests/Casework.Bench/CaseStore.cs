@@ -4,8 +4,8 @@ namespace Casework.Bench;
 
 /// <summary>
 /// Fills the Case service's store to a realistic size straight in its database: each added case is a copy
-/// of a case the platform itself opened (one per team), with its own ids and a spread of statuses, concern
-/// levels, workers and opening times, so list filters and the team rule select realistic fractions.
+/// of a case the platform itself opened (one per team), with its own ids and a spread of statuses, stages, concern
+/// levels, workers, review dates and opening times, so list filters and the team rule select realistic fractions.
 /// </summary>
 public static class CaseStore
 {
@@ -27,7 +27,11 @@ public static class CaseStore
                            'referralId', gen_random_uuid(),
                            'personId', gen_random_uuid(),
                            'status', (ARRAY['Open', 'Open', 'Open', 'Paused', 'Closed'])[1 + new.g % 5],
+                           'stage', CASE WHEN new.g % 5 = 4 THEN 'Closed' ELSE (ARRAY['Intake', 'Assessment', 'Active', 'Active', 'Active', 'Review'])[1 + (new.g / 3) % 6] END,
                            'concernLevel', (ARRAY['Low', 'Medium', 'Medium', 'High', 'Critical'])[1 + (new.g / 7) % 5],
+                           'concernRank', (ARRAY[1, 2, 2, 3, 4])[1 + (new.g / 7) % 5],
+                           -- Reviews spread from a month overdue to four months ahead; a closed case has none.
+                           'nextReviewOn', CASE WHEN new.g % 5 = 4 THEN NULL ELSE to_char(current_date + ((new.g * 13) % 150 - 30), 'YYYY-MM-DD') END,
                            'openedAt', to_char(now() AT TIME ZONE 'UTC' - new.g * interval '20 seconds', 'YYYY-MM-DD"T"HH24:MI:SS.US"0+00:00"'),
                            'assignedWorkerId', CASE WHEN new.g % $3 = 0 THEN t.data->>'assignedWorkerId'
                                                     ELSE format('bench-%s-%s', t.data->>'teamId', lpad((2 + new.g % ($3 - 2))::text, 2, '0')) END)

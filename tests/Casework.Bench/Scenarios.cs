@@ -153,6 +153,9 @@ public sealed class Scenarios(BenchPlatform platform, BenchMode mode, HttpClient
             (manager, "api/cases?pathwayId=employment-programme&status=Open&limit=50"),
             (manager, "api/cases?concernLevel=High&limit=20"),
             (manager, "api/cases?limit=50"),
+            // Worklists: my reviews due this week, soonest first; the region's overdue reviews, most urgent first.
+            (caseworker, "api/cases?assignedTo=me&review=due&sort=review&limit=20"),
+            (manager, "api/cases?review=overdue&sort=concern&limit=20"),
         };
         static string KindOf(long sequence) => sequence % 2 == 0 ? "get" : "list";
         Load.Request read = async (sequence, cancellationToken) =>

@@ -70,7 +70,7 @@ public abstract class DocumentStoreContract : IAsyncLifetime
             ["ConnectionStrings:Store"] = database.ConnectionString,
         });
         builder.AddDocumentStore(collections => collections
-            .Add<Widget>("widgets", ["colour"], ["owner", "name"])
+            .Add<Widget>("widgets", ["colour", "id"], ["owner", "name"])
             .Add<Gadget>("gadgets"));
         var host = builder.Build();
         _owned.Add((host, owns ? database : null));
@@ -449,6 +449,18 @@ public abstract class DocumentStoreContract : IAsyncLifetime
 
         var descending = await Store.QueryAsync<Widget>(new DocumentQuery { OrderBy = "name", Descending = true, Filter = new DocumentFilter().Equal("owner", "ann") });
         Assert.Equal(["echo", "delta", "charlie"], descending.Items.Select(i => i.Document.Name));
+    }
+
+    [ContractFact]
+    public async Task Ties_are_ordered_by_id_in_the_querys_direction()
+    {
+        await SeedWidgetsAsync();
+        var ascending = await Store.QueryAsync<Widget>(new DocumentQuery { OrderBy = "colour" });
+        Assert.Equal(["w-2", "w-6", "w-4", "w-7", "w-1", "w-3", "w-5"], Ids(ascending));
+
+        // Descending, ties too: what an index on (colour, id) yields read backwards.
+        var descending = await Store.QueryAsync<Widget>(new DocumentQuery { OrderBy = "colour", Descending = true });
+        Assert.Equal(["w-5", "w-3", "w-1", "w-7", "w-4", "w-6", "w-2"], Ids(descending));
     }
 
     [ContractFact]

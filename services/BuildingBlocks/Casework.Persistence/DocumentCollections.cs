@@ -10,7 +10,11 @@ public sealed partial class DocumentCollections
 
     public IReadOnlyCollection<CollectionDefinition> All => _byType.Values;
 
-    /// <summary>Declares a collection. Index fields are JSON names; several fields make one compound index.</summary>
+    /// <summary>
+    /// Declares a collection. Index fields are JSON names; several fields make one compound index. The name
+    /// <see cref="DocumentId"/> is the document's id: lists order ties by it, so an index for ordering by a
+    /// field with few values (a level, a date) ends with it, and a page is read in index order.
+    /// </summary>
     public DocumentCollections Add<T>(string name, params string[][] indexes) where T : class
     {
         if (!SafeName().IsMatch(name))
@@ -24,6 +28,9 @@ public sealed partial class DocumentCollections
         _byType[typeof(T)] = new CollectionDefinition(name, typeof(T), indexes);
         return this;
     }
+
+    /// <summary>The index field that stands for the document's id.</summary>
+    public const string DocumentId = "id";
 
     public CollectionDefinition For<T>() => For(typeof(T));
 

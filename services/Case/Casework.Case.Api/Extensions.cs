@@ -26,10 +26,13 @@ public static class CaseService
             .Add<SupportCase>("cases", ["teamId", "status", "openedAt"], ["status", "openedAt"], ["openedAt"], ["pathwayId", "openedAt"],
                 ["concernLevel", "openedAt"], ["assignedWorkerId", "openedAt"], ["referralId"], ["personId"],
                 // Worklists: a stage, reviews due soonest first (per team or per worker), the most urgent first.
-                ["stage", "openedAt"], ["teamId", "nextReviewOn"], ["assignedWorkerId", "nextReviewOn"], ["nextReviewOn"], ["concernRank"])
+                // Sort keys with few values end with the id (the tie-break), or a page sorts thousands of ties
+                // (32 ms for overdue-by-concern at 100k, make bench).
+                ["stage", "openedAt"], ["teamId", "nextReviewOn"], ["assignedWorkerId", "nextReviewOn"], ["nextReviewOn", "id"], ["concernRank", "id"])
             .Add<Pathway>("pathways", ["name"])
             .Add<PathwayVersion>("pathway_versions")
             .Add<ReferralCase>("referral_cases"));
+        builder.Services.AddSingleton<PathwayCatalog>();
         // Seeded before the bus starts, so the first ReferralAccepted finds its pathway.
         builder.AddDemoDataSeeder<PathwaySeeder>();
         builder.AddMessaging(Name, bus =>

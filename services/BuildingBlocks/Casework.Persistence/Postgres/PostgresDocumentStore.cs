@@ -24,9 +24,9 @@ internal sealed class PostgresDocumentStore(NpgsqlDataSource dataSource, Documen
         var table = PostgresEngine.Table(collections.For<T>());
         var parameters = new List<NpgsqlParameter>();
         var where = Where(query.Filter, parameters);
-        var order = query.OrderBy is null
-            ? "id"
-            : $"{PostgresEngine.Field(query.OrderBy)} {(query.Descending ? "DESC" : "ASC")}, id";
+        // Ties go by id in the same direction, so an index on (field, id) yields the page in order.
+        var direction = query.Descending ? "DESC" : "ASC";
+        var order = query.OrderBy is null ? "id" : $"{PostgresEngine.Field(query.OrderBy)} {direction}, id {direction}";
         var limit = Math.Clamp(query.Limit, 1, 500);
         var offset = Math.Max(query.Offset, 0);
 

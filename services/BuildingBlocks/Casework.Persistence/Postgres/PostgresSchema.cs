@@ -40,7 +40,7 @@ internal sealed class PostgresSchema(NpgsqlDataSource dataSource, DocumentCollec
             foreach (var fields in collection.Indexes)
             {
                 var name = $"ix_{collection.Name}_{string.Join("_", fields)}".ToLowerInvariant();
-                var columns = string.Join(", ", fields.Select(PostgresEngine.Field));
+                var columns = string.Join(", ", fields.Select(f => f == DocumentCollections.DocumentId ? "id" : PostgresEngine.Field(f)));
                 await Execute($"CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns})");
             }
         }

@@ -26,7 +26,7 @@ public sealed class CaseChangeContext(SupportCase supportCase, Pathway pathway, 
 /// apply the domain change, and commit the case with its events (and ReviewScheduled whenever the next review
 /// date moves) in one transaction. Broken lifecycle rules are 409, inputs only the case can judge 400.
 /// </summary>
-public sealed record CaseCommand(HttpContext Http, IDocumentStore Store, TimeProvider Clock, CancellationToken CancellationToken)
+public sealed record CaseCommand(HttpContext Http, IDocumentStore Store, PathwayCatalog Pathways, TimeProvider Clock, CancellationToken CancellationToken)
 {
     public async Task<IResult> ApplyAsync(Guid id, Func<CaseChangeContext, SupportCase> change)
     {
@@ -40,7 +40,7 @@ public sealed record CaseCommand(HttpContext Http, IDocumentStore Store, TimePro
         {
             return CasesApi.CaseNotFound();
         }
-        var pathway = await Store.PathwayOfAsync(current.Document, CancellationToken);
+        var pathway = await Pathways.OfCaseAsync(current.Document, CancellationToken);
         var now = Clock.GetUtcNow();
         var context = new CaseChangeContext(current.Document, pathway, Http.ActorId(), now);
         SupportCase changed;

@@ -33,7 +33,7 @@ public static class CasesApi
     public static CaseViewer ToCaseViewer(this ClaimsPrincipal user) =>
         new(user.SubjectId(), CaseworkRoles.Staff.Any(user.IsInRole), user.IsPartner(), user.SeesAllTeams(), user.Teams());
 
-    private static async Task<IResult> GetAsync(Guid id, HttpContext http, IDocumentStore store, TimeProvider clock, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(Guid id, HttpContext http, IDocumentStore store, PathwayCatalog pathways, TimeProvider clock, CancellationToken cancellationToken)
     {
         var stored = await store.GetAsync<SupportCase>(id.ToString(), cancellationToken);
         if (stored is null || !CaseAccess.MaySee(stored.Document, http.User.ToCaseViewer()))
@@ -41,7 +41,7 @@ public static class CasesApi
             return CaseNotFound();
         }
         ETags.Set(http.Response, stored.Version);
-        var pathway = await store.PathwayOfAsync(stored.Document, cancellationToken);
+        var pathway = await pathways.OfCaseAsync(stored.Document, cancellationToken);
         return TypedResults.Ok(CaseView.From(stored, pathway, SupportCase.Today(clock.GetUtcNow())));
     }
 

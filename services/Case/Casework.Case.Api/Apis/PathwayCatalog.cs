@@ -1,19 +1,33 @@
+using System.Collections.Concurrent;
 using Casework.Case.Domain;
 using Casework.Persistence;
 
 namespace Casework.Case.Apis;
 
-/// <summary>Reading pathways: the current version (for new cases) and the version a case follows (for its rules).</summary>
-public static class PathwayCatalog
+/// <summary>
+/// Reading pathways: the current version (for new cases and editing) and the version a case follows (for
+/// its rules). Published versions never change, so each is read from the store once per process.
+/// </summary>
+public sealed class PathwayCatalog(IDocumentStore store)
 {
-    public static async Task<Stored<Pathway>?> CurrentPathwayAsync(this IDocumentStore store, string pathwayId, CancellationToken cancellationToken) =>
+    private readonly ConcurrentDictionary<string, Pathway> _versions = new();
+
+    public async Task<Stored<Pathway>?> CurrentAsync(string pathwayId, CancellationToken cancellationToken) =>
         string.IsNullOrEmpty(pathwayId) ? null : await store.GetAsync<Pathway>(pathwayId, cancellationToken);
 
-    public static async Task<Pathway?> PathwayVersionAsync(this IDocumentStore store, string pathwayId, int version, CancellationToken cancellationToken) =>
-        (await store.GetAsync<PathwayVersion>(Pathway.VersionId(pathwayId, version), cancellationToken))?.Document.Pathway;
+    public async Task<Pathway?> VersionAsync(string pathwayId, int version, CancellationToken cancellationToken)
+    {
+        var id = Pathway.VersionId(pathwayId, version);
+        if (_versions.TryGetValue(id, out var cached))
+        {
+            return cached;
+        }
+        var stored = await store.GetAsync<PathwayVersion>(id, cancellationToken);
+        return stored is null ? null : _versions.GetOrAdd(id, stored.Document.Pathway);
+    }
 
     /// <summary>The pathway version whose rules the case follows (a case from before versioning follows the first).</summary>
-    public static async Task<Pathway> PathwayOfAsync(this IDocumentStore store, SupportCase supportCase, CancellationToken cancellationToken) =>
-        await store.PathwayVersionAsync(supportCase.PathwayId, Math.Max(supportCase.PathwayVersion, 1), cancellationToken)
+    public async Task<Pathway> OfCaseAsync(SupportCase supportCase, CancellationToken cancellationToken) =>
+        await VersionAsync(supportCase.PathwayId, Math.Max(supportCase.PathwayVersion, 1), cancellationToken)
             ?? throw new InvalidOperationException($"Case {supportCase.Id} follows pathway {supportCase.PathwayId} version {supportCase.PathwayVersion}, which is not stored.");
 }

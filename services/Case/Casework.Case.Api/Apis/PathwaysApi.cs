@@ -81,9 +81,9 @@ public static partial class PathwaysApi
         return TypedResults.Ok(page.Items.Select(p => p.Document).ToList());
     }
 
-    private static async Task<IResult> GetAsync(string pathwayId, HttpContext http, IDocumentStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(string pathwayId, HttpContext http, PathwayCatalog pathways, CancellationToken cancellationToken)
     {
-        var stored = await store.CurrentPathwayAsync(pathwayId, cancellationToken);
+        var stored = await pathways.CurrentAsync(pathwayId, cancellationToken);
         if (stored is null)
         {
             return NotFound();
@@ -92,8 +92,8 @@ public static partial class PathwaysApi
         return TypedResults.Ok(stored.Document);
     }
 
-    private static async Task<IResult> GetVersionAsync(string pathwayId, int version, IDocumentStore store, CancellationToken cancellationToken) =>
-        await store.PathwayVersionAsync(pathwayId, version, cancellationToken) is { } pathway ? TypedResults.Ok(pathway) : NotFound();
+    private static async Task<IResult> GetVersionAsync(string pathwayId, int version, PathwayCatalog pathways, CancellationToken cancellationToken) =>
+        await pathways.VersionAsync(pathwayId, version, cancellationToken) is { } pathway ? TypedResults.Ok(pathway) : NotFound();
 
     private static async Task<IResult> CreateAsync(PathwayRequest request, HttpContext http, IDocumentStore store, TimeProvider clock, CancellationToken cancellationToken)
     {
@@ -107,7 +107,7 @@ public static partial class PathwaysApi
         {
             return errors.ToProblem();
         }
-        if (await store.CurrentPathwayAsync(request.Id!, cancellationToken) is not null)
+        if (await store.GetAsync<Pathway>(request.Id!, cancellationToken) is not null)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "A pathway with this id exists.",
                 detail: $"Edit it with PUT /api/cases/pathways/{request.Id}.");

@@ -8,7 +8,7 @@ using Grpc.Core;
 namespace Casework.Case.Grpc;
 
 /// <summary>Case queries for other services, answered for the end user whose token they forward.</summary>
-public sealed class CaseQueriesService(IDocumentStore store) : CaseQueries.CaseQueriesBase
+public sealed class CaseQueriesService(IDocumentStore store, PathwayCatalog pathways) : CaseQueries.CaseQueriesBase
 {
     public override async Task<CaseSummary> GetCaseSummary(GetCaseSummaryRequest request, ServerCallContext context)
     {
@@ -50,7 +50,7 @@ public sealed class CaseQueriesService(IDocumentStore store) : CaseQueries.CaseQ
         {
             throw new RpcException(new Status(StatusCode.PermissionDenied, "Only staff can read pathways."));
         }
-        var stored = await store.CurrentPathwayAsync(request.PathwayId, context.CancellationToken)
+        var stored = await pathways.CurrentAsync(request.PathwayId, context.CancellationToken)
             ?? throw new RpcException(new Status(StatusCode.NotFound, "No such pathway."));
         var pathway = stored.Document;
         var reply = new Contracts.Grpc.Case.V1.Pathway
