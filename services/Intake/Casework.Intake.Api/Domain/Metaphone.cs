@@ -4,7 +4,7 @@ namespace Casework.Intake.Domain;
 
 /// <summary>
 /// Lawrence Philips' Metaphone (1990): a key for how an English name sounds, so that spellings of one name
-/// ("Smith" / "Smyth", "Thompson" / "Thomson", "Phillips" / "Filips", "MacDonald" / "McDonald") share a key.
+/// ("Smith" / "Smyth", "Catherine" / "Kathryn", "Phillips" / "Filips", "MacDonald" / "McDonald") share a key.
 /// It suits the names of British and Irish records better than Soundex (it knows PH, TH, GH, KN, SCH, silent
 /// letters). One change, from Double Metaphone: a leading vowel is always "A" ("Ellis" / "Allis").
 /// The key has no length limit: a longer key keeps common names apart, which matters when it is looked up.
