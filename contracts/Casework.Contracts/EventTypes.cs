@@ -9,6 +9,7 @@ public static class EventTypes
     public static readonly IReadOnlyList<Type> All =
     [
         typeof(PersonRegistered), typeof(PersonUpdated),
+        typeof(PeopleMerged), typeof(PersonMatchesDismissed),
         typeof(ReferralReceived), typeof(ReferralScreeningStarted), typeof(ReferralAccepted), typeof(ReferralDeclined), typeof(ReferralWithdrawn),
         typeof(CaseOpened), typeof(CaseStageChanged), typeof(CaseStatusChanged), typeof(ConcernLevelChanged),
         typeof(ReviewScheduled), typeof(CaseClosed), typeof(CaseReopened),

@@ -6,6 +6,22 @@ public sealed record PersonRegistered(Guid PersonId, string DisplayName, DateTim
 /// <summary>A person's details changed in Intake.</summary>
 public sealed record PersonUpdated(Guid PersonId, string DisplayName, DateTimeOffset OccurredAt);
 
+/// <summary>
+/// Staff merged duplicate records of one person into a survivor. <paramref name="MergedPersonIds"/> holds the
+/// record merged now and every record merged into it before: each is now the survivor, so whatever refers to
+/// one of them (a case) should refer to <paramref name="SurvivorId"/>. Intake sends it again, with the same
+/// meaning, if a case still refers to a merged record afterwards.
+/// </summary>
+public sealed record PeopleMerged(
+    Guid SurvivorId,
+    string SurvivorDisplayName,
+    IReadOnlyList<Guid> MergedPersonIds,
+    string MergedBy,
+    DateTimeOffset OccurredAt);
+
+/// <summary>Staff confirmed a person is none of the records offered as possible duplicates ("new person").</summary>
+public sealed record PersonMatchesDismissed(Guid PersonId, IReadOnlyList<Guid> DistinctFromPersonIds, string DecidedBy, DateTimeOffset OccurredAt);
+
 /// <summary>A referral arrived from a partner portal, a member of staff or the person themself.</summary>
 public sealed record ReferralReceived(
     Guid ReferralId,

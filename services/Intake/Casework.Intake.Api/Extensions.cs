@@ -26,7 +26,8 @@ public static class IntakeService
     public static WebApplicationBuilder AddIntakeService(this WebApplicationBuilder builder)
     {
         builder.AddDocumentStore(collections => collections
-            .Add<Person>("people", ["familyNameKey", "givenNameKey"], ["dateOfBirth"], ["emailKey"], ["phoneKey"], ["postcodeKey"])
+            .Add<Person>("people", ["familyNameKey", "givenNameKey"], ["dateOfBirth"], ["emailKey"], ["phoneKey"], ["postcodeKey"],
+                ["familyNamePhonetic", "givenNamePhonetic"])
             .Add<Referral>("referrals", ["status", "receivedAt"], ["receivedAt"], ["partnerClientId", "receivedAt"], ["personId"])
             .Add<IdempotencyRecord>("idempotency_keys")
             .AddAuditLog());
@@ -40,6 +41,7 @@ public static class IntakeService
         app.MapMessagingAdmin(Description.ApiSegment);
         app.MapReferralsApi();
         app.MapPeopleApi();
+        app.MapDuplicatesApi();
         app.MapGrpcService<IntakeQueriesService>().RequireAuthorization();
         return app;
     }

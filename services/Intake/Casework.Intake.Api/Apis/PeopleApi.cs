@@ -6,7 +6,11 @@ using Casework.ServiceDefaults;
 
 namespace Casework.Intake.Apis;
 
-/// <summary>A person (client record) as staff see it, with the history of changes to their details.</summary>
+/// <summary>
+/// A person (client record) as staff see it, with the history of changes to their details, the records merged
+/// into it (each with its own history), the people confirmed to be someone else, and, on a record that was
+/// merged, the survivor to use instead (<see cref="MergedInto"/>).
+/// </summary>
 public sealed record PersonView(
     Guid Id,
     string GivenName,
@@ -19,13 +23,16 @@ public sealed record PersonView(
     DateTimeOffset CreatedAt,
     string CreatedBy,
     long Version,
-    IReadOnlyList<PersonChange> History)
+    IReadOnlyList<PersonChange> History,
+    MergedInto? MergedInto,
+    IReadOnlyList<MergedRecord> Merges,
+    IReadOnlyList<DistinctPerson> DistinctFrom)
 {
     public static PersonView From(Stored<Person> stored)
     {
         var p = stored.Document;
         return new(p.Id, p.GivenName, p.FamilyName, p.DisplayName, p.DateOfBirth, p.Email, p.Phone, p.Postcode, p.CreatedAt, p.CreatedBy,
-            stored.Version, p.History);
+            stored.Version, p.History, p.MergedInto, p.Merges, p.DistinctFrom);
     }
 }
 
@@ -55,7 +62,8 @@ public static class PeopleApi
         people.MapGet("/{id:guid}", GetAsync)
             .WithName("GetPerson")
             .WithSummary("Get one person with the history of changes to their details (staff)")
-            .WithDescription("The ETag is the version for If-Match.")
+            .WithDescription("The ETag is the version for If-Match. A record merged into another stays readable: mergedInto names the " +
+                "record to use instead, which holds this one's details and history under merges.")
             .Produces<PersonView>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
@@ -65,10 +73,11 @@ public static class PeopleApi
             .WithSummary("Correct a person's details (staff)")
             .WithDescription("Send every field (an absent optional field is cleared). Each change is recorded with who made it and when, " +
                 "and PersonUpdated is published; sending the same details again changes nothing. Send If-Match with the ETag you read " +
-                "to avoid overwriting someone else's change (412 if it moved on).")
+                "to avoid overwriting someone else's change (412 if it moved on). A record merged into another changes no more (409).")
             .Produces<PersonView>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
 
         people.MapGet("/{id:guid}/referrals", ReferralsAsync)
@@ -158,6 +167,11 @@ public static class PeopleApi
         if (current is null)
         {
             return refusal!;
+        }
+        if (current.Document.MergedInto is { } merged)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The person was merged into another record.",
+                detail: $"Correct person {merged.PersonId} instead.");
         }
         var updated = current.Document.WithDetails(ReferralValidation.ToDetails(request), http.ActorId(), now);
         if (ReferenceEquals(updated, current.Document))

@@ -1,12 +1,14 @@
 using System.Text;
+using System.Text.Json.Serialization;
 
 namespace Casework.Intake.Domain;
 
 /// <summary>
 /// Who someone is: a client record. One person may have many referrals and cases over time. Every change
-/// to the details is kept in <see cref="History"/> (who, when, which fields from what to what).
+/// to the details is kept in <see cref="History"/> (who, when, which fields from what to what). Duplicate
+/// records are found by <see cref="PersonMatcher"/> and merged by staff (PersonMerging.cs).
 /// </summary>
-public sealed record Person(
+public sealed partial record Person(
     Guid Id,
     string GivenName,
     string FamilyName,
@@ -26,6 +28,13 @@ public sealed record Person(
     public string? EmailKey => PersonKeys.Email(Email);
     public string? PhoneKey => PersonKeys.Phone(Phone);
     public string? PostcodeKey => PersonKeys.Postcode(Postcode);
+
+    // How the names sound (Metaphone), so a duplicate spelled another way is found by an indexed lookup.
+    public string FamilyNamePhonetic => PersonKeys.Phonetic(FamilyName);
+    public string GivenNamePhonetic => PersonKeys.Phonetic(GivenName);
+
+    [JsonIgnore]
+    public PersonDetails Details => new(GivenName, FamilyName, DateOfBirth, Email, Phone, Postcode);
 
     public IReadOnlyList<PersonChange> History { get; init; } = [];
 
@@ -100,6 +109,17 @@ public static class PersonKeys
         ("ŚśŜŝŞşŠšſ", "s"), ("ß", "ss"), ("ŢţŤťŦŧ", "t"), ("Þþ", "th"), ("ÙÚÛÜùúûüŨũŪūŬŭŮůŰűŲų", "u"), ("Ŵŵ", "w"),
         ("ÝýÿŶŷŸ", "y"), ("ŹźŻżŽž", "z"),
     }.SelectMany(group => group.Letters.Select(letter => (letter, group.Plain))).ToDictionary(p => p.letter, p => p.Plain);
+
+    /// <summary>
+    /// How a name sounds: the Metaphone key of its folded letters ("Smyth" → "SM0"). A name without one
+    /// (e.g. in another script) keeps its folded form in lower case, so it still matches itself.
+    /// </summary>
+    public static string Phonetic(string name)
+    {
+        var folded = Name(name);
+        var key = Metaphone.Encode(folded);
+        return key.Length > 0 ? key : folded;
+    }
 
     public static string? Email(string? email) => string.IsNullOrWhiteSpace(email) ? null : email.Trim().ToLowerInvariant();
 
