@@ -280,3 +280,33 @@ public sealed class PartnerWebhooksApiTests(IntakeFixture fixture)
         Assert.Equal(2, (await fixture.Store.GetAsync<WebhookDelivery>(delivery.Id.ToString()))!.Version);
     }
 }
+
+/// <summary>What partners integrate from: the OpenAPI document describes the new fields and the signature scheme.</summary>
+[Collection(IntakeCollection.Name)]
+public sealed class PartnerApiDocumentTests(IntakeFixture fixture)
+{
+    [Fact]
+    public async Task The_api_document_describes_the_webhook_signature_and_the_new_referral_fields()
+    {
+        using var client = fixture.Anonymous();
+        using var response = await client.GetAsync("/api/intake/openapi/v1.json");
+        var document = await response.JsonAsync(HttpStatusCode.OK);
+
+        var register = document.GetProperty("paths").GetProperty("/api/intake/webhook").GetProperty("put");
+        var description = register.GetProperty("description").GetString()!;
+        Assert.Contains("HMAC-SHA256", description);
+        Assert.Contains("Casework-Signature", description);
+        Assert.Contains("Casework-Timestamp", description);
+        Assert.True(document.GetProperty("paths").GetProperty("/api/intake/webhook/deliveries").TryGetProperty("get", out _));
+
+        var schemas = document.GetProperty("components").GetProperty("schemas");
+        var submit = schemas.GetProperty("SubmitReferralRequest").GetProperty("properties");
+        Assert.Contains("self", submit.GetProperty("source").GetProperty("description").GetString());
+        Assert.True(submit.TryGetProperty("referringContact", out _));
+        var consent = schemas.GetProperty("ConsentInput").GetProperty("properties");
+        Assert.Contains("representative", consent.GetProperty("givenBy").GetProperty("description").GetString());
+        var view = schemas.GetProperty("ReferralView").GetProperty("properties");
+        Assert.Contains("working day", view.GetProperty("decisionDueAt").GetProperty("description").GetString());
+        Assert.True(view.TryGetProperty("overdue", out _));
+    }
+}
