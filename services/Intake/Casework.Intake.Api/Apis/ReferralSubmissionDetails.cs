@@ -39,8 +39,9 @@ internal static partial class ReferralValidation
             }
             else
             {
-                errors.Check(consent.RepresentativeName is null && consent.RepresentativeRelationship is null, "consent.representativeName",
-                    "A representative is named only when givenBy is \"representative\".");
+                const string OnlyForRepresentative = "A representative is named only when givenBy is \"representative\".";
+                errors.Check(consent.RepresentativeName is null, "consent.representativeName", OnlyForRepresentative);
+                errors.Check(consent.RepresentativeRelationship is null, "consent.representativeRelationship", OnlyForRepresentative);
             }
             errors.Optional("consent.representativeRelationship", consent.RepresentativeRelationship, 100);
             if (consent.GivenAt is { } givenAt)
