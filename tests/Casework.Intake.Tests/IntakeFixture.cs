@@ -13,6 +13,14 @@ public sealed class IntakeFixture() : ServiceFixture<Program>("intake", Vhost, n
     ["Services:Case:Grpc"] = "http://127.0.0.1:9",
     ["Grpc:DeadlineMs"] = "2000",
     ["Logging:LogLevel:Default"] = "Warning",
+    // Webhook receivers in these tests are http on loopback; short backoff keeps retry tests to a second or so.
+    ["Webhooks:AllowInsecureTargets"] = "true",
+    ["Webhooks:PollInterval"] = "00:00:00.050",
+    ["Webhooks:BaseDelay"] = "00:00:00.200",
+    ["Webhooks:MaxDelay"] = "00:00:00.400",
+    ["Webhooks:MaxAttempts"] = "3",
+    ["Webhooks:Timeout"] = "00:00:02",
+    ["Webhooks:Lease"] = "00:00:05",
 })
 {
     public const string Vhost = "test-intake";

@@ -3,6 +3,7 @@ using Casework.Intake.Apis;
 using Casework.Intake.Consumers;
 using Casework.Intake.Domain;
 using Casework.Intake.Grpc;
+using Casework.Intake.Webhooks;
 using Casework.Messaging;
 using Casework.Persistence;
 using Casework.ServiceDefaults;
@@ -21,18 +22,22 @@ public static class IntakeService
 
     public static readonly ServiceDescription Description = new(Name, Audience, "intake", "Casework Intake API",
         "People and referrals. Partner portals submit referrals (scope intake.referrals.write) and read the status of their own " +
-        "referrals (intake.referrals.read); staff screen, accept or decline them, and find and correct people's records (scope intake).");
+        "referrals (intake.referrals.read), by polling or through a signed status webhook; staff screen, accept or decline them, and find and correct people's records (scope intake).");
 
     public static WebApplicationBuilder AddIntakeService(this WebApplicationBuilder builder)
     {
         builder.AddDocumentStore(collections => collections
             .Add<Person>("people", ["familyNameKey", "givenNameKey"], ["dateOfBirth"], ["emailKey"], ["phoneKey"], ["postcodeKey"],
                 ["familyNamePhonetic", "givenNamePhonetic"])
-            .Add<Referral>("referrals", ["status", "receivedAt"], ["receivedAt"], ["partnerClientId", "receivedAt"], ["personId"])
+            .Add<Referral>("referrals", ["status", "receivedAt"], ["receivedAt"], ["partnerClientId", "receivedAt"], ["personId"], ["status", "decisionDueAt"])
             .Add<IdempotencyRecord>("idempotency_keys")
+            .Add<WebhookSubscription>("webhook_subscriptions")
+            .Add<WebhookDelivery>("webhook_deliveries", ["nextAttemptAt"], ["clientId", "createdAt"], ["referralId"])
             .AddAuditLog());
         builder.AddMessaging(Name, bus => bus.AddConsumer<CaseOpenedConsumer>());
         builder.Services.AddUserForwardingGrpcClient<CaseQueries.CaseQueriesClient>(builder.Configuration, "Services:Case:Grpc");
+        builder.AddDecisionSla();
+        builder.AddPartnerWebhooks();
         return builder;
     }
 
@@ -40,6 +45,7 @@ public static class IntakeService
     {
         app.MapMessagingAdmin(Description.ApiSegment);
         app.MapReferralsApi();
+        app.MapWebhooksApi();
         app.MapPeopleApi();
         app.MapDuplicatesApi();
         app.MapGrpcService<IntakeQueriesService>().RequireAuthorization();

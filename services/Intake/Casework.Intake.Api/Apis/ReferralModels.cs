@@ -18,7 +18,10 @@ public sealed record SubmitReferralRequest(
     [property: Description("Urgency or risk: Low, Medium (the default), High or Critical.")] string? ConcernLevel = null,
     [property: Required, Description("The person's consent to the referral; it must be given.")] ConsentInput? Consent = null,
     [property: Description("The organisation making the referral (up to 200 characters).")] string? ReferringOrganisation = null,
-    [property: Description("The portal's own reference for this referral, returned as sent (up to 100 characters).")] string? ExternalReference = null);
+    [property: Description("The portal's own reference for this referral, returned as sent (up to 100 characters).")] string? ExternalReference = null,
+    [property: Description("Who at the referring organisation staff should contact about the referral (optional).")] ReferringContactInput? ReferringContact = null,
+    [property: Description("Where the referral came from. Partner portals always submit \"partner\" (the default for them). Staff submit \"staff\" " +
+        "(the default) for a referral they make, or \"self\" to record a person referring themself, e.g. by phone or at a drop-in.")] string? Source = null);
 
 /// <summary>The person being referred.</summary>
 public sealed record PersonInput(
@@ -32,7 +35,11 @@ public sealed record PersonInput(
 /// <summary>The person's consent to the referral.</summary>
 public sealed record ConsentInput(
     [property: Required, Description("Must be true: a referral is only taken with the person's consent.")] bool? Given = null,
-    [property: Description("What the person consented to, e.g. \"Share my details with the housing team\".")] string? Scope = null);
+    [property: Description("What the person consented to, e.g. \"Share my details with the housing team\".")] string? Scope = null,
+    [property: Description("Who gave the consent: \"person\" (the default: the person themself) or \"representative\" (someone entitled to act for them, named below).")] string? GivenBy = null,
+    [property: Description("The representative's name (required when givenBy is \"representative\"; up to 200 characters).")] string? RepresentativeName = null,
+    [property: Description("The representative's relationship to the person, e.g. \"parent\", \"guardian\", \"advocate\" (up to 100 characters).")] string? RepresentativeRelationship = null,
+    [property: Description("When the consent was given, ISO 8601 with offset (not in the future); defaults to the time the referral is received.")] DateTimeOffset? GivenAt = null);
 
 /// <summary>A staff decision to accept a referral.</summary>
 public sealed record AcceptReferralRequest(
@@ -65,17 +72,23 @@ public sealed record ReferralView(
     DateTimeOffset? DecidedAt,
     string? DeclineReason,
     long Version,
-    IReadOnlyList<ReferralTransition>? History)
+    IReadOnlyList<ReferralTransition>? History,
+    [property: Description("Who staff should contact at the referring organisation, if given.")] ReferringContact? ReferringContact,
+    [property: Description("The person's consent: what to, given by whom (the person or a named representative), when, and who recorded it.")] Consent Consent,
+    [property: Description("When the decision is due (UTC): the end of the last working day of the decision SLA. Null for referrals from before the SLA.")] DateTimeOffset? DecisionDueAt,
+    [property: Description("True while the referral is undecided (Received or Screening) and its decision is past due.")] bool Overdue)
 {
-    public static ReferralView From(Referral r, long version, bool forPartner) =>
+    /// <param name="now">The time overdue is judged at (the request's clock); the system clock when not given.</param>
+    public static ReferralView From(Referral r, long version, bool forPartner, DateTimeOffset? now = null) =>
         new(r.Id, r.Status, r.PersonId, r.PersonDisplayName, r.Source, r.PartnerClientId, r.ReferringOrganisation, r.ExternalReference,
             r.RequestedPathwayId, r.ConcernLevel, r.ReceivedAt, r.PathwayId, forPartner ? null : r.CaseId, r.DecidedAt, r.DeclineReason,
-            version, forPartner ? null : r.History);
+            version, forPartner ? null : r.History, r.ReferringContact, r.Consent, r.DecisionDueAt,
+            r.IsOverdue(now ?? TimeProvider.System.GetUtcNow()));
 }
 
 internal static partial class ReferralValidation
 {
-    public static ValidationErrors Validate(SubmitReferralRequest request, DateTimeOffset now)
+    public static ValidationErrors Validate(SubmitReferralRequest request, DateTimeOffset now, bool fromPartner)
     {
         var errors = new ValidationErrors();
         if (errors.Check(request.Person is not null, "person", "The field is required.") && request.Person is { } person)
@@ -92,6 +105,7 @@ internal static partial class ReferralValidation
         }
         errors.Optional("referringOrganisation", request.ReferringOrganisation, 200);
         errors.Optional("externalReference", request.ExternalReference, 100);
+        ValidateSubmissionDetails(errors, request, now, fromPartner);
         return errors;
     }
 

@@ -4,6 +4,7 @@ using Casework.Contracts;
 using Casework.Contracts.Events;
 using Casework.Contracts.Grpc.Case.V1;
 using Casework.Intake.Domain;
+using Casework.Intake.Webhooks;
 using Casework.Persistence;
 using Casework.ServiceDefaults;
 using Grpc.Core;
@@ -39,7 +40,8 @@ public static class ReferralsApi
             .RequireScope(IntakeService.ReferralsReadScope, IntakeService.StaffScope)
             .WithName("ListReferrals")
             .WithSummary("List referrals, newest first")
-            .WithDescription("Partners see only the referrals they submitted; staff see all. Filter by status; page with offset and limit (max 200).");
+            .WithDescription("Partners see only the referrals they submitted; staff see all. Filter by status; page with offset and limit (max 200). " +
+                "overdue=true lists only undecided referrals (Received or Screening) past their decision deadline (decisionDueAt), most overdue first.");
 
         referrals.MapGet("/{id:guid}", GetAsync)
             .RequireScope(IntakeService.ReferralsReadScope, IntakeService.StaffScope)
@@ -83,10 +85,11 @@ public static class ReferralsApi
         HttpContext http,
         IDocumentStore store,
         TimeProvider clock,
+        DecisionSla sla,
         CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var errors = ReferralValidation.Validate(request, now);
+        var errors = ReferralValidation.Validate(request, now, http.User.IsPartner());
         if (idempotencyKey is not null)
         {
             errors.Check(ReferralValidation.IsValidIdempotencyKey(idempotencyKey), IdempotencyHeader,
@@ -108,9 +111,10 @@ public static class ReferralsApi
         var details = ReferralValidation.ToDetails(input);
         var person = new Person(Guid.CreateVersion7(now), details.GivenName, details.FamilyName, details.DateOfBirth,
             details.Email, details.Phone, details.Postcode, now, actor);
-        var referral = Referral.Receive(person, isPartner ? ReferralSources.Partner : ReferralSources.Staff, isPartner ? clientId : null,
+        var referral = Referral.Receive(person, ReferralValidation.SourceOf(request, isPartner), isPartner ? clientId : null,
             request.ReferringOrganisation?.Trim(), request.ExternalReference?.Trim(), request.Reason!.Trim(), request.RequestedPathwayId,
-            request.ConcernLevel ?? ConcernLevels.Medium, new Consent(true, request.Consent!.Scope?.Trim(), now), actor, now);
+            request.ConcernLevel ?? ConcernLevels.Medium, ReferralValidation.ToConsent(request.Consent!, actor, now), actor, now)
+            with { ReferringContact = ReferralValidation.ToContact(request.ReferringContact), DecisionDueAt = sla.DueAt(now) };
 
         await using var session = store.OpenSession();
         session.Insert(person.Id.ToString(), person);
@@ -121,6 +125,7 @@ public static class ReferralsApi
         }
         session.Publish(new PersonRegistered(person.Id, person.DisplayName, now));
         session.Publish(new ReferralReceived(referral.Id, person.Id, referral.Source, referral.PartnerClientId, referral.RequestedPathwayId, now));
+        await session.EnqueueStatusWebhookAsync(referral, 1, cancellationToken);
         try
         {
             await session.CommitAsync(cancellationToken);
@@ -134,7 +139,7 @@ public static class ReferralsApi
                 ?? throw new InvalidOperationException("The idempotency record vanished after a conflict.");
         }
         ETags.Set(http.Response, 1);
-        return TypedResults.Created($"/api/intake/referrals/{referral.Id}", ReferralView.From(referral, 1, isPartner));
+        return TypedResults.Created($"/api/intake/referrals/{referral.Id}", ReferralView.From(referral, 1, isPartner, now));
     }
 
     private static async Task<IResult?> ReplayAsync(
@@ -159,7 +164,7 @@ public static class ReferralsApi
     }
 
     private static async Task<IResult> ListAsync(
-        HttpContext http, IDocumentStore store, string? status, int? offset, int? limit, CancellationToken cancellationToken)
+        HttpContext http, IDocumentStore store, TimeProvider clock, string? status, bool? overdue, int? offset, int? limit, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         errors.OneOf("status", status, ReferralStatus.All, required: false);
@@ -169,20 +174,25 @@ public static class ReferralsApi
             return errors.ToProblem();
         }
         var isPartner = http.User.IsPartner();
+        var now = clock.GetUtcNow();
         var filter = new DocumentFilter().Equal("status", status);
         if (isPartner)
         {
             filter.Equal("partnerClientId", http.User.ClientId() ?? "");
         }
+        if (overdue == true)
+        {
+            filter.In("status", [ReferralStatus.Received, ReferralStatus.Screening]).LessThan("decisionDueAt", SortableUtc.Format(now));
+        }
         var page = await store.QueryAsync<Referral>(new DocumentQuery
         {
             Filter = filter,
-            OrderBy = "receivedAt",
-            Descending = true,
+            OrderBy = overdue == true ? "decisionDueAt" : "receivedAt",
+            Descending = overdue != true,
             Offset = offset ?? 0,
             Limit = limit ?? 50,
         }, cancellationToken);
-        return TypedResults.Ok(page.With(page.Items.Select(r => ReferralView.From(r.Document, r.Version, isPartner)).ToList()));
+        return TypedResults.Ok(page.With(page.Items.Select(r => ReferralView.From(r.Document, r.Version, isPartner, now)).ToList()));
     }
 
     private static async Task<IResult> GetAsync(Guid id, HttpContext http, IDocumentStore store, CancellationToken cancellationToken)
@@ -306,6 +316,7 @@ public static class ReferralsApi
         }
         session.Update(id.ToString(), decided, current.Version);
         session.Publish(integrationEvent);
+        await session.EnqueueStatusWebhookAsync(decided, current.Version + 1, cancellationToken);
         await session.CommitAsync(cancellationToken);
         ETags.Set(http.Response, current.Version + 1);
         return TypedResults.Ok(ReferralView.From(decided, current.Version + 1, forPartner));

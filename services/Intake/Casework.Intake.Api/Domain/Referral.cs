@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Casework.Contracts;
 
 namespace Casework.Intake.Domain;
@@ -16,7 +17,21 @@ public static class ReferralStatus
 }
 
 /// <summary>What the person agreed to, and when it was recorded.</summary>
-public sealed record Consent(bool Given, string? Scope, DateTimeOffset RecordedAt);
+public sealed record Consent(bool Given, string? Scope, DateTimeOffset RecordedAt)
+{
+    /// <summary>Who gave it: the person (<see cref="ConsentGivers.Person"/>) or someone entitled to act for them.</summary>
+    public string GivenBy { get; init; } = ConsentGivers.Person;
+
+    /// <summary>The representative's name and relationship, when a representative gave it.</summary>
+    public string? RepresentativeName { get; init; }
+    public string? RepresentativeRelationship { get; init; }
+
+    /// <summary>When it was given, if the referrer says so (it may predate the referral); else it was given as recorded.</summary>
+    public DateTimeOffset? GivenAt { get; init; }
+
+    /// <summary>Who recorded it: the submitting portal's client id or the member of staff.</summary>
+    public string? RecordedBy { get; init; }
+}
 
 /// <summary>One change of a referral's status, with who made it and why.</summary>
 public sealed record ReferralTransition(string From, string To, string By, string? Reason, DateTimeOffset At);
@@ -42,6 +57,18 @@ public sealed record Referral(
     public Guid? CaseId { get; init; }
     public string? DeclineReason { get; init; }
     public DateTimeOffset? DecidedAt { get; init; }
+
+    /// <summary>Who at the referring organisation to contact about the referral (none for most self-referrals).</summary>
+    public ReferringContact? ReferringContact { get; init; }
+
+    /// <summary>
+    /// When an undecided referral becomes overdue (UTC, whole seconds: the end of the SLA's last working day).
+    /// Referrals received before the SLA existed have none and are never overdue.
+    /// </summary>
+    [JsonConverter(typeof(SortableUtc.JsonConverter))]
+    public DateTimeOffset? DecisionDueAt { get; init; }
+
+    public bool IsOverdue(DateTimeOffset now) => ReferralStatus.IsOpen(Status) && DecisionDueAt is { } due && now >= due;
 
     public static Referral Receive(
         Person person, string source, string? partnerClientId, string? referringOrganisation, string? externalReference,

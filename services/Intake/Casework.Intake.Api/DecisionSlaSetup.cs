@@ -1,0 +1,37 @@
+using Casework.Intake.Domain;
+
+namespace Casework.Intake;
+
+/// <summary>Configuration of the referral decision SLA (section <c>Referrals:DecisionSla</c>).</summary>
+public sealed class DecisionSlaOptions
+{
+    public const string Section = "Referrals:DecisionSla";
+
+    /// <summary>Working days staff have to decide a referral after the day it arrives.</summary>
+    public int WorkingDays { get; set; } = 5;
+
+    /// <summary>The region's IANA time zone, which decides where days begin and end.</summary>
+    public string TimeZone { get; set; } = "UTC";
+
+    /// <summary>Weekdays that are not working days (bank holidays, closures), as YYYY-MM-DD.</summary>
+    public List<DateOnly> NonWorkingDates { get; set; } = [];
+}
+
+public static class DecisionSlaSetup
+{
+    /// <summary>Registers the <see cref="DecisionSla"/>; a bad setting stops the service at start-up, not on the first referral.</summary>
+    public static WebApplicationBuilder AddDecisionSla(this WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(DecisionSlaOptions.Section).Get<DecisionSlaOptions>() ?? new DecisionSlaOptions();
+        if (options.WorkingDays is < 1 or > 365)
+        {
+            throw new InvalidOperationException($"{DecisionSlaOptions.Section}:WorkingDays must be between 1 and 365.");
+        }
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(options.TimeZone, out var timeZone))
+        {
+            throw new InvalidOperationException($"{DecisionSlaOptions.Section}:TimeZone '{options.TimeZone}' is not a known time zone.");
+        }
+        builder.Services.AddSingleton(new DecisionSla(options.WorkingDays, timeZone, options.NonWorkingDates));
+        return builder;
+    }
+}
