@@ -10,7 +10,7 @@ public static class EventTypes
     [
         typeof(PersonRegistered), typeof(PersonUpdated),
         typeof(PeopleMerged), typeof(PersonMatchesDismissed),
-        typeof(ReferralReceived), typeof(ReferralScreeningStarted), typeof(ReferralAccepted), typeof(ReferralDeclined), typeof(ReferralWithdrawn),
+        typeof(ReferralReceived), typeof(ReferralScreeningStarted), typeof(ReferralScreeningRecorded), typeof(ReferralAccepted), typeof(ReferralDeclined), typeof(ReferralWithdrawn),
         typeof(CaseOpened), typeof(CaseStageChanged), typeof(CaseStatusChanged), typeof(ConcernLevelChanged),
         typeof(ReviewScheduled), typeof(CaseClosed), typeof(CaseReopened),
         typeof(CaseAssessed), typeof(SupportPlanChanged), typeof(CaseReviewed), typeof(PathwayPublished),

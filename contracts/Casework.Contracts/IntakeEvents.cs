@@ -47,5 +47,8 @@ public sealed record ReferralDeclined(Guid ReferralId, string Reason, string Dec
 /// <summary>Staff started screening a referral (checking eligibility before a decision).</summary>
 public sealed record ReferralScreeningStarted(Guid ReferralId, string StartedBy, DateTimeOffset OccurredAt);
 
+/// <summary>Staff recorded answers to a pathway's screening checklist; Complete when every required question is answered. The answers stay in Intake.</summary>
+public sealed record ReferralScreeningRecorded(Guid ReferralId, string PathwayId, int PathwayVersion, bool Complete, string RecordedBy, DateTimeOffset OccurredAt);
+
 /// <summary>The referrer (a partner portal or staff) withdrew an undecided referral.</summary>
 public sealed record ReferralWithdrawn(Guid ReferralId, string Reason, string WithdrawnBy, DateTimeOffset OccurredAt);

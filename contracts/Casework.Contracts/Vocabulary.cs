@@ -18,3 +18,34 @@ public static class ReferralSources
     public const string Staff = "staff";
     public const string Self = "self";
 }
+
+/// <summary>
+/// How a pathway's question (assessment or screening checklist) is answered. Answers travel and are stored
+/// as text in the form each kind checks, the same in every service that records them.
+/// </summary>
+public static class QuestionKinds
+{
+    public const string Text = "text";
+    public const string YesNo = "yesno";
+    public const string Choice = "choice";
+    public const string Number = "number";
+    public const string Date = "date";
+
+    public static readonly IReadOnlyList<string> All = [Text, YesNo, Choice, Number, Date];
+
+    public const int MaxAnswerLength = 2000;
+
+    /// <summary>What is wrong with <paramref name="answer"/> to a question of this kind, or null when it is well formed.</summary>
+    public static string? ProblemWith(string kind, IReadOnlyList<string>? options, string? answer) => kind switch
+    {
+        _ when string.IsNullOrWhiteSpace(answer) => "An answer cannot be blank; leave the question out instead.",
+        _ when answer.Length > MaxAnswerLength => $"An answer can be at most {MaxAnswerLength} characters.",
+        YesNo when answer is not ("yes" or "no") => "Answer yes or no.",
+        Choice when !(options ?? []).Contains(answer) => $"Answer one of: {string.Join(", ", options ?? [])}.",
+        Number when !decimal.TryParse(answer, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out _) =>
+            "Answer a number, e.g. 3 or 12.5.",
+        Date when !DateOnly.TryParseExact(answer, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out _) =>
+            "Answer a date as YYYY-MM-DD.",
+        _ => null,
+    };
+}

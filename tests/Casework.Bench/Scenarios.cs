@@ -21,6 +21,9 @@ public sealed class Scenarios(BenchPlatform platform, BenchMode mode, HttpClient
 
     private static readonly string[] Pathways = ["housing-support", "employment-programme"];
 
+    // Each pathway's screening checklist answered (demo data), sent with the acceptance.
+    private static readonly string[] ScreeningAnswers = ["""{"in-area":"yes","housing-need":"yes"}""", """{"right-to-work":"yes"}"""];
+
     // A region's mix of concern levels, spread over time as referrals arrive (the store fill uses the same mix):
     // lists filtered by concern level then select what they would in a real region.
     private static readonly string[] ConcernLevels = ["Low", "Medium", "Medium", "High", "Critical"];
@@ -65,7 +68,7 @@ public sealed class Scenarios(BenchPlatform platform, BenchMode mode, HttpClient
         {
             var id = referrals[sequence];
             using var request = Json(HttpMethod.Post, platform.Gateway, $"api/intake/referrals/{id}/accept", manager,
-                $$"""{"pathwayId":"{{Pathways[sequence % Pathways.Length]}}","concernLevel":"{{ConcernLevels[sequence / 7 % ConcernLevels.Length]}}"}""");
+                $$$"""{"pathwayId":"{{{Pathways[sequence % Pathways.Length]}}}","concernLevel":"{{{ConcernLevels[sequence / 7 % ConcernLevels.Length]}}}","screening":{"answers":{{{ScreeningAnswers[sequence % Pathways.Length]}}}}}""");
             using var response = await http.SendAsync(request, cancellationToken);
             if (response.StatusCode != HttpStatusCode.OK)
             {

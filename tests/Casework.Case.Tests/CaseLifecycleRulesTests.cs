@@ -1,6 +1,7 @@
 extern alias CaseApi;
 
 using CaseApi::Casework.Case.Domain;
+using Casework.Contracts;
 
 namespace Casework.Case.Tests;
 

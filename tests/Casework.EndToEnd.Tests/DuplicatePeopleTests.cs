@@ -106,7 +106,7 @@ public sealed class DuplicatePeopleTests(PlatformFixture platform)
 
     private static async Task AcceptAsync(HttpClient staff, string referralId)
     {
-        using var accepted = await staff.PostAsJsonAsync($"api/intake/referrals/{referralId}/accept", new { pathwayId = "housing-support" });
+        using var accepted = await staff.PostAsJsonAsync($"api/intake/referrals/{referralId}/accept", ReferralFlowTests.AcceptOntoHousing);
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
     }
 

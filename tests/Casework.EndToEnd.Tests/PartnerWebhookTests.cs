@@ -39,7 +39,7 @@ public sealed class PartnerWebhookTests(PlatformFixture platform)
             {
                 Assert.Equal(HttpStatusCode.OK, screened.StatusCode);
             }
-            using (var accepted = await alice.PostAsJsonAsync($"api/intake/referrals/{referralId}/accept", new { pathwayId = "housing-support" }))
+            using (var accepted = await alice.PostAsJsonAsync($"api/intake/referrals/{referralId}/accept", ReferralFlowTests.AcceptOntoHousing))
             {
                 Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
             }

@@ -22,6 +22,13 @@ public sealed class ReferralFlowTests(PlatformFixture platform)
         return (partner.GetProperty("clientId").GetString()!, partner.GetProperty("secret").GetString()!);
     }
 
+    /// <summary>An acceptance onto the housing pathway with its screening checklist answered.</summary>
+    internal static readonly object AcceptOntoHousing = new
+    {
+        pathwayId = "housing-support",
+        screening = new { answers = new Dictionary<string, string> { ["in-area"] = "yes", ["housing-need"] = "yes" } },
+    };
+
     internal static object NewReferral(string externalReference, string givenName = "Jordan") => new
     {
         person = new { givenName, familyName = "Reyes", dateOfBirth = "1991-03-14", email = "jordan.reyes@example.org", phone = "+44 7700 900123", postcode = "M1 2AB" },
@@ -61,7 +68,7 @@ public sealed class ReferralFlowTests(PlatformFixture platform)
 
         // A housing caseworker signs in (code + PKCE) and accepts it onto the housing pathway.
         using var alice = platform.Client(await GatewaySignIn.StaffAsync(platform.Gateway, "alice"));
-        var accepted = await alice.PostAsJsonAsync($"api/intake/referrals/{referralId}/accept", new { pathwayId = "housing-support" });
+        var accepted = await alice.PostAsJsonAsync($"api/intake/referrals/{referralId}/accept", ReferralFlowTests.AcceptOntoHousing);
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
         Assert.Equal("Accepted", (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
 

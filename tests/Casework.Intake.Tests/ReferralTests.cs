@@ -35,7 +35,7 @@ public sealed class ReferralTests
     public void An_open_referral_can_be_accepted_onto_a_pathway(string status)
     {
         var referral = NewReferral(status);
-        var accepted = referral.Accept("housing-support", ConcernLevels.High, "worker-1", Later);
+        var accepted = referral.Accept("housing-support", ConcernLevels.High, [], "worker-1", Later);
 
         Assert.Equal(ReferralStatus.Accepted, accepted.Status);
         Assert.Equal("housing-support", accepted.PathwayId);
@@ -49,7 +49,7 @@ public sealed class ReferralTests
     [Fact]
     public void Accepting_without_a_concern_level_keeps_the_submitted_one()
     {
-        var accepted = NewReferral().Accept("housing-support", null, "worker-1", Later);
+        var accepted = NewReferral().Accept("housing-support", null, [], "worker-1", Later);
         Assert.Equal(ConcernLevels.Medium, accepted.ConcernLevel);
     }
 
@@ -74,7 +74,7 @@ public sealed class ReferralTests
     public void A_decided_referral_cannot_be_decided_again(string status)
     {
         var referral = NewReferral(status);
-        Assert.Throws<ReferralRuleException>(() => referral.Accept("housing-support", null, "worker-1", Later));
+        Assert.Throws<ReferralRuleException>(() => referral.Accept("housing-support", null, [], "worker-1", Later));
         Assert.Throws<ReferralRuleException>(() => referral.Decline("No", "worker-1", Later));
     }
 
@@ -82,7 +82,7 @@ public sealed class ReferralTests
     public void Deciding_twice_fails_and_the_first_decision_stands()
     {
         var declined = NewReferral().Decline("Outside our area", "worker-2", Later);
-        var error = Assert.Throws<ReferralRuleException>(() => declined.Accept("housing-support", null, "worker-1", Later));
+        var error = Assert.Throws<ReferralRuleException>(() => declined.Accept("housing-support", null, [], "worker-1", Later));
         Assert.Contains(ReferralStatus.Declined, error.Message);
         Assert.Equal(2, declined.History.Count);
     }
@@ -90,7 +90,7 @@ public sealed class ReferralTests
     [Fact]
     public void Linking_a_case_is_idempotent_and_changes_nothing_else()
     {
-        var accepted = NewReferral().Accept("housing-support", null, "worker-1", Later);
+        var accepted = NewReferral().Accept("housing-support", null, [], "worker-1", Later);
         var caseId = Guid.NewGuid();
 
         var once = accepted.LinkCase(caseId);
@@ -118,7 +118,7 @@ public sealed class ReferralTests
         Assert.Equal(ReferralStatus.Screening, screening.Status);
         Assert.Equal(new ReferralTransition(ReferralStatus.Received, ReferralStatus.Screening, "worker-1", null, Later), screening.History[^1]);
         Assert.Throws<ReferralRuleException>(() => screening.StartScreening("worker-1", Later));
-        Assert.Equal(ReferralStatus.Accepted, screening.Accept("housing-support", null, "worker-1", Later).Status);
+        Assert.Equal(ReferralStatus.Accepted, screening.Accept("housing-support", null, [], "worker-1", Later).Status);
     }
 
     [Theory]
@@ -140,5 +140,58 @@ public sealed class ReferralTests
     {
         Assert.Throws<ReferralRuleException>(() => NewReferral(status).Withdraw("Too late", "portal", Later));
         Assert.Throws<ReferralRuleException>(() => NewReferral(status).StartScreening("worker-1", Later));
+    }
+
+    // ---- the screening checklist
+
+    private static readonly IReadOnlyList<ScreeningQuestion> Checklist =
+    [
+        new("in-area", "Lives in the region?", QuestionKinds.YesNo, true, []),
+        new("need", "Kind of need", QuestionKinds.Choice, false, ["eviction", "homeless"]),
+    ];
+
+    private static Screening Answered(string pathwayId, params (string Id, string Answer)[] answers)
+    {
+        var byId = answers.ToDictionary(a => a.Id, a => a.Answer);
+        return new Screening(pathwayId, 2, byId, ScreeningChecklist.Unanswered(Checklist, byId).Count == 0, "worker-1", Later);
+    }
+
+    [Fact]
+    public void Accepting_onto_a_pathway_needs_its_required_screening_questions_answered_for_that_pathway()
+    {
+        var unscreened = Assert.Throws<ReferralInputException>(() => NewReferral().Accept("housing-support", null, Checklist, "worker-1", Later));
+        Assert.Equal("screening.answers.in-area", unscreened.Field);
+
+        // Answers for another pathway do not count.
+        var otherPathway = NewReferral().RecordScreening(Answered("employment-programme", ("in-area", "yes")));
+        Assert.Throws<ReferralInputException>(() => otherPathway.Accept("housing-support", null, Checklist, "worker-1", Later));
+
+        // The optional question may stay unanswered.
+        var screened = NewReferral(ReferralStatus.Screening).RecordScreening(Answered("housing-support", ("in-area", "yes")));
+        Assert.True(screened.Screening!.Complete);
+        var accepted = screened.Accept("housing-support", null, Checklist, "worker-1", Later);
+        Assert.Equal(ReferralStatus.Accepted, accepted.Status);
+        Assert.Equal("yes", accepted.Screening!.Answers["in-area"]);
+    }
+
+    [Fact]
+    public void Screening_answers_are_recorded_only_before_the_decision_and_the_same_answers_change_nothing()
+    {
+        var screened = NewReferral().RecordScreening(Answered("housing-support", ("need", "eviction")));
+        Assert.False(screened.Screening!.Complete);
+        Assert.Equal(ReferralStatus.Received, screened.Status); // answering is not a status change
+        Assert.Same(screened, screened.RecordScreening(Answered("housing-support", ("need", "eviction"))));
+        Assert.Throws<ReferralRuleException>(() => NewReferral(ReferralStatus.Declined).RecordScreening(Answered("housing-support", ("in-area", "no"))));
+    }
+
+    [Fact]
+    public void Screening_answers_are_checked_against_the_checklist()
+    {
+        var problems = ScreeningChecklist.Problems(Checklist, new Dictionary<string, string> { ["in-area"] = "Y", ["need"] = "debt", ["pets"] = "2" })
+            .ToDictionary(p => p.QuestionId, p => p.Message);
+        Assert.Contains("yes or no", problems["in-area"]);
+        Assert.Contains("eviction, homeless", problems["need"]);
+        Assert.Contains("Not a question", problems["pets"]);
+        Assert.Empty(ScreeningChecklist.Problems(Checklist, new Dictionary<string, string> { ["in-area"] = "no", ["need"] = "homeless" }));
     }
 }

@@ -72,18 +72,6 @@ public sealed record Question(string Id, string Text, string Kind, bool Required
         q => q.Id.GetHashCode());
 }
 
-/// <summary>How a question is answered; answers are stored as text in a form each kind checks.</summary>
-public static class QuestionKinds
-{
-    public const string Text = "text";
-    public const string YesNo = "yesno";
-    public const string Choice = "choice";
-    public const string Number = "number";
-    public const string Date = "date";
-
-    public static readonly IReadOnlyList<string> All = [Text, YesNo, Choice, Number, Date];
-}
-
 /// <summary>An outcome of the pathway's framework, recorded at closure (the evidence funders ask for).</summary>
 public sealed record Outcome(string Id, string Label);
 
@@ -113,23 +101,11 @@ public static class Answers
         foreach (var (id, answer) in answers)
         {
             var question = questions.FirstOrDefault(q => q.Id == id);
-            var problem = question is null ? "Not a question of this pathway." : ProblemWith(question, answer);
+            var problem = question is null ? "Not a question of this pathway." : QuestionKinds.ProblemWith(question.Kind, question.Options, answer);
             if (problem is not null)
             {
                 yield return (id, problem);
             }
         }
     }
-
-    private static string? ProblemWith(Question question, string answer) => question.Kind switch
-    {
-        _ when string.IsNullOrWhiteSpace(answer) => "An answer cannot be blank; leave the question out instead.",
-        _ when answer.Length > 2000 => "An answer can be at most 2000 characters.",
-        QuestionKinds.YesNo when answer is not ("yes" or "no") => "Answer yes or no.",
-        QuestionKinds.Choice when !(question.Options ?? []).Contains(answer) => $"Answer one of: {string.Join(", ", question.Options ?? [])}.",
-        QuestionKinds.Number when !decimal.TryParse(answer, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out _) =>
-            "Answer a number, e.g. 3 or 12.5.",
-        QuestionKinds.Date when !DateOnly.TryParseExact(answer, "yyyy-MM-dd", out _) => "Answer a date as YYYY-MM-DD.",
-        _ => null,
-    };
 }

@@ -44,7 +44,20 @@ public sealed record ConsentInput(
 /// <summary>A staff decision to accept a referral.</summary>
 public sealed record AcceptReferralRequest(
     [property: Required, Description("The pathway the case will follow (GET /api/cases/pathways lists them).")] string? PathwayId = null,
-    [property: Description("Overrides the referral's concern level.")] string? ConcernLevel = null);
+    [property: Description("Overrides the referral's concern level.")] string? ConcernLevel = null,
+    [property: Description("Answers to the pathway's screening checklist, if not recorded before with PUT …/screening (they replace those).")]
+    ScreeningAnswers? Screening = null);
+
+/// <summary>Answers to a pathway's screening checklist (GET /api/cases/pathways/{id} lists its screeningQuestions).</summary>
+public sealed record ScreeningAnswers(
+    [property: Description("Answers by question id: yes/no as 'yes' or 'no', a choice as one of its options, a number, a date as YYYY-MM-DD, or text.")]
+    Dictionary<string, string>? Answers = null);
+
+/// <summary>Screening answers recorded while the referral is screened.</summary>
+public sealed record RecordScreeningRequest(
+    [property: Required, Description("The pathway whose checklist is answered.")] string? PathwayId = null,
+    [property: Required, Description("Answers by question id (see ScreeningAnswers); a partial checklist can be saved and completed later.")]
+    Dictionary<string, string>? Answers = null);
 
 /// <summary>A staff decision to decline a referral.</summary>
 public sealed record DeclineReferralRequest(
@@ -76,14 +89,15 @@ public sealed record ReferralView(
     [property: Description("Who staff should contact at the referring organisation, if given.")] ReferringContact? ReferringContact,
     [property: Description("The person's consent: what to, given by whom (the person or a named representative), when, and who recorded it.")] Consent Consent,
     [property: Description("When the decision is due (UTC): the end of the last working day of the decision SLA. Null for referrals from before the SLA.")] DateTimeOffset? DecisionDueAt,
-    [property: Description("True while the referral is undecided (Received or Screening) and its decision is past due.")] bool Overdue)
+    [property: Description("True while the referral is undecided (Received or Screening) and its decision is past due.")] bool Overdue,
+    [property: Description("Staff only: the latest answers to a pathway's screening checklist.")] Screening? Screening = null)
 {
     /// <param name="now">The time overdue is judged at (the request's clock); the system clock when not given.</param>
     public static ReferralView From(Referral r, long version, bool forPartner, DateTimeOffset? now = null) =>
         new(r.Id, r.Status, r.PersonId, r.PersonDisplayName, r.Source, r.PartnerClientId, r.ReferringOrganisation, r.ExternalReference,
             r.RequestedPathwayId, r.ConcernLevel, r.ReceivedAt, r.PathwayId, forPartner ? null : r.CaseId, r.DecidedAt, r.DeclineReason,
             version, forPartner ? null : r.History, r.ReferringContact, r.Consent, r.DecisionDueAt,
-            r.IsOverdue(now ?? TimeProvider.System.GetUtcNow()));
+            r.IsOverdue(now ?? TimeProvider.System.GetUtcNow()), forPartner ? null : r.Screening);
 }
 
 internal static partial class ReferralValidation

@@ -68,11 +68,23 @@ public static class ReferralsApi
         decisions.MapPost("/accept", AcceptAsync)
             .WithName("AcceptReferral")
             .WithSummary("Accept a referral onto a pathway (staff)")
-            .WithDescription("Opens a case on the pathway. Send If-Match with the ETag you read to avoid overwriting a concurrent decision.");
+            .WithDescription("Opens a case on the pathway. The pathway's screening checklist must be complete for it: recorded before with " +
+                "PUT …/screening, or sent here as screening.answers (400 naming each required question still unanswered). Send If-Match with " +
+                "the ETag you read to avoid overwriting a concurrent decision.");
         decisions.MapPost("/screen", ScreenAsync)
             .WithName("StartScreening")
             .WithSummary("Start screening a received referral (staff)")
             .WithDescription("Received → Screening: eligibility is being checked before the decision. 409 from any other status.");
+        decisions.MapPut("/screening", RecordScreeningAsync)
+            .WithName("RecordScreening")
+            .WithSummary("Record answers to a pathway's screening checklist (staff)")
+            .WithDescription("Eligibility questions of the pathway (GET /api/cases/pathways/{id}, screeningQuestions), answered while the referral is " +
+                "Received or Screening; a partial checklist can be saved and completed later. Accepting onto that pathway needs every required " +
+                "question answered. The answers replace those recorded before; the same answers again change nothing. Publishes ReferralScreeningRecorded.")
+            .Produces<ReferralView>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         decisions.MapPost("/decline", DeclineAsync)
             .WithName("DeclineReferral")
             .WithSummary("Decline a referral with a reason (staff)");
@@ -222,32 +234,102 @@ public static class ReferralsApi
         {
             return errors.ToProblem();
         }
-        try
+        var (pathway, unavailable) = await PathwayForDecisionAsync(cases, request.PathwayId!, errors, cancellationToken);
+        if (pathway is null)
         {
-            var pathway = await cases.GetPathwayAsync(new GetPathwayRequest { PathwayId = request.PathwayId }, cancellationToken: cancellationToken);
-            if (!pathway.Active)
-            {
-                errors.Add("pathwayId", "The pathway is not open to new cases.");
-                return errors.ToProblem();
-            }
+            return unavailable ?? errors.ToProblem();
         }
-        catch (RpcException exception) when (exception.StatusCode == StatusCode.NotFound)
+        if (!pathway.Active)
         {
-            errors.Add("pathwayId", "There is no pathway with this id.");
+            errors.Add("pathwayId", "The pathway is not open to new cases.");
             return errors.ToProblem();
         }
-        catch (RpcException exception)
+        var checklist = Checklist(pathway);
+        if (request.Screening is { } inline && CheckAnswers(errors, "screening.answers", checklist, inline.Answers) is { } problem)
         {
-            return GrpcCallProblems.For(exception, "case", "cases");
+            return problem;
         }
 
         return await DecideAsync(id, http, store, clock, (referral, now) =>
         {
-            var accepted = referral.Accept(request.PathwayId!, request.ConcernLevel, http.ActorId(), now);
+            var screened = request.Screening is { Answers: { } answers }
+                ? referral.RecordScreening(NewScreening(pathway, checklist, answers, http, now))
+                : referral;
+            var accepted = screened.Accept(request.PathwayId!, request.ConcernLevel, checklist, http.ActorId(), now);
             return (accepted, new ReferralAccepted(accepted.Id, accepted.PersonId, accepted.PersonDisplayName, accepted.PathwayId!,
                 accepted.ConcernLevel, http.ActorId(), now));
         }, cancellationToken);
     }
+
+    private static async Task<IResult> RecordScreeningAsync(
+        Guid id,
+        RecordScreeningRequest request,
+        HttpContext http,
+        IDocumentStore store,
+        CaseQueries.CaseQueriesClient cases,
+        TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        ReferralValidation.ValidatePathwayId(errors, "pathwayId", request.PathwayId, required: true);
+        errors.Check(request.Answers is not null, "answers", "Give the answers by question id.");
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+        var (pathway, unavailable) = await PathwayForDecisionAsync(cases, request.PathwayId!, errors, cancellationToken);
+        if (pathway is null)
+        {
+            return unavailable ?? errors.ToProblem();
+        }
+        var checklist = Checklist(pathway);
+        if (CheckAnswers(errors, "answers", checklist, request.Answers) is { } problem)
+        {
+            return problem;
+        }
+        return await DecideAsync(id, http, store, clock, (referral, now) =>
+        {
+            var screening = NewScreening(pathway, checklist, request.Answers!, http, now);
+            return (referral.RecordScreening(screening), new ReferralScreeningRecorded(referral.Id, screening.PathwayId, screening.PathwayVersion,
+                screening.Complete, http.ActorId(), now));
+        }, cancellationToken);
+    }
+
+    /// <summary>The pathway from Case, or why not: errors gets "pathwayId" when it does not exist; a failed call is the problem returned.</summary>
+    private static async Task<(Contracts.Grpc.Case.V1.Pathway? Pathway, IResult? Unavailable)> PathwayForDecisionAsync(
+        CaseQueries.CaseQueriesClient cases, string pathwayId, ValidationErrors errors, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await cases.GetPathwayAsync(new GetPathwayRequest { PathwayId = pathwayId }, cancellationToken: cancellationToken), null);
+        }
+        catch (RpcException exception) when (exception.StatusCode == StatusCode.NotFound)
+        {
+            errors.Add("pathwayId", "There is no pathway with this id.");
+            return (null, null);
+        }
+        catch (RpcException exception)
+        {
+            return (null, GrpcCallProblems.For(exception, "case", "cases"));
+        }
+    }
+
+    private static List<ScreeningQuestion> Checklist(Contracts.Grpc.Case.V1.Pathway pathway) =>
+        pathway.ScreeningQuestions.Select(q => new ScreeningQuestion(q.Id, q.Text, q.Kind, q.Required, q.Options.ToList())).ToList();
+
+    /// <summary>A problem naming each malformed answer ({prefix}.{question id}), or null when all are well formed.</summary>
+    private static IResult? CheckAnswers(ValidationErrors errors, string prefix, IReadOnlyList<ScreeningQuestion> checklist, Dictionary<string, string>? answers)
+    {
+        foreach (var (questionId, message) in ScreeningChecklist.Problems(checklist, answers ?? []))
+        {
+            errors.Add($"{prefix}.{questionId}", message);
+        }
+        return errors.Any ? errors.ToProblem() : null;
+    }
+
+    private static Screening NewScreening(
+        Contracts.Grpc.Case.V1.Pathway pathway, IReadOnlyList<ScreeningQuestion> checklist, Dictionary<string, string> answers, HttpContext http, DateTimeOffset now) =>
+        new(pathway.PathwayId, pathway.Version, answers, ScreeningChecklist.Unanswered(checklist, answers).Count == 0, http.ActorId(), now);
 
     private static async Task<IResult> DeclineAsync(
         Guid id, DeclineReferralRequest request, HttpContext http, IDocumentStore store, TimeProvider clock, CancellationToken cancellationToken)
@@ -314,9 +396,23 @@ public static class ReferralsApi
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The referral cannot be decided.", detail: rule.Message);
         }
+        catch (ReferralInputException input)
+        {
+            var errors = new ValidationErrors();
+            errors.Add(input.Field, input.Message);
+            return errors.ToProblem();
+        }
+        if (ReferenceEquals(decided, current.Document))
+        {
+            ETags.Set(http.Response, current.Version); // nothing changed (the same screening answers again)
+            return TypedResults.Ok(ReferralView.From(decided, current.Version, forPartner));
+        }
         session.Update(id.ToString(), decided, current.Version);
         session.Publish(integrationEvent);
-        await session.EnqueueStatusWebhookAsync(decided, current.Version + 1, cancellationToken);
+        if (decided.Status != current.Document.Status)
+        {
+            await session.EnqueueStatusWebhookAsync(decided, current.Version + 1, cancellationToken);
+        }
         await session.CommitAsync(cancellationToken);
         ETags.Set(http.Response, current.Version + 1);
         return TypedResults.Ok(ReferralView.From(decided, current.Version + 1, forPartner));

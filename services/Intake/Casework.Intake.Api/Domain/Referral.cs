@@ -58,6 +58,9 @@ public sealed record Referral(
     public string? DeclineReason { get; init; }
     public DateTimeOffset? DecidedAt { get; init; }
 
+    /// <summary>The latest answers to a pathway's screening checklist; an acceptance onto that pathway needs them complete.</summary>
+    public Screening? Screening { get; init; }
+
     /// <summary>Who at the referring organisation to contact about the referral (none for most self-referrals).</summary>
     public ReferringContact? ReferringContact { get; init; }
 
@@ -78,9 +81,17 @@ public sealed record Referral(
             [new ReferralTransition("", ReferralStatus.Received, receivedBy, null, now)]);
 
     /// <summary>Accepts onto a pathway; only an open referral can be decided.</summary>
-    public Referral Accept(string pathwayId, string? concernLevel, string by, DateTimeOffset now)
+    /// <param name="checklist">The pathway's screening checklist: its required questions must be answered for this pathway first.</param>
+    public Referral Accept(string pathwayId, string? concernLevel, IReadOnlyList<ScreeningQuestion> checklist, string by, DateTimeOffset now)
     {
         EnsureOpen();
+        var answers = Screening is { } screening && screening.PathwayId == pathwayId ? screening.Answers : new Dictionary<string, string>();
+        var unanswered = ScreeningChecklist.Unanswered(checklist, answers);
+        if (unanswered.Count > 0)
+        {
+            throw new ReferralInputException($"screening.answers.{unanswered[0]}",
+                $"The pathway's screening checklist needs an answer to: {string.Join(", ", unanswered)}.");
+        }
         return Move(ReferralStatus.Accepted, by, null, now) with
         {
             PathwayId = pathwayId,
@@ -100,6 +111,19 @@ public sealed record Referral(
         Status == ReferralStatus.Received
             ? Move(ReferralStatus.Screening, by, null, now)
             : throw new ReferralRuleException($"The referral is {Status}; only a Received referral can go to screening.");
+
+    /// <summary>Records screening answers while the referral is undecided; the same answers again change nothing.</summary>
+    public Referral RecordScreening(Screening screening)
+    {
+        if (!ReferralStatus.IsOpen(Status))
+        {
+            throw new ReferralRuleException($"The referral is {Status}; screening answers are recorded before the decision.");
+        }
+        return Screening is { } current && current.PathwayId == screening.PathwayId && current.PathwayVersion == screening.PathwayVersion &&
+            current.Answers.Count == screening.Answers.Count && screening.Answers.All(a => current.Answers.TryGetValue(a.Key, out var v) && v == a.Value)
+            ? this
+            : this with { Screening = screening };
+    }
 
     /// <summary>The referrer withdraws a referral that is not decided yet.</summary>
     public Referral Withdraw(string reason, string by, DateTimeOffset now)
@@ -130,3 +154,9 @@ public sealed record Referral(
 
 /// <summary>A referral rule was broken (e.g. deciding a referral twice); the caller gets 409.</summary>
 public sealed class ReferralRuleException(string message) : Exception(message);
+
+/// <summary>Something the request must supply for this referral (e.g. a screening answer); the caller gets 400 naming the field.</summary>
+public sealed class ReferralInputException(string field, string message) : Exception(message)
+{
+    public string Field { get; } = field;
+}
