@@ -175,6 +175,58 @@ public sealed class AssignmentFlowTests(AssignmentFixture fixture)
     }
 
     [Fact]
+    public async Task A_reopened_case_goes_back_to_its_worker_and_counts_again_even_above_capacity()
+    {
+        var team = AssignmentFixture.NewTeam();
+        var worker = NewWorker(team, capacity: 1);
+        await fixture.AddWorkersAsync(worker);
+        var caseId = Guid.NewGuid();
+        await fixture.PublishAsync(AssignmentFixture.Opened(caseId, team));
+        await fixture.ActiveAssignmentAsync(caseId);
+        var closedAt = DateTimeOffset.UtcNow;
+        await fixture.PublishAsync(new CaseClosed(caseId, "housing-support", "Goals met", ["housed"], "user-1", closedAt));
+        await Eventually.Until(() => fixture.WorkerAsync(worker.Id), w => w.OpenCases == 0, what: "capacity freed");
+        // Meanwhile the worker took another case: full.
+        await fixture.PublishAsync(AssignmentFixture.Opened(Guid.NewGuid(), team));
+        await Eventually.Until(() => fixture.WorkerAsync(worker.Id), w => w.OpenCases == 1, what: "another case taken");
+
+        var reopenedMessage = Guid.NewGuid();
+        await fixture.PublishAsync(new CaseReopened(caseId, "New notice served", "user-1", closedAt.AddDays(3)), reopenedMessage);
+        await fixture.Consumed.WaitForAsync<CaseReopened>(reopenedMessage);
+
+        Assert.Equal(2, (await fixture.WorkerAsync(worker.Id)).OpenCases);
+        Assert.Equal(worker.Id, (await fixture.ActiveAssignmentAsync(caseId)).WorkerId);
+        Assert.Contains(caseId, await fixture.ActiveCaseIdsAsync(worker.Id));
+
+        // A redelivery changes nothing.
+        await fixture.PublishAsync(new CaseReopened(caseId, "New notice served", "user-1", closedAt.AddDays(3)), reopenedMessage);
+        await fixture.Consumed.WaitForAsync<CaseReopened>(reopenedMessage, times: 2);
+        Assert.Equal(2, (await fixture.WorkerAsync(worker.Id)).OpenCases);
+    }
+
+    [Fact]
+    public async Task A_reopening_that_overtakes_its_closure_leaves_the_case_with_its_worker()
+    {
+        var team = AssignmentFixture.NewTeam();
+        var worker = NewWorker(team, capacity: 3);
+        await fixture.AddWorkersAsync(worker);
+        var caseId = Guid.NewGuid();
+        await fixture.PublishAsync(AssignmentFixture.Opened(caseId, team));
+        await fixture.ActiveAssignmentAsync(caseId);
+        var closedAt = DateTimeOffset.UtcNow;
+
+        var reopenedMessage = Guid.NewGuid();
+        await fixture.PublishAsync(new CaseReopened(caseId, "Closed by mistake", "user-1", closedAt.AddMinutes(1)), reopenedMessage);
+        await fixture.Consumed.WaitForAsync<CaseReopened>(reopenedMessage);
+        var closedMessage = Guid.NewGuid();
+        await fixture.PublishAsync(new CaseClosed(caseId, "housing-support", "Goals met", ["housed"], "user-1", closedAt), closedMessage);
+        await fixture.Consumed.WaitForAsync<CaseClosed>(closedMessage);
+
+        Assert.Equal(AssignmentStatus.Active, (await fixture.Store.GetAsync<CaseAssignment>(caseId.ToString()))!.Document.Status);
+        Assert.Equal(1, (await fixture.WorkerAsync(worker.Id)).OpenCases);
+    }
+
+    [Fact]
     public async Task A_case_closed_before_its_CaseOpened_arrives_is_never_assigned()
     {
         var team = AssignmentFixture.NewTeam();

@@ -31,6 +31,7 @@ public static class AssignmentService
         {
             bus.AddConsumer<CaseOpenedConsumer>();
             bus.AddConsumer<CaseClosedConsumer>();
+            bus.AddConsumer<CaseReopenedConsumer>();
         });
         builder.Services.AddScoped<CaseAssigner>();
         return builder;

@@ -20,9 +20,9 @@ public sealed class CaseClosedConsumer(IDocumentStore store, TimeProvider clock,
             session.Insert(id, CaseAssignment.ClosedBeforeOpened(message.CaseId, message.OccurredAt));
             return;
         }
-        if (assignment.Document.Status == AssignmentStatus.Released)
+        if (assignment.Document.Status == AssignmentStatus.Released || assignment.Document.ReopenedSince(message.OccurredAt))
         {
-            return;
+            return; // released already, or a reopening after this closure overtook it
         }
 
         var now = clock.GetUtcNow();
@@ -34,6 +34,6 @@ public sealed class CaseClosedConsumer(IDocumentStore store, TimeProvider clock,
             session.Update(worker.Id, released, worker.Version);
             session.Publish(new WorkerCapacityChanged(released.Id, released.TeamId, released.Capacity, released.OpenCases, now));
         }
-        session.Update(id, assignment.Document.Release(now), assignment.Version);
+        session.Update(id, assignment.Document.Release(message.OccurredAt, now), assignment.Version);
     }
 }
