@@ -43,6 +43,10 @@ public sealed class CaseLifecycleApiTests(CaseFixture fixture)
         return (await response.JsonAsync(HttpStatusCode.OK), response.Headers.ETag!.Tag);
     }
 
+    /// <summary>The case's current version as an If-Match value (as a client would have it from its last read).</summary>
+    private async Task<(string Name, string Value)> IfMatchAsync(Guid caseId) =>
+        ("If-Match", $"\"{(await fixture.Store.GetAsync<SupportCase>(caseId.ToString()))!.Version}\"");
+
     private Task<long> EventsAsync(string type, Guid caseId) =>
         fixture.Database.ScalarAsync<long>("SELECT count(*) FROM outbox WHERE type = $1 AND payload->>'caseId' = $2", type, caseId.ToString());
 
@@ -128,11 +132,11 @@ public sealed class CaseLifecycleApiTests(CaseFixture fixture)
     {
         var caseId = (await fixture.OpenCaseAsync()).Document.Id; // no worker yet
         using var client = fixture.Caseworker("housing");
-        using var response = await client.PostJsonAsync($"/api/cases/{caseId}/stage", new { stage = "Assessment" });
+        using var response = await client.PostJsonAsync($"/api/cases/{caseId}/stage", new { stage = "Assessment" }, await IfMatchAsync(caseId));
         var problem = await response.JsonAsync(HttpStatusCode.Conflict);
         Assert.Equal(["AssignedWorker"], problem.GetProperty("missing").EnumerateArray().Select(m => m.GetString()));
 
-        using var skip = await client.PostJsonAsync($"/api/cases/{caseId}/stage", new { stage = "Review" });
+        using var skip = await client.PostJsonAsync($"/api/cases/{caseId}/stage", new { stage = "Review" }, await IfMatchAsync(caseId));
         Assert.Contains("from Intake to Review", (await skip.JsonAsync(HttpStatusCode.Conflict)).Text("detail"));
 
         var stored = await fixture.Store.GetAsync<SupportCase>(caseId.ToString());
@@ -152,6 +156,7 @@ public sealed class CaseLifecycleApiTests(CaseFixture fixture)
     [InlineData("assessment", """{"answers":{"shoe-size":"9"}}""", "answers.shoe-size")]
     [InlineData("assessment", """{}""", "answers")]
     [InlineData("goals", """{"description":"Tenancy","actions":[{"description":"Call"}]}""", "actions[0].owner")]
+    [InlineData("goals", """{"description":"Tenancy","actions":[null]}""", "actions[0]")]
     [InlineData("reviews", """{"findings":"ok","nextReviewOn":"2099-01-01"}""", "nextReviewOn")]
     [InlineData("reviews", """{}""", "findings")]
     [InlineData("close", """{"reason":"Done","summary":"s","outcomes":["got-a-job"]}""", "outcomes")]
@@ -161,10 +166,12 @@ public sealed class CaseLifecycleApiTests(CaseFixture fixture)
     {
         var caseId = await AssignedCaseAsync();
         using var client = fixture.Caseworker("housing");
-        using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
-        using var response = path == "assessment"
-            ? await client.PutAsync($"/api/cases/{caseId}/{path}", content)
-            : await client.PostAsync($"/api/cases/{caseId}/{path}", content);
+        using var request = new HttpRequestMessage(path == "assessment" ? HttpMethod.Put : HttpMethod.Post, $"/api/cases/{caseId}/{path}")
+        {
+            Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.TryAddWithoutValidation("If-Match", (await IfMatchAsync(caseId)).Value);
+        using var response = await client.SendAsync(request);
         var problem = await response.JsonAsync(HttpStatusCode.BadRequest);
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"errors should name {field}: {problem}");
         Assert.Equal(2, (await fixture.Store.GetAsync<SupportCase>(caseId.ToString()))!.Version); // opened, assigned
@@ -188,22 +195,36 @@ public sealed class CaseLifecycleApiTests(CaseFixture fixture)
     }
 
     [Fact]
+    public async Task A_change_without_If_Match_is_refused_with_428_and_another_teams_stale_guess_gets_404_not_412()
+    {
+        var caseId = await AssignedCaseAsync();
+        using var client = fixture.Caseworker("housing");
+        using var missing = await client.PostJsonAsync($"/api/cases/{caseId}/goals", new { description = "Open a bank account" });
+        Assert.Equal(HttpStatusCode.PreconditionRequired, missing.StatusCode);
+        Assert.Empty((await fixture.Store.GetAsync<SupportCase>(caseId.ToString()))!.Document.Goals);
+
+        using var employment = fixture.Caseworker("employment");
+        using var guess = await employment.PostJsonAsync($"/api/cases/{caseId}/goals", new { description = "x" }, ("If-Match", "\"99\""));
+        Assert.Equal(HttpStatusCode.NotFound, guess.StatusCode);
+    }
+
+    [Fact]
     public async Task Another_teams_caseworker_gets_404_an_auditor_403_and_a_manager_may_change_any_case()
     {
         var caseId = await AssignedCaseAsync();
         var concern = new { level = "High", reason = "Risk of harm" };
 
         using var employment = fixture.Caseworker("employment");
-        using var refused = await employment.PostJsonAsync($"/api/cases/{caseId}/concern", concern);
+        using var refused = await employment.PostJsonAsync($"/api/cases/{caseId}/concern", concern, await IfMatchAsync(caseId));
         await refused.JsonAsync(HttpStatusCode.NotFound);
 
         using var auditor = fixture.Client(CaseFixture.Staff("auditor-1", "auditor"));
-        using var readOnly = await auditor.PostJsonAsync($"/api/cases/{caseId}/concern", concern);
+        using var readOnly = await auditor.PostJsonAsync($"/api/cases/{caseId}/concern", concern, await IfMatchAsync(caseId));
         Assert.Equal(HttpStatusCode.Forbidden, readOnly.StatusCode);
         Assert.Equal("Medium", (await fixture.Store.GetAsync<SupportCase>(caseId.ToString()))!.Document.ConcernLevel);
 
         using var manager = fixture.Manager();
-        using var changed = await manager.PostJsonAsync($"/api/cases/{caseId}/concern", concern);
+        using var changed = await manager.PostJsonAsync($"/api/cases/{caseId}/concern", concern, await IfMatchAsync(caseId));
         Assert.Equal("High", (await changed.JsonAsync(HttpStatusCode.OK)).Text("concernLevel"));
     }
 
@@ -220,7 +241,7 @@ public sealed class CaseLifecycleApiTests(CaseFixture fixture)
         Assert.Equal(2, await EventsAsync("CaseStatusChanged", caseId));
 
         (_, etag) = await ChangeAsync(client, caseId, "close", new { reason = "Moved away", outcomes = new[] { "referred-on" }, summary = "Referred to the new area's team" }, etag);
-        using var refused = await client.PostJsonAsync($"/api/cases/{caseId}/goals", new { description = "Too late" });
+        using var refused = await client.PostJsonAsync($"/api/cases/{caseId}/goals", new { description = "Too late" }, await IfMatchAsync(caseId));
         Assert.Contains("reopen", (await refused.JsonAsync(HttpStatusCode.Conflict)).Text("detail"));
 
         var (reopened, _) = await ChangeAsync(client, caseId, "reopen", new { reason = "Came back" }, etag);

@@ -220,6 +220,8 @@ public sealed class CaseLifecycleRulesTests
         Assert.Equal((CaseStatus.Open, CaseStage.Active, (Closure?)null), (reopened.Status, reopened.Stage, reopened.Closure));
         Assert.Equal(Today.AddDays(20 + 56), reopened.NextReviewOn);
         Assert.Equal("Reopened", reopened.Timeline[^1].What);
+        // The closure's outcomes stay with the case as evidence.
+        Assert.Equal(["disengaged"], Assert.Single(reopened.PastClosures).Outcomes);
     }
 
     [Theory]

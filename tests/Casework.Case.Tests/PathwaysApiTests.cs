@@ -61,7 +61,7 @@ public sealed class PathwaysApiTests(CaseFixture fixture)
         using var versionOne = await admin.GetAsync($"/api/cases/pathways/{id}/versions/1");
         Assert.Equal("Debt Advice", (await versionOne.JsonAsync(HttpStatusCode.OK)).Text("name"));
         using var caseworker = fixture.Caseworker("housing");
-        using var moved = await caseworker.PostJsonAsync($"/api/cases/{opened.Document.Id}/stage", new { stage = "Assessment" });
+        using var moved = await caseworker.PostJsonAsync($"/api/cases/{opened.Document.Id}/stage", new { stage = "Assessment" }, ("If-Match", "\"1\""));
         Assert.Equal(1, (await moved.JsonAsync(HttpStatusCode.OK)).GetProperty("pathwayVersion").GetInt32());
 
         // A case opened after the edit follows version 2 and its rule.
@@ -69,7 +69,7 @@ public sealed class PathwaysApiTests(CaseFixture fixture)
         await fixture.PublishAsync(acceptedLater);
         var openedLater = (await Eventually.Until(() => fixture.CasesOfReferralAsync(acceptedLater.ReferralId), p => p.Total > 0, what: "the case")).Items[0];
         Assert.Equal(2, openedLater.Document.PathwayVersion);
-        using var refused = await caseworker.PostJsonAsync($"/api/cases/{openedLater.Document.Id}/stage", new { stage = "Assessment" });
+        using var refused = await caseworker.PostJsonAsync($"/api/cases/{openedLater.Document.Id}/stage", new { stage = "Assessment" }, ("If-Match", "\"1\""));
         Assert.Equal(["AssignedWorker"], (await refused.JsonAsync(HttpStatusCode.Conflict)).GetProperty("missing").EnumerateArray().Select(m => m.GetString()));
 
         Assert.Equal(2, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM outbox WHERE type = 'PathwayPublished' AND payload->>'pathwayId' = $1", id));
@@ -120,6 +120,21 @@ public sealed class PathwaysApiTests(CaseFixture fixture)
             "id", "name", "stages[0].stage", "stages[0].requiredToLeave", "assessmentQuestions[0].options", "assessmentQuestions[1].kind",
             "assessmentQuestions", "reviewCadenceDays", "outcomes",
         })
+        {
+            Assert.True(errors.TryGetProperty(field, out _), $"errors should name {field}: {errors}");
+        }
+    }
+
+    [Fact]
+    public async Task Null_entries_in_a_definition_are_named_not_a_server_error()
+    {
+        using var admin = Admin();
+        using var content = new StringContent("""
+            {"id":"nulls","name":"Nulls","teamId":"housing","stages":[null],"assessmentQuestions":[null],"screeningQuestions":[null],"outcomes":[null]}
+            """, System.Text.Encoding.UTF8, "application/json");
+        using var response = await admin.PostAsync("/api/cases/pathways", content);
+        var errors = (await response.JsonAsync(HttpStatusCode.BadRequest)).GetProperty("errors");
+        foreach (var field in new[] { "stages[0]", "assessmentQuestions[0]", "screeningQuestions[0]", "outcomes[0]" })
         {
             Assert.True(errors.TryGetProperty(field, out _), $"errors should name {field}: {errors}");
         }

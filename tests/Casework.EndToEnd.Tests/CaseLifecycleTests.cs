@@ -117,7 +117,7 @@ public sealed class CaseLifecycleTests(PlatformFixture platform)
         var (view, etag) = await GetAsync(alice, caseId);
         (view, etag) = await ChangeAsync(alice, caseId, "stage", new { stage = "Assessment" }, etag);
         Assert.Equal(["AssessmentComplete"], view.GetProperty("missingToLeaveStage").EnumerateArray().Select(m => m.GetString()));
-        using (var tooEarly = await alice.PostAsJsonAsync($"api/cases/{caseId}/stage", new { stage = "Active" }))
+        using (var tooEarly = await alice.PostJsonAsync($"api/cases/{caseId}/stage", new { stage = "Active" }, ("If-Match", etag)))
         {
             Assert.Equal(["AssessmentComplete"], (await tooEarly.JsonAsync(HttpStatusCode.Conflict)).GetProperty("missing").EnumerateArray().Select(m => m.GetString()));
         }
@@ -145,7 +145,7 @@ public sealed class CaseLifecycleTests(PlatformFixture platform)
         Assert.Contains(dueThisWeek.GetProperty("items").EnumerateArray(), c => c.Text("id") == caseId);
 
         // Another team's caseworker can neither see nor change the case.
-        using (var refused = await bola.PostAsJsonAsync($"api/cases/{caseId}/concern", new { level = "Low", reason = "Not mine" }))
+        using (var refused = await bola.PostJsonAsync($"api/cases/{caseId}/concern", new { level = "Low", reason = "Not mine" }, ("If-Match", etag)))
         {
             Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
         }

@@ -57,6 +57,9 @@ public static class ETags
     public static IResult PreconditionFailed() => TypedResultsProblem(StatusCodes.Status412PreconditionFailed,
         "The record was changed since you read it.", "Reload it and apply your change again.");
 
+    public static IResult PreconditionRequired() => TypedResultsProblem(StatusCodes.Status428PreconditionRequired,
+        "Send If-Match with the ETag of the version you read.", "Changes to this record need it, so a change sent twice cannot apply twice.");
+
     public static IResult InvalidIfMatch() => TypedResultsProblem(StatusCodes.Status400BadRequest,
         "The If-Match header is not valid.", "Send back the ETag of the version you read, e.g. If-Match: \"3\".");
 

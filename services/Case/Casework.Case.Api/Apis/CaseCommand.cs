@@ -22,7 +22,7 @@ public sealed class CaseChangeContext(SupportCase supportCase, Pathway pathway, 
 }
 
 /// <summary>
-/// The one way a case changes over HTTP: read it honouring If-Match, check the caller works in its team,
+/// The one way a case changes over HTTP: read it at the version the caller names in If-Match (required), check the caller works in its team,
 /// apply the domain change, and commit the case with its events (and ReviewScheduled whenever the next review
 /// date moves) in one transaction. Broken lifecycle rules are 409, inputs only the case can judge 400.
 /// </summary>
@@ -30,15 +30,25 @@ public sealed record CaseCommand(HttpContext Http, IDocumentStore Store, Pathway
 {
     public async Task<IResult> ApplyAsync(Guid id, Func<CaseChangeContext, SupportCase> change)
     {
-        await using var session = Store.OpenSession();
-        var (current, refusal) = await session.ReadForChangeAsync<SupportCase>(id.ToString(), Http.Request, CasesApi.CaseNotFound, CancellationToken);
-        if (current is null)
+        // If-Match is required: a change sent twice (a retry after a timeout) must not add a second goal or review.
+        if (!ETags.TryReadIfMatch(Http.Request, out var expectedVersion))
         {
-            return refusal!;
+            return ETags.InvalidIfMatch();
         }
-        if (!CaseAccess.MaySee(current.Document, Http.User.ToCaseViewer()))
+        if (expectedVersion is null)
+        {
+            return ETags.PreconditionRequired();
+        }
+        await using var session = Store.OpenSession();
+        var current = await session.GetAsync<SupportCase>(id.ToString(), CancellationToken);
+        // Not found before stale: another team's caseworker learns nothing of the case from the version check.
+        if (current is null || !CaseAccess.MaySee(current.Document, Http.User.ToCaseViewer()))
         {
             return CasesApi.CaseNotFound();
+        }
+        if (current.Version != expectedVersion)
+        {
+            return ETags.PreconditionFailed();
         }
         var pathway = await Pathways.OfCaseAsync(current.Document, CancellationToken);
         var now = Clock.GetUtcNow();

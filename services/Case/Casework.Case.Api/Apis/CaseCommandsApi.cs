@@ -33,7 +33,7 @@ public sealed record ActionRequest(
 public sealed record GoalRequest(
     [property: Description("The goal agreed with the person.")] string? Description,
     [property: Description("Target date, YYYY-MM-DD (optional).")] DateOnly? TargetOn = null,
-    [property: Description("Actions towards the goal (optional).")] List<ActionRequest>? Actions = null);
+    [property: Description("Actions towards the goal (optional).")] List<ActionRequest?>? Actions = null);
 
 public sealed record ProgressRequest(
     [property: Description("What happened.")] string? Note,
@@ -188,12 +188,15 @@ public static class CaseCommandsApi
         errors.Check((request.Actions?.Count ?? 0) <= 20, "actions", "A goal can start with at most 20 actions.");
         for (var i = 0; i < (request.Actions?.Count ?? 0); i++)
         {
-            ValidateAction(errors, $"actions[{i}].", request.Actions![i]);
+            if (errors.Check(request.Actions![i] is not null, $"actions[{i}]", "An action cannot be null."))
+            {
+                ValidateAction(errors, $"actions[{i}].", request.Actions[i]!);
+            }
         }
         return errors.Any ? Refuse(errors) : command.ApplyAsync(id, c =>
         {
             var goal = new Goal(Guid.CreateVersion7(c.Now), request.Description!.Trim(), request.TargetOn, GoalStatus.InProgress,
-                (request.Actions ?? []).Select(a => NewAction(a, c.Now)).ToList(), [], c.Actor, c.Now);
+                (request.Actions ?? []).Select(a => NewAction(a!, c.Now)).ToList(), [], c.Actor, c.Now);
             c.Publish(new SupportPlanChanged(c.Case.Id, goal.Id, "GoalAdded", goal.Status, c.Actor, c.Now));
             return c.Case.AddGoal(goal, c.Actor, c.Now);
         });

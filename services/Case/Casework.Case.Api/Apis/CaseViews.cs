@@ -49,6 +49,7 @@ public sealed record CaseView : CaseSummaryView
     public IReadOnlyList<CaseReview> Reviews { get; private init; } = [];
     public IReadOnlyList<ConcernChange> ConcernHistory { get; private init; } = [];
     public Closure? Closure { get; private init; }
+    public IReadOnlyList<Closure> PastClosures { get; private init; } = [];
     public IReadOnlyList<CaseChange> Timeline { get; private init; } = [];
 
     public static CaseView From(Stored<SupportCase> stored, Pathway pathway, DateOnly today)
@@ -64,6 +65,7 @@ public sealed record CaseView : CaseSummaryView
             Reviews = c.Reviews,
             ConcernHistory = c.ConcernHistory,
             Closure = c.Closure,
+            PastClosures = c.PastClosures,
             Timeline = c.Timeline,
         };
     }

@@ -26,8 +26,12 @@ public sealed class PathwayCatalog(IDocumentStore store)
         return stored is null ? null : _versions.GetOrAdd(id, stored.Document.Pathway);
     }
 
-    /// <summary>The pathway version whose rules the case follows (a case from before versioning follows the first).</summary>
+    /// <summary>
+    /// The pathway version whose rules the case follows (a case from before versioning follows the first). Should
+    /// that version be missing (a store from before versions were kept), the current one rules rather than no rules.
+    /// </summary>
     public async Task<Pathway> OfCaseAsync(SupportCase supportCase, CancellationToken cancellationToken) =>
         await VersionAsync(supportCase.PathwayId, Math.Max(supportCase.PathwayVersion, 1), cancellationToken)
-            ?? throw new InvalidOperationException($"Case {supportCase.Id} follows pathway {supportCase.PathwayId} version {supportCase.PathwayVersion}, which is not stored.");
+            ?? (await CurrentAsync(supportCase.PathwayId, cancellationToken))?.Document
+            ?? throw new InvalidOperationException($"Case {supportCase.Id} follows pathway {supportCase.PathwayId}, which does not exist.");
 }

@@ -28,12 +28,12 @@ public sealed record PathwayRequest(
     [property: Description("Display name.")] string? Name,
     [property: Description("The team that owns the pathway's cases.")] string? TeamId,
     [property: Description("Whether new referrals can be accepted onto it.")] bool Active = true,
-    [property: Description("Rules for leaving each stage.")] List<StageRuleRequest>? Stages = null,
-    [property: Description("The questions of the assessment.")] List<QuestionRequest>? AssessmentQuestions = null,
-    [property: Description("The eligibility checklist used when screening referrals.")] List<QuestionRequest>? ScreeningQuestions = null,
+    [property: Description("Rules for leaving each stage.")] List<StageRuleRequest?>? Stages = null,
+    [property: Description("The questions of the assessment.")] List<QuestionRequest?>? AssessmentQuestions = null,
+    [property: Description("The eligibility checklist used when screening referrals.")] List<QuestionRequest?>? ScreeningQuestions = null,
     [property: Description("The longest time between reviews in days at each concern level; Critical ≤ High ≤ Medium ≤ Low. Default 90/60/28/7.")]
     ReviewCadence? ReviewCadenceDays = null,
-    [property: Description("The outcome framework: what can be recorded at closure (at least one).")] List<OutcomeRequest>? Outcomes = null);
+    [property: Description("The outcome framework: what can be recorded at closure (at least one).")] List<OutcomeRequest?>? Outcomes = null);
 
 /// <summary>
 /// Pathways as data: every member of staff reads them; admins create and edit them. An edit publishes a new
@@ -170,7 +170,7 @@ public static partial class PathwaysApi
         errors.Required("name", request.Name, 200);
         errors.Required("teamId", request.TeamId, 64);
 
-        var stages = request.Stages ?? [];
+        var stages = NonNull(errors, "stages", request.Stages);
         for (var i = 0; i < stages.Count; i++)
         {
             errors.OneOf($"stages[{i}].stage", stages[i].Stage, CaseStage.Working);
@@ -181,15 +181,17 @@ public static partial class PathwaysApi
         }
         errors.Check(stages.Select(s => s.Stage).Distinct().Count() == stages.Count, "stages", "Give each stage's rules once.");
 
-        ValidateQuestions(errors, "assessmentQuestions", request.AssessmentQuestions ?? []);
-        ValidateQuestions(errors, "screeningQuestions", request.ScreeningQuestions ?? []);
+        var assessmentQuestions = NonNull(errors, "assessmentQuestions", request.AssessmentQuestions);
+        var screeningQuestions = NonNull(errors, "screeningQuestions", request.ScreeningQuestions);
+        ValidateQuestions(errors, "assessmentQuestions", assessmentQuestions);
+        ValidateQuestions(errors, "screeningQuestions", screeningQuestions);
 
         var cadence = request.ReviewCadenceDays ?? ReviewCadence.Default;
         int[] days = [cadence.Critical, cadence.High, cadence.Medium, cadence.Low];
         errors.Check(days.All(d => d is >= 1 and <= 366), "reviewCadenceDays", "Each interval is 1 to 366 days.");
         errors.Check(days.SequenceEqual(days.Order()), "reviewCadenceDays", "A higher concern level cannot be reviewed less often: Critical ≤ High ≤ Medium ≤ Low.");
 
-        var outcomes = request.Outcomes ?? [];
+        var outcomes = NonNull(errors, "outcomes", request.Outcomes);
         errors.Check(outcomes.Count is >= 1 and <= 50, "outcomes", "Give the outcome framework: 1 to 50 outcomes.");
         for (var i = 0; i < outcomes.Count; i++)
         {
@@ -204,8 +206,8 @@ public static partial class PathwaysApi
         return new Pathway("", request.Name?.Trim() ?? "", request.TeamId?.Trim() ?? "", request.Active)
         {
             Stages = stages.Select(s => new StageRule(s.Stage ?? "", (s.RequiredToLeave ?? []).Distinct().ToList())).ToList(),
-            AssessmentQuestions = ToQuestions(request.AssessmentQuestions),
-            ScreeningQuestions = ToQuestions(request.ScreeningQuestions),
+            AssessmentQuestions = ToQuestions(assessmentQuestions),
+            ScreeningQuestions = ToQuestions(screeningQuestions),
             ReviewCadenceDays = cadence,
             Outcomes = outcomes.Select(o => new Outcome(o.Id ?? "", o.Label?.Trim() ?? "")).ToList(),
         };
@@ -237,8 +239,18 @@ public static partial class PathwaysApi
         errors.Check(questions.Select(q => q.Id).Distinct().Count() == questions.Count, field, "Each question id once.");
     }
 
-    private static List<Question> ToQuestions(List<QuestionRequest>? questions) =>
-        (questions ?? []).Select(q => new Question(q.Id ?? "", q.Text?.Trim() ?? "", q.Kind ?? "", q.Required,
+    /// <summary>The list without null entries, each of which is an error at its index ({field}[i]).</summary>
+    private static List<T> NonNull<T>(ValidationErrors errors, string field, List<T?>? items) where T : class
+    {
+        for (var i = 0; i < (items?.Count ?? 0); i++)
+        {
+            errors.Check(items![i] is not null, $"{field}[{i}]", "An entry cannot be null.");
+        }
+        return (items ?? []).OfType<T>().ToList();
+    }
+
+    private static List<Question> ToQuestions(List<QuestionRequest> questions) =>
+        questions.Select(q => new Question(q.Id ?? "", q.Text?.Trim() ?? "", q.Kind ?? "", q.Required,
             q.Kind == QuestionKinds.Choice ? q.Options : null)).ToList();
 
     private static IResult NotFound() => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "The pathway was not found.");

@@ -112,6 +112,9 @@ public sealed record SupportCase(
     public IReadOnlyList<ConcernChange> ConcernHistory { get; init; } = [];
     public Closure? Closure { get; init; }
 
+    /// <summary>Earlier closures of a reopened case, outcomes included (the evidence stays with the case).</summary>
+    public IReadOnlyList<Closure> PastClosures { get; init; } = [];
+
     /// <summary>Stored for sorting by urgency (4 = Critical … 1 = Low); the level's name does not sort.</summary>
     public int ConcernRank => ConcernLevels.All.ToList().IndexOf(ConcernLevel) + 1;
 
@@ -379,6 +382,7 @@ public sealed record SupportCase(
             StageEnteredAt = now,
             NextReviewOn = Today(now).AddDays(pathway.ReviewCadenceDays.DaysFor(ConcernLevel)),
             Closure = null,
+            PastClosures = [.. PastClosures, Closure],
             Timeline = [.. Timeline, new CaseChange("Reopened", by, now, $"{reason} (closed on {Closure.ClosedAt:yyyy-MM-dd}: {Closure.Reason})")],
         };
     }
