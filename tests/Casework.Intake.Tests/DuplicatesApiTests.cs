@@ -131,7 +131,9 @@ public sealed class DuplicatesApiTests(IntakeFixture fixture)
         Assert.Equal(1, await OutboxCountAsync("PeopleMerged", "survivorId", existingId));
 
         // The same decision again (a retry) changes nothing; the partner still sees its referral, not the people.
-        using var again = await staff.PostJsonAsync($"{Referrals}/{referralId}/matches/decision", new { decision = "SamePerson", personId = existingId });
+        // A retry with the If-Match of the first attempt (the referral's record has merged since) changes nothing and is no error.
+        using var again = await staff.PostJsonAsync($"{Referrals}/{referralId}/matches/decision", new { decision = "SamePerson", personId = existingId },
+            ("If-Match", "\"1\""));
         Assert.Equal("SamePerson", (await again.JsonAsync(HttpStatusCode.OK)).GetProperty("decision").Text("decision"));
         Assert.Equal(1, await OutboxCountAsync("PeopleMerged", "survivorId", existingId));
         using var partnerView = await partner.GetAsync($"{Referrals}/{referralId}");
@@ -155,20 +157,22 @@ public sealed class DuplicatesApiTests(IntakeFixture fixture)
         using var before = await staff.GetAsync($"{Referrals}/{referralId}/matches");
         Assert.Equal(existingId, Assert.Single(Candidates(await before.JsonAsync(HttpStatusCode.OK))).GetProperty("personId").GetGuid());
 
-        using var decided = await staff.PostJsonAsync($"{Referrals}/{referralId}/matches/decision", new { decision = "NewPerson" });
+        // A candidate that appears after staff looked is not dismissed with the ones they saw.
+        var (_, laterId) = await ReferAsync(someone.Person(givenName: "Priyanka"));
+        using var decided = await staff.PostJsonAsync($"{Referrals}/{referralId}/matches/decision", new { decision = "NewPerson", personIds = new[] { existingId } });
         var view = await decided.JsonAsync(HttpStatusCode.OK);
-        Assert.Empty(Candidates(view));
+        Assert.Equal([laterId], Candidates(view).Select(c => c.GetProperty("personId").GetGuid()));
         Assert.Equal("NewPerson", view.GetProperty("decision").Text("decision"));
         Assert.Equal("\"2\"", decided.Headers.ETag?.Tag);
         Assert.Equal(1, await OutboxCountAsync("PersonMatchesDismissed", "personId", newId));
 
-        using var again = await staff.PostJsonAsync($"{Referrals}/{referralId}/matches/decision", new { decision = "NewPerson" });
+        using var again = await staff.PostJsonAsync($"{Referrals}/{referralId}/matches/decision", new { decision = "NewPerson", personIds = new[] { existingId } });
         Assert.Equal("\"2\"", again.Headers.ETag?.Tag);
         Assert.Equal(1, await OutboxCountAsync("PersonMatchesDismissed", "personId", newId));
 
         // Nor is the new person offered as the existing person's duplicate.
         using var other = await staff.GetAsync($"{Referrals}/{firstReferral}/matches");
-        Assert.Empty(Candidates(await other.JsonAsync(HttpStatusCode.OK)));
+        Assert.DoesNotContain(newId, Candidates(await other.JsonAsync(HttpStatusCode.OK)).Select(c => c.GetProperty("personId").GetGuid()));
     }
 
     [Fact]
@@ -234,6 +238,7 @@ public sealed class DuplicatesApiTests(IntakeFixture fixture)
             (new { decision = "Maybe" }, "decision"),
             (new { decision = "SamePerson" }, "personId"),
             (new { decision = "NewPerson", personId = existingId }, "personId"),
+            (new { decision = "NewPerson" }, "personIds"),
             (new { decision = "SamePerson", personId = strangerId }, "personId"), // not a candidate
         })
         {
@@ -244,7 +249,7 @@ public sealed class DuplicatesApiTests(IntakeFixture fixture)
         Assert.Contains("personId", (await badGuid.ProblemAsync(HttpStatusCode.BadRequest)).ErrorFields());
         using var stale = await supervisor.PostJsonAsync(decision, new { decision = "SamePerson", personId = existingId }, ("If-Match", "\"9\""));
         await stale.ProblemAsync(HttpStatusCode.PreconditionFailed);
-        using var missing = await supervisor.PostJsonAsync($"{Referrals}/{Guid.NewGuid()}/matches/decision", new { decision = "NewPerson" });
+        using var missing = await supervisor.PostJsonAsync($"{Referrals}/{Guid.NewGuid()}/matches/decision", new { decision = "NewPerson", personIds = Array.Empty<Guid>() });
         await missing.ProblemAsync(HttpStatusCode.NotFound);
         using var missingMatches = await supervisor.GetAsync($"{Referrals}/{Guid.NewGuid()}/matches");
         await missingMatches.ProblemAsync(HttpStatusCode.NotFound);
@@ -288,7 +293,7 @@ public sealed class DuplicatesApiTests(IntakeFixture fixture)
         foreach (var response in new[]
         {
             await partner.GetAsync($"{Referrals}/{ownReferral}/matches"),
-            await partner.PostJsonAsync($"{Referrals}/{ownReferral}/matches/decision", new { decision = "NewPerson" }),
+            await partner.PostJsonAsync($"{Referrals}/{ownReferral}/matches/decision", new { decision = "NewPerson", personIds = Array.Empty<Guid>() }),
             await partner.PostJsonAsync($"{People}/matches", someone.Person()),
             await partner.PostJsonAsync($"{People}/{existingId}/merges", new { mergedPersonId = newId }),
         })
@@ -302,7 +307,7 @@ public sealed class DuplicatesApiTests(IntakeFixture fixture)
         Assert.NotEmpty(Candidates(await auditorRead.JsonAsync(HttpStatusCode.OK)));
         using var auditorCheck = await auditor.PostJsonAsync($"{People}/matches", someone.Person());
         await auditorCheck.JsonAsync(HttpStatusCode.OK);
-        using var auditorDecides = await auditor.PostJsonAsync($"{Referrals}/{referralId}/matches/decision", new { decision = "NewPerson" });
+        using var auditorDecides = await auditor.PostJsonAsync($"{Referrals}/{referralId}/matches/decision", new { decision = "NewPerson", personIds = Array.Empty<Guid>() });
         Assert.Equal(HttpStatusCode.Forbidden, auditorDecides.StatusCode);
 
         using var caseworker = fixture.Staff();

@@ -57,8 +57,10 @@ public static class MatchDecisions
 /// <summary>Staff's answer to a referral's possible duplicates.</summary>
 public sealed record MatchDecisionRequest(
     [property: Required, Description("SamePerson: the referral's person is the existing person given in personId (the record created " +
-        "with the referral is merged into it). NewPerson: the person is none of the candidates now listed.")] string? Decision = null,
-    [property: Description("For SamePerson: one of the candidates GET /api/intake/referrals/{id}/matches lists.")] Guid? PersonId = null);
+        "with the referral is merged into it). NewPerson: the person is none of the candidates given in personIds.")] string? Decision = null,
+    [property: Description("For SamePerson: one of the candidates GET /api/intake/referrals/{id}/matches lists.")] Guid? PersonId = null,
+    [property: Description("For NewPerson: the candidates you looked at and dismiss (a candidate that appeared since stays listed).")]
+    List<Guid>? PersonIds = null);
 
 /// <summary>A duplicate record to merge into the one addressed (the survivor).</summary>
 public sealed record MergePeopleRequest(
@@ -184,7 +186,8 @@ public static class DuplicatesApi
         }
         else if (request.Decision == MatchDecisions.NewPerson)
         {
-            errors.Check(request.PersonId is null, "personId", "Only SamePerson names a person.");
+            errors.Check(request.PersonId is null, "personId", "Only SamePerson names a person; NewPerson names the candidates it dismisses in personIds.");
+            errors.Check(request.PersonIds is not null, "personIds", "Name the candidates you dismiss (the ones you were shown).");
         }
         if (errors.Any)
         {
@@ -195,12 +198,24 @@ public static class DuplicatesApi
         {
             return ReferralNotFound();
         }
+        if (!ETags.TryReadIfMatch(http.Request, out var expectedVersion))
+        {
+            return ETags.InvalidIfMatch();
+        }
         await using var session = store.OpenSession();
-        var (subject, refusal) = await session.ReadForChangeAsync<Person>(referral.Document.PersonId.ToString(), http.Request, PersonNotFound,
-            cancellationToken);
+        var subject = await session.GetAsync<Person>(referral.Document.PersonId.ToString(), cancellationToken);
         if (subject is null)
         {
-            return refusal!;
+            return PersonNotFound();
+        }
+        if (request.Decision == MatchDecisions.SamePerson && request.PersonId == subject.Document.Id)
+        {
+            // Decided before (a retry): the referral is already that person's, whatever version the retry names.
+            return await ViewAsync(referral.Document, subject, http, store, clock, cancellationToken);
+        }
+        if (expectedVersion is { } expected && expected != subject.Version)
+        {
+            return ETags.PreconditionFailed();
         }
         var now = clock.GetUtcNow();
         var matches = await PersonDuplicates.FindAsync(store, MatchProfile.Of(subject.Document), subject.Document, cancellationToken);
@@ -208,7 +223,8 @@ public static class DuplicatesApi
         {
             if (request.Decision == MatchDecisions.NewPerson)
             {
-                var distinct = subject.Document.ConfirmDistinctFrom(matches.Select(m => m.Person.Id), http.ActorId(), now, referral.Document.Id);
+                var dismissed = matches.Select(m => m.Person.Id).Intersect(request.PersonIds!);
+                var distinct = subject.Document.ConfirmDistinctFrom(dismissed, http.ActorId(), now, referral.Document.Id);
                 if (ReferenceEquals(distinct, subject.Document))
                 {
                     return await ViewAsync(referral.Document, subject, http, store, clock, cancellationToken); // nothing new to dismiss
@@ -221,10 +237,6 @@ public static class DuplicatesApi
                 return await ViewAsync(referral.Document, new Stored<Person>(subject.Id, subject.Version + 1, distinct), http, store, clock, cancellationToken);
             }
 
-            if (request.PersonId == subject.Document.Id)
-            {
-                return await ViewAsync(referral.Document, subject, http, store, clock, cancellationToken); // decided before: already that person
-            }
             subject.Document.EnsureNotMerged();
             if (matches.All(m => m.Person.Id != request.PersonId))
             {
