@@ -11,7 +11,7 @@ public sealed class CaseAccessTests
     private static readonly Pathway Housing = new("housing-support", "Housing Support", "housing", true);
 
     private static SupportCase HousingCase() =>
-        SupportCase.Open(Guid.NewGuid(), Guid.NewGuid(), "Ada Lovelace", Housing, "High", "intake-worker", Now);
+        SupportCase.Open(Guid.NewGuid(), Guid.NewGuid(), "Ada Lovelace", Housing, "High", "intake-worker", Now, DateOnly.FromDateTime(Now.UtcDateTime));
 
     private static CaseViewer Viewer(bool staff = true, bool partner = false, bool seesAll = false, params string[] teams) =>
         new("user-1", staff, partner, seesAll, teams);
@@ -48,7 +48,7 @@ public sealed class CaseAccessTests
     public void A_case_opens_on_its_pathways_team_at_intake_with_a_timeline_entry()
     {
         var referralId = Guid.NewGuid();
-        var opened = SupportCase.Open(referralId, Guid.NewGuid(), "Ada Lovelace", Housing, "High", "intake-worker", Now);
+        var opened = SupportCase.Open(referralId, Guid.NewGuid(), "Ada Lovelace", Housing, "High", "intake-worker", Now, DateOnly.FromDateTime(Now.UtcDateTime));
 
         Assert.Equal("housing", opened.TeamId);
         Assert.Equal("housing-support", opened.PathwayId);

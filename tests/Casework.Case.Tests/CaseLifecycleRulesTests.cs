@@ -33,7 +33,7 @@ public sealed class CaseLifecycleRulesTests
     };
 
     private static SupportCase Open(string concern = "Medium") =>
-        SupportCase.Open(Guid.NewGuid(), Guid.NewGuid(), "Ada Lovelace", Housing, concern, "intake-worker", Now);
+        SupportCase.Open(Guid.NewGuid(), Guid.NewGuid(), "Ada Lovelace", Housing, concern, "intake-worker", Now, Today);
 
     /// <summary>A case that met every requirement up to the Active stage.</summary>
     private static SupportCase Active() => Open()
@@ -91,7 +91,7 @@ public sealed class CaseLifecycleRulesTests
     public void A_stage_without_rules_on_the_pathway_can_be_left_freely()
     {
         var lenient = Housing with { Stages = [] };
-        var opened = SupportCase.Open(Guid.NewGuid(), Guid.NewGuid(), "Ada", lenient, "Low", "x", Now);
+        var opened = SupportCase.Open(Guid.NewGuid(), Guid.NewGuid(), "Ada", lenient, "Low", "x", Now, Today);
         Assert.Equal(CaseStage.Assessment, opened.MoveTo(CaseStage.Assessment, null, lenient, "x", Now).Stage);
     }
 
@@ -99,11 +99,11 @@ public sealed class CaseLifecycleRulesTests
     public void A_review_is_required_to_return_from_review_to_support_and_must_be_one_recorded_in_that_stage()
     {
         var active = Active().AddGoal(NewGoal(), "alice", Now);
-        var early = active.RecordReview("Going well", null, Housing, "alice", Now); // a review before the Review stage does not count
+        var early = active.RecordReview("Going well", null, Housing, "alice", Now, Today); // a review before the Review stage does not count
         var inReview = early.MoveTo(CaseStage.Review, null, Housing, "alice", Now.AddDays(1));
         Assert.Equal([StageRequirements.ReviewRecorded], inReview.MissingToLeave(Housing));
 
-        var reviewed = inReview.RecordReview("Tenancy offered", null, Housing, "alice", Now.AddDays(2));
+        var reviewed = inReview.RecordReview("Tenancy offered", null, Housing, "alice", Now.AddDays(2), Today.AddDays(2));
         Assert.Equal(CaseStage.Active, reviewed.MoveTo(CaseStage.Active, null, Housing, "alice", Now.AddDays(2)).Stage);
     }
 
@@ -121,13 +121,13 @@ public sealed class CaseLifecycleRulesTests
         Assert.Equal(Today.AddDays(56), medium.NextReviewOn);
 
         var later = Now.AddDays(10);
-        var critical = medium.ChangeConcern("Critical", "Threat of violence", Housing, "sam", later);
+        var critical = medium.ChangeConcern("Critical", "Threat of violence", Housing, "sam", later, Today.AddDays(10));
         Assert.Equal(Today.AddDays(17), critical.NextReviewOn); // 10 days later + 7
         Assert.Equal(4, critical.ConcernRank);
         var change = Assert.Single(critical.ConcernHistory);
         Assert.Equal(("Medium", "Critical", "Threat of violence", "sam"), (change.From, change.To, change.Reason, change.By));
 
-        var lowered = critical.ChangeConcern("Low", "Moved to a refuge", Housing, "sam", later.AddDays(1));
+        var lowered = critical.ChangeConcern("Low", "Moved to a refuge", Housing, "sam", later.AddDays(1), Today.AddDays(11));
         Assert.Equal(critical.NextReviewOn, lowered.NextReviewOn);
         Assert.Equal(2, lowered.ConcernHistory.Count);
     }
@@ -135,8 +135,8 @@ public sealed class CaseLifecycleRulesTests
     [Fact]
     public void Raising_concern_never_pushes_an_earlier_review_back()
     {
-        var medium = Open("Medium").RecordReview("Check in soon", Today.AddDays(3), Housing, "alice", Now);
-        var high = medium.ChangeConcern("High", "Arrears growing", Housing, "alice", Now);
+        var medium = Open("Medium").RecordReview("Check in soon", Today.AddDays(3), Housing, "alice", Now, Today);
+        var high = medium.ChangeConcern("High", "Arrears growing", Housing, "alice", Now, Today);
         Assert.Equal(Today.AddDays(3), high.NextReviewOn);
     }
 
@@ -144,26 +144,26 @@ public sealed class CaseLifecycleRulesTests
     public void The_next_review_must_be_after_today_and_within_the_cadence()
     {
         var high = Open("High");
-        Assert.Equal(Today.AddDays(28), high.RecordReview("ok", null, Housing, "alice", Now).NextReviewOn);
-        Assert.Equal(Today.AddDays(10), high.RecordReview("ok", Today.AddDays(10), Housing, "alice", Now).NextReviewOn);
+        Assert.Equal(Today.AddDays(28), high.RecordReview("ok", null, Housing, "alice", Now, Today).NextReviewOn);
+        Assert.Equal(Today.AddDays(10), high.RecordReview("ok", Today.AddDays(10), Housing, "alice", Now, Today).NextReviewOn);
 
-        var tooLate = Assert.Throws<CaseInputException>(() => high.RecordReview("ok", Today.AddDays(29), Housing, "alice", Now));
+        var tooLate = Assert.Throws<CaseInputException>(() => high.RecordReview("ok", Today.AddDays(29), Housing, "alice", Now, Today));
         Assert.Equal("nextReviewOn", tooLate.Field);
         Assert.Contains("every 28 days", tooLate.Message);
-        Assert.Equal("nextReviewOn", Assert.Throws<CaseInputException>(() => high.RecordReview("ok", Today, Housing, "alice", Now)).Field);
+        Assert.Equal("nextReviewOn", Assert.Throws<CaseInputException>(() => high.RecordReview("ok", Today, Housing, "alice", Now, Today)).Field);
     }
 
     [Fact]
     public void Pausing_needs_a_future_resume_date_and_resuming_needs_a_paused_case()
     {
         var open = Open();
-        Assert.Equal("expectedResumeOn", Assert.Throws<CaseInputException>(() => open.PauseUntil(Today, "Hospital", "alice", Now)).Field);
+        Assert.Equal("expectedResumeOn", Assert.Throws<CaseInputException>(() => open.PauseUntil(Today, "Hospital", "alice", Now, Today)).Field);
         Assert.Throws<CaseRuleException>(() => open.Resume(null, "alice", Now));
 
-        var paused = open.PauseUntil(Today.AddDays(14), "Hospital stay", "alice", Now);
+        var paused = open.PauseUntil(Today.AddDays(14), "Hospital stay", "alice", Now, Today);
         Assert.Equal(CaseStatus.Paused, paused.Status);
         Assert.Equal(Today.AddDays(14), paused.Pause!.ExpectedResumeOn);
-        Assert.Throws<CaseRuleException>(() => paused.PauseUntil(Today.AddDays(20), "again", "alice", Now));
+        Assert.Throws<CaseRuleException>(() => paused.PauseUntil(Today.AddDays(20), "again", "alice", Now, Today));
 
         var resumed = paused.Resume("Discharged", "alice", Now.AddDays(10));
         Assert.Equal((CaseStatus.Open, (Pause?)null), (resumed.Status, resumed.Pause));
@@ -208,15 +208,15 @@ public sealed class CaseLifecycleRulesTests
     public void A_closed_case_is_read_only_until_reopened_into_the_stage_it_left()
     {
         var closed = Active().Close("Disengaged", ["disengaged"], "No contact for 8 weeks", Housing, "alice", Now);
-        Assert.Throws<CaseRuleException>(() => closed.ChangeConcern("High", "x", Housing, "alice", Now));
+        Assert.Throws<CaseRuleException>(() => closed.ChangeConcern("High", "x", Housing, "alice", Now, Today));
         Assert.Throws<CaseRuleException>(() => closed.AddGoal(NewGoal(), "alice", Now));
-        Assert.Throws<CaseRuleException>(() => closed.RecordReview("x", null, Housing, "alice", Now));
-        Assert.Throws<CaseRuleException>(() => closed.PauseUntil(Today.AddDays(5), "x", "alice", Now));
+        Assert.Throws<CaseRuleException>(() => closed.RecordReview("x", null, Housing, "alice", Now, Today));
+        Assert.Throws<CaseRuleException>(() => closed.PauseUntil(Today.AddDays(5), "x", "alice", Now, Today));
         Assert.Throws<CaseRuleException>(() => closed.MoveTo(CaseStage.Review, null, Housing, "alice", Now));
         Assert.Throws<CaseRuleException>(() => closed.Close("again", ["disengaged"], "x", Housing, "alice", Now));
-        Assert.Throws<CaseRuleException>(() => Active().Reopen("not closed", Housing, "alice", Now));
+        Assert.Throws<CaseRuleException>(() => Active().Reopen("not closed", Housing, "alice", Now, Today));
 
-        var reopened = closed.Reopen("Back in touch", Housing, "sam", Now.AddDays(20));
+        var reopened = closed.Reopen("Back in touch", Housing, "sam", Now.AddDays(20), Today.AddDays(20));
         Assert.Equal((CaseStatus.Open, CaseStage.Active, (Closure?)null), (reopened.Status, reopened.Stage, reopened.Closure));
         Assert.Equal(Today.AddDays(20 + 56), reopened.NextReviewOn);
         Assert.Equal("Reopened", reopened.Timeline[^1].What);
@@ -252,5 +252,19 @@ public sealed class CaseLifecycleRulesTests
         var assessed = Open().RecordAssessment(answers, Housing, "alice", Now);
         Assert.Same(assessed, assessed.RecordAssessment(new Dictionary<string, string>(answers), Housing, "alice", Now));
         Assert.Equal(3, assessed.Assessment!.PathwayVersion);
+    }
+}
+
+/// <summary>The region's calendar decides which day it is (review and resume dates), not UTC.</summary>
+public sealed class RegionCalendarTests
+{
+    [Fact]
+    public void Late_evening_UTC_is_already_tomorrow_in_a_region_ahead_of_UTC_and_not_in_UTC()
+    {
+        var lateJulyEvening = new DateTimeOffset(2026, 7, 1, 23, 30, 0, TimeSpan.Zero);
+        var london = new Casework.ServiceDefaults.RegionCalendar(TimeZoneInfo.FindSystemTimeZoneById("Europe/London"));
+        Assert.Equal(new DateOnly(2026, 7, 2), london.Today(lateJulyEvening)); // BST: 00:30 on the 2nd
+        Assert.Equal(new DateOnly(2026, 7, 1), Casework.ServiceDefaults.RegionCalendar.Utc.Today(lateJulyEvening));
+        Assert.Equal(new DateOnly(2026, 12, 1), london.Today(new DateTimeOffset(2026, 12, 1, 23, 30, 0, TimeSpan.Zero))); // GMT in winter
     }
 }

@@ -14,7 +14,7 @@ public static class DomainServiceExtensions
 {
     /// <summary>
     /// Everything the five domain services share: the service defaults, bearer tokens for the service's
-    /// audience, its OpenAPI document, a gRPC server and a clock.
+    /// audience, its OpenAPI document, a gRPC server, a clock and the region's calendar.
     /// </summary>
     public static WebApplicationBuilder AddDomainService(this WebApplicationBuilder builder, ServiceDescription service)
     {
@@ -23,6 +23,7 @@ public static class DomainServiceExtensions
         builder.AddApiDocs(service.ApiSegment, service.Title, service.Summary);
         builder.Services.AddGrpc(grpc => grpc.Interceptors.Add<StoreUnavailableInterceptor>());
         builder.Services.TryAddSingleton(TimeProvider.System);
+        RegionCalendar.AddTo(builder);
         return builder;
     }
 

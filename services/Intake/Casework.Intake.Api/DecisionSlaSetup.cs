@@ -1,3 +1,4 @@
+using Casework.ServiceDefaults;
 using Casework.Intake.Domain;
 
 namespace Casework.Intake;
@@ -9,9 +10,6 @@ public sealed class DecisionSlaOptions
 
     /// <summary>Working days staff have to decide a referral after the day it arrives.</summary>
     public int WorkingDays { get; set; } = 5;
-
-    /// <summary>The region's IANA time zone, which decides where days begin and end.</summary>
-    public string TimeZone { get; set; } = "UTC";
 
     /// <summary>Weekdays that are not working days (bank holidays, closures), as YYYY-MM-DD.</summary>
     public List<DateOnly> NonWorkingDates { get; set; } = [];
@@ -27,11 +25,9 @@ public static class DecisionSlaSetup
         {
             throw new InvalidOperationException($"{DecisionSlaOptions.Section}:WorkingDays must be between 1 and 365.");
         }
-        if (!TimeZoneInfo.TryFindSystemTimeZoneById(options.TimeZone, out var timeZone))
-        {
-            throw new InvalidOperationException($"{DecisionSlaOptions.Section}:TimeZone '{options.TimeZone}' is not a known time zone.");
-        }
-        builder.Services.AddSingleton(new DecisionSla(options.WorkingDays, timeZone, options.NonWorkingDates));
+        // Working days begin and end in the region's time zone (Region:TimeZone).
+        builder.Services.AddSingleton(services =>
+            new DecisionSla(options.WorkingDays, services.GetRequiredService<RegionCalendar>().Zone, options.NonWorkingDates));
         return builder;
     }
 }

@@ -6,7 +6,7 @@ using Casework.ServiceDefaults;
 namespace Casework.Case.Apis;
 
 /// <summary>What a change to a case sees: the case, the pathway version it follows, who acts and when; and the events it publishes.</summary>
-public sealed class CaseChangeContext(SupportCase supportCase, Pathway pathway, string actor, DateTimeOffset now)
+public sealed class CaseChangeContext(SupportCase supportCase, Pathway pathway, string actor, DateTimeOffset now, DateOnly today)
 {
     private readonly List<Action<IDocumentSession>> _events = [];
 
@@ -14,6 +14,9 @@ public sealed class CaseChangeContext(SupportCase supportCase, Pathway pathway, 
     public Pathway Pathway { get; } = pathway;
     public string Actor { get; } = actor;
     public DateTimeOffset Now { get; } = now;
+
+    /// <summary>The region's date now (review and resume dates are judged by it).</summary>
+    public DateOnly Today { get; } = today;
 
     /// <summary>Publishes the event with the change (dropped if the change turns out to change nothing).</summary>
     public void Publish<TEvent>(TEvent integrationEvent) where TEvent : class => _events.Add(session => session.Publish(integrationEvent));
@@ -26,7 +29,7 @@ public sealed class CaseChangeContext(SupportCase supportCase, Pathway pathway, 
 /// apply the domain change, and commit the case with its events (and ReviewScheduled whenever the next review
 /// date moves) in one transaction. Broken lifecycle rules are 409, inputs only the case can judge 400.
 /// </summary>
-public sealed record CaseCommand(HttpContext Http, IDocumentStore Store, PathwayCatalog Pathways, TimeProvider Clock, CancellationToken CancellationToken)
+public sealed record CaseCommand(HttpContext Http, IDocumentStore Store, PathwayCatalog Pathways, TimeProvider Clock, RegionCalendar Calendar, CancellationToken CancellationToken)
 {
     public async Task<IResult> ApplyAsync(Guid id, Func<CaseChangeContext, SupportCase> change)
     {
@@ -52,7 +55,7 @@ public sealed record CaseCommand(HttpContext Http, IDocumentStore Store, Pathway
         }
         var pathway = await Pathways.OfCaseAsync(current.Document, CancellationToken);
         var now = Clock.GetUtcNow();
-        var context = new CaseChangeContext(current.Document, pathway, Http.ActorId(), now);
+        var context = new CaseChangeContext(current.Document, pathway, Http.ActorId(), now, Calendar.Today(now));
         SupportCase changed;
         try
         {
@@ -88,6 +91,6 @@ public sealed record CaseCommand(HttpContext Http, IDocumentStore Store, Pathway
             stored = new Stored<SupportCase>(current.Id, current.Version + 1, changed);
         }
         ETags.Set(Http.Response, stored.Version);
-        return TypedResults.Ok(CaseView.From(stored, pathway, SupportCase.Today(now)));
+        return TypedResults.Ok(CaseView.From(stored, pathway, context.Today));
     }
 }

@@ -134,7 +134,7 @@ public static class CaseCommandsApi
         errors.Check(request.ExpectedResumeOn is not null, "expectedResumeOn", "Give the date support is expected to resume (YYYY-MM-DD).");
         return errors.Any ? Refuse(errors) : command.ApplyAsync(id, c =>
         {
-            var paused = c.Case.PauseUntil(request.ExpectedResumeOn!.Value, request.Reason!, c.Actor, c.Now);
+            var paused = c.Case.PauseUntil(request.ExpectedResumeOn!.Value, request.Reason!, c.Actor, c.Now, c.Today);
             c.Publish(new CaseStatusChanged(c.Case.Id, c.Case.Status, paused.Status, c.Actor, request.Reason!, c.Now));
             return paused;
         });
@@ -159,7 +159,7 @@ public static class CaseCommandsApi
         errors.Required("reason", request.Reason, ReasonLength);
         return errors.Any ? Refuse(errors) : command.ApplyAsync(id, c =>
         {
-            var changed = c.Case.ChangeConcern(request.Level!, request.Reason!, c.Pathway, c.Actor, c.Now);
+            var changed = c.Case.ChangeConcern(request.Level!, request.Reason!, c.Pathway, c.Actor, c.Now, c.Today);
             c.Publish(new ConcernLevelChanged(c.Case.Id, c.Case.TeamId, c.Case.ConcernLevel, changed.ConcernLevel, c.Actor, request.Reason!, c.Now));
             return changed;
         });
@@ -241,7 +241,7 @@ public static class CaseCommandsApi
         errors.Required("findings", request.Findings, TextLength);
         return errors.Any ? Refuse(errors) : command.ApplyAsync(id, c =>
         {
-            var reviewed = c.Case.RecordReview(request.Findings!.Trim(), request.NextReviewOn, c.Pathway, c.Actor, c.Now);
+            var reviewed = c.Case.RecordReview(request.Findings!.Trim(), request.NextReviewOn, c.Pathway, c.Actor, c.Now, c.Today);
             var review = reviewed.Reviews[^1];
             c.Publish(new CaseReviewed(c.Case.Id, review.Id, review.NextReviewOn, c.Actor, c.Now));
             return reviewed;
@@ -268,7 +268,7 @@ public static class CaseCommandsApi
         errors.Required("reason", request.Reason, ReasonLength);
         return errors.Any ? Refuse(errors) : command.ApplyAsync(id, c =>
         {
-            var reopened = c.Case.Reopen(request.Reason!.Trim(), c.Pathway, c.Actor, c.Now);
+            var reopened = c.Case.Reopen(request.Reason!.Trim(), c.Pathway, c.Actor, c.Now, c.Today);
             c.Publish(new CaseReopened(c.Case.Id, request.Reason!.Trim(), c.Actor, c.Now));
             return reopened;
         });

@@ -33,7 +33,8 @@ public static class CasesApi
     public static CaseViewer ToCaseViewer(this ClaimsPrincipal user) =>
         new(user.SubjectId(), CaseworkRoles.Staff.Any(user.IsInRole), user.IsPartner(), user.SeesAllTeams(), user.Teams());
 
-    private static async Task<IResult> GetAsync(Guid id, HttpContext http, IDocumentStore store, PathwayCatalog pathways, TimeProvider clock, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(
+        Guid id, HttpContext http, IDocumentStore store, PathwayCatalog pathways, TimeProvider clock, RegionCalendar calendar, CancellationToken cancellationToken)
     {
         var stored = await store.GetAsync<SupportCase>(id.ToString(), cancellationToken);
         if (stored is null || !CaseAccess.MaySee(stored.Document, http.User.ToCaseViewer()))
@@ -42,13 +43,13 @@ public static class CasesApi
         }
         ETags.Set(http.Response, stored.Version);
         var pathway = await pathways.OfCaseAsync(stored.Document, cancellationToken);
-        return TypedResults.Ok(CaseView.From(stored, pathway, SupportCase.Today(clock.GetUtcNow())));
+        return TypedResults.Ok(CaseView.From(stored, pathway, calendar.Today(clock.GetUtcNow())));
     }
 
     public static IResult CaseNotFound() => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "The case was not found.");
 
     private static async Task<IResult> ListAsync(
-        HttpContext http, IDocumentStore store, TimeProvider clock,
+        HttpContext http, IDocumentStore store, TimeProvider clock, RegionCalendar calendar,
         string? status, string? stage, string? pathwayId, string? concernLevel, string? teamId, string? assignedTo, string? review, string? sort,
         int? offset, int? limit, CancellationToken cancellationToken)
     {
@@ -68,7 +69,7 @@ public static class CasesApi
         }
 
         var viewer = http.User.ToCaseViewer();
-        var today = SupportCase.Today(clock.GetUtcNow());
+        var today = calendar.Today(clock.GetUtcNow());
         var filter = new DocumentFilter()
             .Equal("status", status)
             .Equal("stage", stage)

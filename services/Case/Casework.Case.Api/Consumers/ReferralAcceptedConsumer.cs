@@ -2,11 +2,12 @@ using Casework.Case.Domain;
 using Casework.Contracts.Events;
 using Casework.Messaging;
 using Casework.Persistence;
+using Casework.ServiceDefaults;
 
 namespace Casework.Case.Consumers;
 
 /// <summary>An accepted referral opens a case on its pathway, owned by the pathway's team.</summary>
-public sealed class ReferralAcceptedConsumer(IDocumentStore store, TimeProvider clock) : InboxConsumer<ReferralAccepted>(store)
+public sealed class ReferralAcceptedConsumer(IDocumentStore store, TimeProvider clock, RegionCalendar calendar) : InboxConsumer<ReferralAccepted>(store)
 {
     protected override async Task ApplyAsync(ReferralAccepted message, IDocumentSession session, CancellationToken cancellationToken)
     {
@@ -20,8 +21,9 @@ public sealed class ReferralAcceptedConsumer(IDocumentStore store, TimeProvider 
         var pathway = await Store.GetAsync<Pathway>(message.PathwayId, cancellationToken)
             ?? throw new InvalidOperationException($"Referral {message.ReferralId} was accepted onto unknown pathway '{message.PathwayId}'.");
 
+        var now = clock.GetUtcNow();
         var opened = SupportCase.Open(message.ReferralId, message.PersonId, message.PersonDisplayName, pathway.Document,
-            message.ConcernLevel, message.AcceptedBy, clock.GetUtcNow());
+            message.ConcernLevel, message.AcceptedBy, now, calendar.Today(now));
         session.Insert(opened.Id.ToString(), opened);
         session.Insert(opened.ReferralId.ToString(), new ReferralCase(opened.Id));
         session.Publish(new CaseOpened(opened.Id, opened.ReferralId, opened.PersonId, opened.PathwayId, opened.TeamId, opened.ConcernLevel, opened.OpenedAt));

@@ -77,7 +77,7 @@ public sealed record Pause(string Reason, DateOnly ExpectedResumeOn, string Paus
 
 /// <summary>
 /// One episode of support for one person on one pathway. Every method enforces the lifecycle and the
-/// rules of the pathway version the case started on, returns the changed case (the same instance when
+/// rules of the pathway version the case started on (dates such as "today" are the region's), returns the changed case (the same instance when
 /// nothing changes) and adds an entry to the timeline. A closed case changes only by reopening.
 /// </summary>
 public sealed record SupportCase(
@@ -128,13 +128,14 @@ public sealed record SupportCase(
             : this with { PersonDisplayName = displayName, PersonNameAt = at };
 
     /// <summary>Opens a case from an accepted referral, owned by the pathway's team, with its first review due by the cadence.</summary>
-    public static SupportCase Open(Guid referralId, Guid personId, string personDisplayName, Pathway pathway, string concernLevel, string acceptedBy, DateTimeOffset now) =>
+    public static SupportCase Open(
+        Guid referralId, Guid personId, string personDisplayName, Pathway pathway, string concernLevel, string acceptedBy, DateTimeOffset now, DateOnly today) =>
         new(Guid.CreateVersion7(now), referralId, personId, personDisplayName, pathway.Id, pathway.TeamId, CaseStatus.Open, CaseStage.Intake,
             concernLevel, now, acceptedBy, [new CaseChange("Opened", acceptedBy, now, $"From referral {referralId} on pathway {pathway.Name} (version {pathway.Version})")])
         {
             PathwayVersion = pathway.Version,
             StageEnteredAt = now,
-            NextReviewOn = Today(now).AddDays(pathway.ReviewCadenceDays.DaysFor(concernLevel)),
+            NextReviewOn = today.AddDays(pathway.ReviewCadenceDays.DaysFor(concernLevel)),
         };
 
     /// <summary>Records the accountable worker; a repeat of the same assignment changes nothing.</summary>
@@ -188,14 +189,14 @@ public sealed record SupportCase(
     };
 
     /// <summary>Pauses support (e.g. a hospital stay), with the date it is expected to resume.</summary>
-    public SupportCase PauseUntil(DateOnly expectedResumeOn, string reason, string by, DateTimeOffset now)
+    public SupportCase PauseUntil(DateOnly expectedResumeOn, string reason, string by, DateTimeOffset now, DateOnly today)
     {
         EnsureOpen("pause");
         if (Status == CaseStatus.Paused)
         {
             throw new CaseRuleException("The case is already paused.");
         }
-        if (expectedResumeOn <= Today(now))
+        if (expectedResumeOn <= today)
         {
             throw new CaseInputException("expectedResumeOn", "The expected resume date must be after today.");
         }
@@ -226,14 +227,14 @@ public sealed record SupportCase(
     /// Changes the concern level with its reason. A rise brings the next review forward to the new level's
     /// cadence if that is sooner; a fall keeps the date already set (a review is never pushed back silently).
     /// </summary>
-    public SupportCase ChangeConcern(string level, string reason, Pathway pathway, string by, DateTimeOffset now)
+    public SupportCase ChangeConcern(string level, string reason, Pathway pathway, string by, DateTimeOffset now, DateOnly today)
     {
         EnsureOpen("change the concern level");
         if (level == ConcernLevel)
         {
             return this;
         }
-        var byLevel = Today(now).AddDays(pathway.ReviewCadenceDays.DaysFor(level));
+        var byLevel = today.AddDays(pathway.ReviewCadenceDays.DaysFor(level));
         var nextReview = NextReviewOn is { } due && due <= byLevel ? due : byLevel;
         var raised = ConcernLevels.All.ToList().IndexOf(level) > ConcernLevels.All.ToList().IndexOf(ConcernLevel);
         return this with
@@ -320,12 +321,12 @@ public sealed record SupportCase(
     /// Records a review. The next review is the date given, or by the cadence of the current concern level;
     /// it may not be later than the cadence allows, nor in the past.
     /// </summary>
-    public SupportCase RecordReview(string findings, DateOnly? nextReviewOn, Pathway pathway, string by, DateTimeOffset now)
+    public SupportCase RecordReview(string findings, DateOnly? nextReviewOn, Pathway pathway, string by, DateTimeOffset now, DateOnly today)
     {
         EnsureOpen("record a review");
-        var latest = Today(now).AddDays(pathway.ReviewCadenceDays.DaysFor(ConcernLevel));
+        var latest = today.AddDays(pathway.ReviewCadenceDays.DaysFor(ConcernLevel));
         var next = nextReviewOn ?? latest;
-        if (next <= Today(now))
+        if (next <= today)
         {
             throw new CaseInputException("nextReviewOn", "The next review must be after today.");
         }
@@ -369,7 +370,7 @@ public sealed record SupportCase(
     }
 
     /// <summary>Reopens a closed case in the stage it was closed from, with a review due by the cadence.</summary>
-    public SupportCase Reopen(string reason, Pathway pathway, string by, DateTimeOffset now)
+    public SupportCase Reopen(string reason, Pathway pathway, string by, DateTimeOffset now, DateOnly today)
     {
         if (Status != CaseStatus.Closed || Closure is null)
         {
@@ -380,15 +381,12 @@ public sealed record SupportCase(
             Status = CaseStatus.Open,
             Stage = Closure.ClosedFromStage,
             StageEnteredAt = now,
-            NextReviewOn = Today(now).AddDays(pathway.ReviewCadenceDays.DaysFor(ConcernLevel)),
+            NextReviewOn = today.AddDays(pathway.ReviewCadenceDays.DaysFor(ConcernLevel)),
             Closure = null,
             PastClosures = [.. PastClosures, Closure],
             Timeline = [.. Timeline, new CaseChange("Reopened", by, now, $"{reason} (closed on {Closure.ClosedAt:yyyy-MM-dd}: {Closure.Reason})")],
         };
     }
-
-    /// <summary>The date in the region's calendar (UTC) on which <paramref name="now"/> falls.</summary>
-    public static DateOnly Today(DateTimeOffset now) => DateOnly.FromDateTime(now.UtcDateTime);
 
     private void EnsureOpen(string what)
     {
