@@ -4,7 +4,10 @@ using System.Net;
 using System.Text.Json;
 using Casework.Contracts.Events;
 using Casework.Testing;
+using Casework.Persistence;
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using SupportCase = CaseApi::Casework.Case.Domain.SupportCase;
 
 namespace Casework.Case.Tests;
@@ -282,5 +285,37 @@ public sealed class CaseLifecycleApiTests(CaseFixture fixture)
         await using var session = fixture.Store.OpenSession();
         session.Update(stored.Id, stored.Document with { NextReviewOn = due }, stored.Version);
         await session.CommitAsync();
+    }
+}
+
+/// <summary>Cases stored before the lifecycle existed are brought up to date, so worklists see them.</summary>
+[Collection(CaseCollection.Name)]
+public sealed class CaseShapeUpgradeTests(CaseFixture fixture)
+{
+    [Fact]
+    public async Task A_case_stored_before_review_dates_gets_one_by_its_pathways_cadence_and_shows_in_the_due_list()
+    {
+        var caseId = Guid.NewGuid();
+        var worker = "legacy-worker-" + Guid.NewGuid().ToString("N")[..6];
+        // As the first version of Case wrote it: no pathway version, review date, concern rank or stage time.
+        var legacy = $$"""
+            {"id":"{{caseId}}","referralId":"{{Guid.NewGuid()}}","personId":"{{Guid.NewGuid()}}","personDisplayName":"Old Case",
+             "pathwayId":"housing-support","teamId":"housing","status":"Open","stage":"Intake","concernLevel":"Critical",
+             "openedAt":"2025-01-02T09:00:00+00:00","openedBy":"intake","timeline":[],"assignedWorkerId":"{{worker}}"}
+            """;
+        await fixture.Database.ScalarAsync<int>("INSERT INTO doc_cases (id, version, data) VALUES ($1, 1, $2::jsonb) RETURNING 1", caseId.ToString(), legacy);
+
+        var upgrader = new DocumentUpgrader<SupportCase>(fixture.Store,
+            fixture.Factory.Services.GetRequiredService<IDocumentUpgrade<SupportCase>>(), NullLogger<DocumentUpgrader<SupportCase>>.Instance);
+        Assert.True(await upgrader.UpgradeAllAsync(CancellationToken.None) >= 1);
+
+        var upgraded = (await fixture.Store.GetAsync<SupportCase>(caseId.ToString()))!;
+        Assert.Equal(2, upgraded.Version);
+        Assert.Equal(1, upgraded.Document.PathwayVersion);
+        Assert.Equal(DateOnly.FromDateTime(DateTime.UtcNow).AddDays(7), upgraded.Document.NextReviewOn); // Critical on housing: 7 days
+        Assert.Equal(4L, await fixture.Database.ScalarAsync<long>("SELECT (data->>'concernRank')::bigint FROM doc_cases WHERE id = $1", caseId.ToString()));
+
+        using var client = fixture.Client(CaseFixture.Staff(worker, "caseworker", "housing"));
+        Assert.Equal([caseId], (await client.ItemsAsync("&assignedTo=me&review=due")).Select(i => i.Id()));
     }
 }

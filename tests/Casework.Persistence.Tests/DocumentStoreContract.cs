@@ -452,6 +452,27 @@ public abstract class DocumentStoreContract : IAsyncLifetime
     }
 
     [ContractFact]
+    public async Task A_missing_filter_finds_documents_without_the_field_and_the_upgrader_resaves_them()
+    {
+        await SeedWidgetsAsync();
+        var ownerless = await Store.QueryAsync<Widget>(new DocumentQuery { Filter = new DocumentFilter().Missing("owner") });
+        Assert.Equal(["w-3", "w-6"], Ids(ownerless).Order());
+
+        var upgrader = new DocumentUpgrader<Widget>(Store, new AdoptOrphans(), Microsoft.Extensions.Logging.Abstractions.NullLogger<DocumentUpgrader<Widget>>.Instance);
+        Assert.Equal(2, await upgrader.UpgradeAllAsync(CancellationToken.None));
+        Assert.Equal("adopted", (await Store.GetAsync<Widget>("w-3"))!.Document.Owner);
+        Assert.Equal(2, (await Store.GetAsync<Widget>("w-6"))!.Version);
+        Assert.Equal(0, await upgrader.UpgradeAllAsync(CancellationToken.None)); // nothing left: a restart changes nothing
+    }
+
+    private sealed class AdoptOrphans : IDocumentUpgrade<Widget>
+    {
+        public string MarkerField => "owner";
+
+        public Task<Widget> UpgradeAsync(Widget widget, CancellationToken cancellationToken) => Task.FromResult(widget with { Owner = "adopted" });
+    }
+
+    [ContractFact]
     public async Task Ties_are_ordered_by_id_in_the_querys_direction()
     {
         await SeedWidgetsAsync();

@@ -25,6 +25,13 @@ public sealed class DocumentFilter
         return this;
     }
 
+    /// <summary>The document has no such field, or it is null (e.g. documents stored before the field existed).</summary>
+    public DocumentFilter Missing(string field)
+    {
+        _conditions.Add(new FieldCondition(field, ConditionKind.Missing, []));
+        return this;
+    }
+
     /// <summary>The field is below <paramref name="value"/> (as text; a document without the field never matches).</summary>
     public DocumentFilter LessThan(string field, string? value) => Range(field, ConditionKind.LessThan, value);
 
@@ -47,6 +54,7 @@ public enum ConditionKind
     In,
     LessThan,
     AtMost,
+    Missing,
 }
 
 public sealed record FieldCondition(string Field, ConditionKind Kind, IReadOnlyList<string> Values);

@@ -33,6 +33,7 @@ public static class CaseService
             .Add<PathwayVersion>("pathway_versions")
             .Add<ReferralCase>("referral_cases"));
         builder.Services.AddSingleton<PathwayCatalog>();
+        builder.AddDocumentUpgrade<SupportCase, CaseShapeUpgrade>();
         // Seeded before the bus starts, so the first ReferralAccepted finds its pathway.
         builder.AddDemoDataSeeder<PathwaySeeder>();
         builder.AddMessaging(Name, bus =>

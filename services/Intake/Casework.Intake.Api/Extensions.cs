@@ -34,6 +34,7 @@ public static class IntakeService
             .Add<WebhookSubscription>("webhook_subscriptions")
             .Add<WebhookDelivery>("webhook_deliveries", ["nextAttemptAt"], ["clientId", "createdAt"], ["referralId"])
             .AddAuditLog());
+        builder.AddDocumentUpgrade<Person, PersonKeysUpgrade>();
         builder.AddMessaging(Name, bus => bus.AddConsumer<CaseOpenedConsumer>());
         builder.Services.AddUserForwardingGrpcClient<CaseQueries.CaseQueriesClient>(builder.Configuration, "Services:Case:Grpc");
         builder.AddDecisionSla();

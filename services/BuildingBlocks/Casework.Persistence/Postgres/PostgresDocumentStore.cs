@@ -132,6 +132,11 @@ internal sealed class PostgresDocumentStore(NpgsqlDataSource dataSource, Documen
                 sql.Append(" AND ");
             }
             sql.Append(PostgresEngine.Field(condition.Field));
+            if (condition.Kind == ConditionKind.Missing)
+            {
+                sql.Append(" IS NULL");
+                continue;
+            }
             if (condition.Kind == ConditionKind.In)
             {
                 parameters.Add(new NpgsqlParameter { Value = condition.Values.ToArray() });
