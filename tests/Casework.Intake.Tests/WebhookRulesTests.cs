@@ -131,6 +131,18 @@ public sealed class WebhookRulesTests
     }
 
     [Fact]
+    public void Holding_back_delays_a_pending_delivery_without_an_attempt_and_never_brings_one_forward()
+    {
+        var due = NewDelivery();
+        var held = due.HoldUntil(Now.AddMinutes(2));
+        Assert.Equal((Now.AddMinutes(2), 0), (held.NextAttemptAt, held.Attempts.Count));
+        Assert.Same(held, held.HoldUntil(Now.AddMinutes(1)));
+
+        var cancelled = due.Cancel("removed", Now);
+        Assert.Same(cancelled, cancelled.HoldUntil(Now.AddMinutes(5)));
+    }
+
+    [Fact]
     public void Cancelling_takes_it_out_of_the_queue_with_the_reason()
     {
         var cancelled = NewDelivery().Cancel("The webhook was removed.", Now);

@@ -220,7 +220,7 @@ public static class PeopleApi
             Limit = limit ?? 50,
         }, cancellationToken);
         await AuditAsync(store, http, "read-referrals", [(id.ToString(), null)], clock, cancellationToken);
-        return TypedResults.Ok(page.With(page.Items.Select(r => ReferralView.From(r.Document, r.Version, forPartner: false)).ToList()));
+        return TypedResults.Ok(page.With(page.Items.Select(r => ReferralView.From(r.Document, r.Version, forPartner: false, clock.GetUtcNow())).ToList()));
     }
 
     /// <summary>Records, before the data leaves, that the caller saw these people (record type "person" unless given).</summary>

@@ -92,12 +92,12 @@ public sealed record ReferralView(
     [property: Description("True while the referral is undecided (Received or Screening) and its decision is past due.")] bool Overdue,
     [property: Description("Staff only: the latest answers to a pathway's screening checklist.")] Screening? Screening = null)
 {
-    /// <param name="now">The time overdue is judged at (the request's clock); the system clock when not given.</param>
-    public static ReferralView From(Referral r, long version, bool forPartner, DateTimeOffset? now = null) =>
+    /// <param name="now">The time overdue is judged at (the request's clock).</param>
+    public static ReferralView From(Referral r, long version, bool forPartner, DateTimeOffset now) =>
         new(r.Id, r.Status, r.PersonId, r.PersonDisplayName, r.Source, r.PartnerClientId, r.ReferringOrganisation, r.ExternalReference,
             r.RequestedPathwayId, r.ConcernLevel, r.ReceivedAt, r.PathwayId, forPartner ? null : r.CaseId, r.DecidedAt, r.DeclineReason,
             version, forPartner ? null : r.History, r.ReferringContact, r.Consent, r.DecisionDueAt,
-            r.IsOverdue(now ?? TimeProvider.System.GetUtcNow()), forPartner ? null : r.Screening);
+            r.IsOverdue(now), forPartner ? null : r.Screening);
 }
 
 internal static partial class ReferralValidation

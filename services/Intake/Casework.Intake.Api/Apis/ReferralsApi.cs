@@ -147,7 +147,7 @@ public static class ReferralsApi
             // The key was used before (a retry, or a concurrent one that won the race): answer with the
             // first result. Inserting first and replaying on the conflict saves new referrals (nearly all
             // of them) a read of the key.
-            return await ReplayAsync(store, idempotencyId, requestHash, isPartner, http, cancellationToken)
+            return await ReplayAsync(store, idempotencyId, requestHash, isPartner, http, now, cancellationToken)
                 ?? throw new InvalidOperationException("The idempotency record vanished after a conflict.");
         }
         ETags.Set(http.Response, 1);
@@ -155,7 +155,7 @@ public static class ReferralsApi
     }
 
     private static async Task<IResult?> ReplayAsync(
-        IDocumentStore store, string idempotencyId, string requestHash, bool isPartner, HttpContext http, CancellationToken cancellationToken)
+        IDocumentStore store, string idempotencyId, string requestHash, bool isPartner, HttpContext http, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var previous = await store.GetAsync<IdempotencyRecord>(idempotencyId, cancellationToken);
         if (previous is null)
@@ -172,7 +172,7 @@ public static class ReferralsApi
             ?? throw new InvalidOperationException("An idempotency record points at a missing referral.");
         http.Response.Headers["Idempotent-Replayed"] = "true";
         ETags.Set(http.Response, referral.Version);
-        return TypedResults.Created($"/api/intake/referrals/{referral.Id}", ReferralView.From(referral.Document, referral.Version, isPartner));
+        return TypedResults.Created($"/api/intake/referrals/{referral.Id}", ReferralView.From(referral.Document, referral.Version, isPartner, now));
     }
 
     private static async Task<IResult> ListAsync(
@@ -207,7 +207,7 @@ public static class ReferralsApi
         return TypedResults.Ok(page.With(page.Items.Select(r => ReferralView.From(r.Document, r.Version, isPartner, now)).ToList()));
     }
 
-    private static async Task<IResult> GetAsync(Guid id, HttpContext http, IDocumentStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(Guid id, HttpContext http, IDocumentStore store, TimeProvider clock, CancellationToken cancellationToken)
     {
         var referral = await FindVisibleAsync(id, http, store, cancellationToken);
         if (referral is null)
@@ -215,7 +215,7 @@ public static class ReferralsApi
             return NotFound();
         }
         ETags.Set(http.Response, referral.Version);
-        return TypedResults.Ok(ReferralView.From(referral.Document, referral.Version, http.User.IsPartner()));
+        return TypedResults.Ok(ReferralView.From(referral.Document, referral.Version, http.User.IsPartner(), clock.GetUtcNow()));
     }
 
     private static async Task<IResult> AcceptAsync(
@@ -386,11 +386,12 @@ public static class ReferralsApi
         {
             return NotFound(); // a partner changes only its own referrals; others' do not exist for it
         }
+        var now = clock.GetUtcNow();
         Referral decided;
         TEvent integrationEvent;
         try
         {
-            (decided, integrationEvent) = decide(current.Document, clock.GetUtcNow());
+            (decided, integrationEvent) = decide(current.Document, now);
         }
         catch (ReferralRuleException rule)
         {
@@ -405,7 +406,7 @@ public static class ReferralsApi
         if (ReferenceEquals(decided, current.Document))
         {
             ETags.Set(http.Response, current.Version); // nothing changed (the same screening answers again)
-            return TypedResults.Ok(ReferralView.From(decided, current.Version, forPartner));
+            return TypedResults.Ok(ReferralView.From(decided, current.Version, forPartner, now));
         }
         session.Update(id.ToString(), decided, current.Version);
         session.Publish(integrationEvent);
@@ -415,7 +416,7 @@ public static class ReferralsApi
         }
         await session.CommitAsync(cancellationToken);
         ETags.Set(http.Response, current.Version + 1);
-        return TypedResults.Ok(ReferralView.From(decided, current.Version + 1, forPartner));
+        return TypedResults.Ok(ReferralView.From(decided, current.Version + 1, forPartner, now));
     }
 
     /// <summary>The referral if the caller may see it: staff see all, a partner only its own.</summary>

@@ -86,7 +86,7 @@ public static class WebhooksApi
             .RequireScope(IntakeService.ReferralsWriteScope)
             .WithName("RemoveWebhook")
             .WithSummary("Remove the portal's webhook (partners)")
-            .WithDescription("No more deliveries are made; pending ones are cancelled. Polling still works.")
+            .WithDescription("No more deliveries are made: the delivery worker cancels the pending ones when it next comes to them (register again before that and they go to the new URL). Polling still works.")
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status404NotFound);
 

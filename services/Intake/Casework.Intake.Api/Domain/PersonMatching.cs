@@ -103,9 +103,9 @@ public static class PersonMatcher
     /// <summary>
     /// The indexed lookups that find every candidate able to reach the threshold: same date of birth, same
     /// email, same phone, or both names sounding alike. (With the weights above, a candidate agreeing on none
-    /// of these scores at most 45; PersonMatchingTests checks that for every combination.) The names lookup
-    /// of a very common name is cut at <see cref="LookupLimit"/>; a candidate it misses that way could only
-    /// have scored through the names, the postcode and a day and month swapped in the date of birth.
+    /// of these scores at most 45; PersonMatchingTests checks that for every combination.) Each lookup is cut at
+    /// <see cref="LookupLimit"/> rows: a very common name, or a phone or email many people share (a hostel's
+    /// number), can leave candidates out, which then have to be found by another of their details.
     /// </summary>
     public static IReadOnlyList<MatchLookup> Lookups(MatchProfile prospect)
     {

@@ -73,6 +73,13 @@ public sealed record WebhookDelivery(
             : attempted with { State = WebhookDeliveryStates.Failed, NextAttemptAt = null, FinishedAt = attempt.At };
     }
 
+    /// <summary>
+    /// Holds a pending delivery back without an attempt (its partner just failed another one): a partner that is down
+    /// waits out its own backoff instead of filling every worker's batch. Never brings an attempt forward.
+    /// </summary>
+    public WebhookDelivery HoldUntil(DateTimeOffset until) =>
+        State == WebhookDeliveryStates.Pending && (NextAttemptAt is null || NextAttemptAt < until) ? this with { NextAttemptAt = until } : this;
+
     public WebhookDelivery Cancel(string why, DateTimeOffset now) =>
         this with { State = WebhookDeliveryStates.Cancelled, NextAttemptAt = null, FinishedAt = now, Note = why };
 }

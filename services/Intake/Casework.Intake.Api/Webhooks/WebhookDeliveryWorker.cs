@@ -73,18 +73,45 @@ public sealed class WebhookDeliveryWorker(
             Limit = settings.BatchSize,
             CountLimit = 0,
         }, cancellationToken);
-        await Parallel.ForEachAsync(due.Items, new ParallelOptions { MaxDegreeOfParallelism = settings.Concurrency, CancellationToken = cancellationToken },
-            async (candidate, token) => await DeliverAsync(candidate, token));
+        // Partners in parallel, each partner's deliveries one after another: a partner that does not answer holds up only
+        // its own. Once one of its attempts fails, its other due deliveries wait for that one's retry time (no attempt made).
+        var byPartner = due.Items.GroupBy(d => d.Document.ClientId);
+        await Parallel.ForEachAsync(byPartner, new ParallelOptions { MaxDegreeOfParallelism = settings.Concurrency, CancellationToken = cancellationToken },
+            async (deliveries, token) =>
+            {
+                DateTimeOffset? holdUntil = null;
+                foreach (var candidate in deliveries)
+                {
+                    if (holdUntil is { } until)
+                    {
+                        await HoldAsync(candidate, until, token);
+                    }
+                    else if (await DeliverAsync(candidate, token) is { State: WebhookDeliveryStates.Pending, NextAttemptAt: { } retryAt })
+                    {
+                        holdUntil = retryAt;
+                    }
+                }
+            });
         return due.Items.Count;
     }
 
-    private async Task DeliverAsync(Stored<WebhookDelivery> candidate, CancellationToken cancellationToken)
+    private async Task HoldAsync(Stored<WebhookDelivery> candidate, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        var held = candidate.Document.HoldUntil(until);
+        if (!ReferenceEquals(held, candidate.Document))
+        {
+            await WebhookDeliveries.SaveAsync(store, candidate, held, cancellationToken); // a worker that claimed it meanwhile wins
+        }
+    }
+
+    /// <summary>Makes one attempt at a delivery this worker manages to claim; returns its outcome (null when another worker had it).</summary>
+    private async Task<WebhookDelivery?> DeliverAsync(Stored<WebhookDelivery> candidate, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var claimed = await WebhookDeliveries.TryClaimAsync(store, candidate, clock.GetUtcNow(), settings.Lease, cancellationToken);
         if (claimed is null)
         {
-            return; // another replica has it
+            return null; // another replica has it
         }
         var delivery = claimed.Document;
         var subscription = await store.GetAsync<WebhookSubscription>(delivery.ClientId, cancellationToken);
@@ -111,6 +138,7 @@ public sealed class WebhookDeliveryWorker(
             }
         }
         await WebhookDeliveries.SaveAsync(store, claimed, outcome, cancellationToken);
+        return outcome;
     }
 
     private async Task<WebhookAttempt> PostAsync(WebhookSubscription subscription, WebhookDelivery delivery, int number, CancellationToken cancellationToken)
