@@ -191,6 +191,22 @@ public sealed class CaseLifecycleRulesTests
     }
 
     [Fact]
+    public void A_plan_is_bounded_so_a_case_stays_readable()
+    {
+        var planned = Enumerable.Range(0, SupportCase.MaxGoals).Aggregate(Active(), (c, i) => c.AddGoal(NewGoal($"Goal {i}"), "alice", Now));
+        var tooMany = Assert.Throws<CaseRuleException>(() => planned.AddGoal(NewGoal(), "alice", Now));
+        Assert.Contains("at most 50 goals in progress", tooMany.Message);
+
+        // A finished goal makes room.
+        var first = planned.Goals[0].Id;
+        var finished = planned.RecordProgress(first, "Done", GoalStatus.Achieved, "alice", Now);
+        Assert.Equal(SupportCase.MaxGoals + 1, finished.AddGoal(NewGoal(), "alice", Now).Goals.Count);
+
+        var busy = Enumerable.Range(1, SupportCase.MaxProgressPerGoal - 1).Aggregate(finished, (c, i) => c.RecordProgress(first, $"note {i}", null, "alice", Now));
+        Assert.Throws<CaseRuleException>(() => busy.RecordProgress(first, "one more", null, "alice", Now));
+    }
+
+    [Fact]
     public void Closing_needs_outcomes_of_the_pathways_framework()
     {
         var active = Active();

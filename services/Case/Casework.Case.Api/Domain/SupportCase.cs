@@ -263,9 +263,13 @@ public sealed record SupportCase(
         };
     }
 
+    /// <summary>Bounds that keep one case a document a caseworker can read (and the store can rewrite) in one go.</summary>
+    public const int MaxGoals = 50, MaxActionsPerGoal = 50, MaxProgressPerGoal = 200;
+
     public SupportCase AddGoal(Goal goal, string by, DateTimeOffset now)
     {
         EnsureOpen("change the support plan");
+        EnsureBelow(Goals.Count(g => g.Status == GoalStatus.InProgress), MaxGoals, "goals in progress", "record the result of finished goals first");
         return this with
         {
             Goals = [.. Goals, goal],
@@ -278,6 +282,7 @@ public sealed record SupportCase(
     {
         EnsureOpen("change the support plan");
         var goal = FindGoal(goalId);
+        EnsureBelow(goal.Progress.Count, MaxProgressPerGoal, "progress updates on a goal", "record its result and set a new goal");
         var changed = goal with
         {
             Status = status ?? goal.Status,
@@ -294,6 +299,7 @@ public sealed record SupportCase(
     {
         EnsureOpen("change the support plan");
         var goal = FindGoal(goalId);
+        EnsureBelow(goal.Actions.Count, MaxActionsPerGoal, "actions on a goal", "split it into smaller goals");
         return WithGoal(goal with { Actions = [.. goal.Actions, action] }) with
         {
             Timeline = [.. Timeline, new CaseChange("ActionAdded", by, now, $"{goal.Description}: {action.Description} ({action.Owner})")],
@@ -393,6 +399,14 @@ public sealed record SupportCase(
         if (Status == CaseStatus.Closed)
         {
             throw new CaseRuleException($"The case is closed: reopen it to {what}.");
+        }
+    }
+
+    private static void EnsureBelow(int count, int max, string what, string instead)
+    {
+        if (count >= max)
+        {
+            throw new CaseRuleException($"A case holds at most {max} {what}: {instead}.");
         }
     }
 
