@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+using System.ComponentModel;
 using Casework.Contracts;
 using Casework.Contracts.Events;
 using Casework.Intake.Domain;
@@ -36,8 +38,21 @@ public sealed record PersonView(
     }
 }
 
+/// <summary>A person to register (as staff do for someone not referred yet), and the possible duplicates already checked.</summary>
+public sealed record RegisterPersonRequest(
+    [property: Required, Description("Given name (up to 100 characters).")] string? GivenName = null,
+    [property: Required, Description("Family name (up to 100 characters).")] string? FamilyName = null,
+    [property: Description("Date of birth, YYYY-MM-DD: a past date after 1900.")] DateOnly? DateOfBirth = null,
+    [property: Description("Email address.")] string? Email = null,
+    [property: Description("Phone number: digits, spaces, +, - and brackets.")] string? Phone = null,
+    [property: Description("Postcode (up to 12 characters).")] string? Postcode = null,
+    [property: Description("Candidates from an earlier 409 that staff checked and found to be someone else.")] List<Guid>? NotTheSameAs = null)
+{
+    public PersonInput Person => new(GivenName, FamilyName, DateOfBirth, Email, Phone, Postcode);
+}
+
 /// <summary>
-/// People (client records) for staff: find, read, correct details (every change kept), and the person's
+/// People (client records) for staff: register, find, read, correct details (every change kept), and the person's
 /// referrals. Partners never reach these: they see only the referrals they sent. Personal data: every
 /// person a search returns, every read and every change is in the audit log before the answer leaves.
 /// </summary>
@@ -48,6 +63,17 @@ public static class PeopleApi
         var people = app.MapGroup("/api/intake/people").WithTags("People")
             .RequireScope(IntakeService.StaffScope)
             .RequireStaff();
+
+        people.MapPost("", RegisterAsync)
+            .RequireStaff(CaseworkRoles.Caseworker, CaseworkRoles.Supervisor, CaseworkRoles.Manager, CaseworkRoles.Admin)
+            .WithName("RegisterPerson")
+            .WithSummary("Register a person (staff)")
+            .WithDescription("The details are matched against everyone on record first. If someone may be the same person (score 50 or more), " +
+                "the answer is 409 listing them as candidates, and nothing is registered: use their record, or send again with the candidates you " +
+                "checked in notTheSameAs to register a new person (they are then not offered as duplicates of each other). Publishes PersonRegistered.")
+            .Produces<PersonView>(StatusCodes.Status201Created)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict);
 
         people.MapGet("", SearchAsync)
             .WithName("SearchPeople")
@@ -138,6 +164,48 @@ public static class PeopleApi
         await AuditAsync(store, http, "search", [.. page.Items.Select(p => (p.Id, (string?)null)), ("query:" + criteria, "person-query")],
             clock, cancellationToken);
         return TypedResults.Ok(page.With(page.Items.Select(PersonView.From).ToList()));
+    }
+
+    private static async Task<IResult> RegisterAsync(
+        RegisterPersonRequest request, HttpContext http, IDocumentStore store, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var errors = new ValidationErrors();
+        ReferralValidation.ValidatePerson(errors, "", request.Person, now);
+        errors.Check(request.NotTheSameAs is not { Count: > 50 }, "notTheSameAs", "At most 50 people.");
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+        var details = ReferralValidation.ToDetails(request.Person);
+        var matches = await PersonDuplicates.FindAsync(store, MatchProfile.Of(details), subject: null, cancellationToken);
+        var notChecked = matches.Where(m => !(request.NotTheSameAs ?? []).Contains(m.Person.Id)).ToList();
+        if (notChecked.Count > 0)
+        {
+            // Shown to staff: audited like a match check.
+            await AuditAsync(store, http, "match", notChecked.Select(m => (m.Person.Id.ToString(), (string?)null)), clock, cancellationToken);
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "This may be someone already on record.",
+                detail: "Use their record (refer them with personId), or send again with the ones you checked in notTheSameAs.",
+                extensions: new Dictionary<string, object?> { ["candidates"] = notChecked.Select(MatchCandidateView.From).ToList() });
+        }
+        var person = new Person(Guid.CreateVersion7(now), details.GivenName, details.FamilyName, details.DateOfBirth, details.Email, details.Phone,
+            details.Postcode, now, http.ActorId());
+        var dismissed = matches.Select(m => m.Person.Id).ToList();
+        if (dismissed.Count > 0)
+        {
+            person = person.ConfirmDistinctFrom(dismissed, http.ActorId(), now, referralId: null);
+        }
+        await using var session = store.OpenSession();
+        session.Insert(person.Id.ToString(), person);
+        session.Audit(http, "create", "person", person.Id.ToString(), now);
+        session.Publish(new PersonRegistered(person.Id, person.DisplayName, now));
+        if (dismissed.Count > 0)
+        {
+            session.Publish(new PersonMatchesDismissed(person.Id, dismissed, http.ActorId(), now));
+        }
+        await session.CommitAsync(cancellationToken);
+        ETags.Set(http.Response, 1);
+        return TypedResults.Created($"/api/intake/people/{person.Id}", PersonView.From(new Stored<Person>(person.Id.ToString(), 1, person)));
     }
 
     private static async Task<IResult> GetAsync(Guid id, HttpContext http, IDocumentStore store, TimeProvider clock, CancellationToken cancellationToken)

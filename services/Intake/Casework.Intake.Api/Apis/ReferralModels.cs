@@ -12,7 +12,7 @@ namespace Casework.Intake.Apis;
 
 /// <summary>A referral as a partner portal (or a member of staff) submits it.</summary>
 public sealed record SubmitReferralRequest(
-    [property: Required, Description("The person being referred.")] PersonInput? Person = null,
+    [property: Description("The person being referred (required unless personId is given).")] PersonInput? Person = null,
     [property: Required, Description("Why support is needed, in the referrer's words (up to 4,000 characters).")] string? Reason = null,
     [property: Description("The pathway the referrer suggests, e.g. \"housing-support\"; staff decide.")] string? RequestedPathwayId = null,
     [property: Description("Urgency or risk: Low, Medium (the default), High or Critical.")] string? ConcernLevel = null,
@@ -21,7 +21,9 @@ public sealed record SubmitReferralRequest(
     [property: Description("The portal's own reference for this referral, returned as sent (up to 100 characters).")] string? ExternalReference = null,
     [property: Description("Who at the referring organisation staff should contact about the referral (optional).")] ReferringContactInput? ReferringContact = null,
     [property: Description("Where the referral came from. Partner portals always submit \"partner\" (the default for them). Staff submit \"staff\" " +
-        "(the default) for a referral they make, or \"self\" to record a person referring themself, e.g. by phone or at a drop-in.")] string? Source = null);
+        "(the default) for a referral they make, or \"self\" to record a person referring themself, e.g. by phone or at a drop-in.")] string? Source = null,
+    [property: Description("Staff only: refer someone already on record (GET /api/intake/people finds them) instead of sending person; " +
+        "the referral joins their record, so their cases over the years stay together.")] Guid? PersonId = null);
 
 /// <summary>The person being referred.</summary>
 public sealed record PersonInput(
@@ -105,7 +107,12 @@ internal static partial class ReferralValidation
     public static ValidationErrors Validate(SubmitReferralRequest request, DateTimeOffset now, bool fromPartner)
     {
         var errors = new ValidationErrors();
-        if (errors.Check(request.Person is not null, "person", "The field is required.") && request.Person is { } person)
+        if (request.PersonId is not null)
+        {
+            errors.Check(!fromPartner, "personId", "Partner portals send the person's details (person), not a record id.");
+            errors.Check(request.Person is null, "person", "Send either person or personId, not both.");
+        }
+        else if (errors.Check(request.Person is not null, "person", "The field is required.") && request.Person is { } person)
         {
             ValidatePerson(errors, "person.", person, now);
         }

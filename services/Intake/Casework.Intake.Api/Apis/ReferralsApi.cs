@@ -119,23 +119,48 @@ public static class ReferralsApi
         var requestHash = Convert.ToHexString(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request, DocumentJson.Options)));
         var idempotencyId = idempotencyKey is null ? null : IdempotencyRecord.DocumentId(clientId, idempotencyKey);
 
-        var input = request.Person!;
-        var details = ReferralValidation.ToDetails(input);
-        var person = new Person(Guid.CreateVersion7(now), details.GivenName, details.FamilyName, details.DateOfBirth,
-            details.Email, details.Phone, details.Postcode, now, actor);
+        Person person;
+        if (request.PersonId is { } personId)
+        {
+            // Someone on record (a merged record's referrals go to the record it was merged into).
+            var existing = await store.GetAsync<Person>(personId.ToString(), cancellationToken);
+            if (existing?.Document.MergedInto is { } merged)
+            {
+                existing = await store.GetAsync<Person>(merged.PersonId.ToString(), cancellationToken);
+            }
+            if (existing is null)
+            {
+                errors.Add("personId", "There is no person with this id.");
+                return errors.ToProblem();
+            }
+            person = existing.Document;
+        }
+        else
+        {
+            var details = ReferralValidation.ToDetails(request.Person!);
+            person = new Person(Guid.CreateVersion7(now), details.GivenName, details.FamilyName, details.DateOfBirth,
+                details.Email, details.Phone, details.Postcode, now, actor);
+        }
         var referral = Referral.Receive(person, ReferralValidation.SourceOf(request, isPartner), isPartner ? clientId : null,
             request.ReferringOrganisation?.Trim(), request.ExternalReference?.Trim(), request.Reason!.Trim(), request.RequestedPathwayId,
             request.ConcernLevel ?? ConcernLevels.Medium, ReferralValidation.ToConsent(request.Consent!, actor, now), actor, now)
             with { ReferringContact = ReferralValidation.ToContact(request.ReferringContact), DecisionDueAt = sla.DueAt(now) };
 
         await using var session = store.OpenSession();
-        session.Insert(person.Id.ToString(), person);
+        if (request.PersonId is null)
+        {
+            session.Insert(person.Id.ToString(), person);
+            session.Publish(new PersonRegistered(person.Id, person.DisplayName, now));
+        }
+        else
+        {
+            session.Audit(http, "refer", "person", person.Id.ToString(), now, parentId: referral.Id.ToString());
+        }
         session.Insert(referral.Id.ToString(), referral);
         if (idempotencyId is not null)
         {
             session.Insert(idempotencyId, new IdempotencyRecord(clientId, idempotencyKey!, requestHash, referral.Id, now));
         }
-        session.Publish(new PersonRegistered(person.Id, person.DisplayName, now));
         session.Publish(new ReferralReceived(referral.Id, person.Id, referral.Source, referral.PartnerClientId, referral.RequestedPathwayId, now));
         await session.EnqueueStatusWebhookAsync(referral, 1, cancellationToken);
         try
