@@ -19,6 +19,9 @@ internal sealed class PostgresSchema(NpgsqlDataSource dataSource, DocumentCollec
                 created_at timestamptz NOT NULL DEFAULT now(),
                 locked_until timestamptz,
                 sent_at timestamptz);
+            -- A store created by an earlier version gains the columns added since (additive changes only).
+            ALTER TABLE outbox ADD COLUMN IF NOT EXISTS seq bigint GENERATED ALWAYS AS IDENTITY;
+            ALTER TABLE outbox ADD COLUMN IF NOT EXISTS locked_until timestamptz;
             CREATE INDEX IF NOT EXISTS ix_outbox_pending_seq ON outbox (seq) WHERE sent_at IS NULL;
             CREATE TABLE IF NOT EXISTS inbox (
                 message_id uuid NOT NULL,
@@ -35,7 +38,9 @@ internal sealed class PostgresSchema(NpgsqlDataSource dataSource, DocumentCollec
                     version bigint NOT NULL,
                     data jsonb NOT NULL,
                     created_at timestamptz NOT NULL DEFAULT now(),
-                    updated_at timestamptz NOT NULL DEFAULT now())
+                    updated_at timestamptz NOT NULL DEFAULT now());
+                ALTER TABLE {table} ADD COLUMN IF NOT EXISTS created_at timestamptz NOT NULL DEFAULT now();
+                ALTER TABLE {table} ADD COLUMN IF NOT EXISTS updated_at timestamptz NOT NULL DEFAULT now();
                 """);
             foreach (var fields in collection.Indexes)
             {
