@@ -73,7 +73,8 @@ public sealed class ReferralFlowTests(PlatformFixture platform)
         Assert.Equal("Accepted", (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
 
         // Staff find the person's record through the gateway (a phone typed another way still matches); partners cannot.
-        var personId = referral.GetProperty("personId").GetString()!;
+        Assert.Equal(JsonValueKind.Null, referral.GetProperty("personId").ValueKind); // partners never see record ids
+        var personId = (await alice.GetFromJsonAsync<JsonElement>($"api/intake/referrals/{referralId}")).GetProperty("personId").GetString()!;
         var people = await alice.GetFromJsonAsync<JsonElement>("api/intake/people?phone=%2B447700900123&dateOfBirth=1991-03-14&limit=200");
         Assert.Contains(people.GetProperty("items").EnumerateArray(), p => p.GetProperty("id").GetString() == personId);
         using (var refused = await partner.GetAsync($"api/intake/people/{personId}"))
