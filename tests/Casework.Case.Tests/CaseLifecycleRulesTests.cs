@@ -2,6 +2,7 @@ extern alias CaseApi;
 
 using CaseApi::Casework.Case.Domain;
 using Casework.Contracts;
+using Casework.ServiceDefaults;
 
 namespace Casework.Case.Tests;
 
@@ -60,7 +61,7 @@ public sealed class CaseLifecycleRulesTests
     public void A_case_cannot_skip_stages(string stage)
     {
         var opened = Open().AssignTo("alice", "Alice", Now);
-        var refused = Assert.Throws<CaseRuleException>(() => opened.MoveTo(stage, null, Housing, "alice", Now));
+        var refused = Assert.Throws<DomainRuleException>(() => opened.MoveTo(stage, null, Housing, "alice", Now));
         Assert.Contains($"from Intake to {stage}", refused.Message);
     }
 
@@ -68,7 +69,7 @@ public sealed class CaseLifecycleRulesTests
     public void Leaving_a_stage_needs_what_the_pathway_requires_and_says_what_is_missing()
     {
         var opened = Open();
-        var refused = Assert.Throws<CaseRuleException>(() => opened.MoveTo(CaseStage.Assessment, null, Housing, "sam", Now));
+        var refused = Assert.Throws<DomainRuleException>(() => opened.MoveTo(CaseStage.Assessment, null, Housing, "sam", Now));
         Assert.Equal([StageRequirements.AssignedWorker], refused.Missing);
 
         var assessing = opened.AssignTo("alice", "Alice", Now).MoveTo(CaseStage.Assessment, "ready", Housing, "alice", Now);
@@ -77,7 +78,7 @@ public sealed class CaseLifecycleRulesTests
 
         // One of two required answers is not enough.
         var partly = assessing.RecordAssessment(new Dictionary<string, string> { ["situation"] = "rough-sleeping" }, Housing, "alice", Now);
-        Assert.Throws<CaseRuleException>(() => partly.MoveTo(CaseStage.Active, null, Housing, "alice", Now));
+        Assert.Throws<DomainRuleException>(() => partly.MoveTo(CaseStage.Active, null, Housing, "alice", Now));
 
         var complete = partly.RecordAssessment(new Dictionary<string, string> { ["situation"] = "rough-sleeping", ["dependants"] = "0" }, Housing, "alice", Now);
         Assert.Empty(complete.MissingToLeave(Housing));
@@ -147,23 +148,23 @@ public sealed class CaseLifecycleRulesTests
         Assert.Equal(Today.AddDays(28), high.RecordReview("ok", null, Housing, "alice", Now, Today).NextReviewOn);
         Assert.Equal(Today.AddDays(10), high.RecordReview("ok", Today.AddDays(10), Housing, "alice", Now, Today).NextReviewOn);
 
-        var tooLate = Assert.Throws<CaseInputException>(() => high.RecordReview("ok", Today.AddDays(29), Housing, "alice", Now, Today));
+        var tooLate = Assert.Throws<DomainInputException>(() => high.RecordReview("ok", Today.AddDays(29), Housing, "alice", Now, Today));
         Assert.Equal("nextReviewOn", tooLate.Field);
         Assert.Contains("every 28 days", tooLate.Message);
-        Assert.Equal("nextReviewOn", Assert.Throws<CaseInputException>(() => high.RecordReview("ok", Today, Housing, "alice", Now, Today)).Field);
+        Assert.Equal("nextReviewOn", Assert.Throws<DomainInputException>(() => high.RecordReview("ok", Today, Housing, "alice", Now, Today)).Field);
     }
 
     [Fact]
     public void Pausing_needs_a_future_resume_date_and_resuming_needs_a_paused_case()
     {
         var open = Open();
-        Assert.Equal("expectedResumeOn", Assert.Throws<CaseInputException>(() => open.PauseUntil(Today, "Hospital", "alice", Now, Today)).Field);
-        Assert.Throws<CaseRuleException>(() => open.Resume(null, "alice", Now));
+        Assert.Equal("expectedResumeOn", Assert.Throws<DomainInputException>(() => open.PauseUntil(Today, "Hospital", "alice", Now, Today)).Field);
+        Assert.Throws<DomainRuleException>(() => open.Resume(null, "alice", Now));
 
         var paused = open.PauseUntil(Today.AddDays(14), "Hospital stay", "alice", Now, Today);
         Assert.Equal(CaseStatus.Paused, paused.Status);
         Assert.Equal(Today.AddDays(14), paused.Pause!.ExpectedResumeOn);
-        Assert.Throws<CaseRuleException>(() => paused.PauseUntil(Today.AddDays(20), "again", "alice", Now, Today));
+        Assert.Throws<DomainRuleException>(() => paused.PauseUntil(Today.AddDays(20), "again", "alice", Now, Today));
 
         var resumed = paused.Resume("Discharged", "alice", Now.AddDays(10));
         Assert.Equal((CaseStatus.Open, (Pause?)null), (resumed.Status, resumed.Pause));
@@ -186,15 +187,15 @@ public sealed class CaseLifecycleRulesTests
         Assert.Equal("Tenancy signed", achieved.Goals[0].Progress[^1].Note);
         Assert.Contains("InProgress → Achieved", achieved.Timeline[^1].Detail);
 
-        Assert.Throws<CaseNotFoundException>(() => achieved.RecordProgress(Guid.NewGuid(), "?", null, "alice", Now));
-        Assert.Throws<CaseNotFoundException>(() => achieved.CompleteAction(goal.Id, Guid.NewGuid(), "alice", Now));
+        Assert.Throws<DomainNotFoundException>(() => achieved.RecordProgress(Guid.NewGuid(), "?", null, "alice", Now));
+        Assert.Throws<DomainNotFoundException>(() => achieved.CompleteAction(goal.Id, Guid.NewGuid(), "alice", Now));
     }
 
     [Fact]
     public void A_plan_is_bounded_so_a_case_stays_readable()
     {
         var planned = Enumerable.Range(0, SupportCase.MaxGoals).Aggregate(Active(), (c, i) => c.AddGoal(NewGoal($"Goal {i}"), "alice", Now));
-        var tooMany = Assert.Throws<CaseRuleException>(() => planned.AddGoal(NewGoal(), "alice", Now));
+        var tooMany = Assert.Throws<DomainRuleException>(() => planned.AddGoal(NewGoal(), "alice", Now));
         Assert.Contains("at most 50 goals in progress", tooMany.Message);
 
         // A finished goal makes room.
@@ -203,17 +204,17 @@ public sealed class CaseLifecycleRulesTests
         Assert.Equal(SupportCase.MaxGoals + 1, finished.AddGoal(NewGoal(), "alice", Now).Goals.Count);
 
         var busy = Enumerable.Range(1, SupportCase.MaxProgressPerGoal - 1).Aggregate(finished, (c, i) => c.RecordProgress(first, $"note {i}", null, "alice", Now));
-        Assert.Throws<CaseRuleException>(() => busy.RecordProgress(first, "one more", null, "alice", Now));
+        Assert.Throws<DomainRuleException>(() => busy.RecordProgress(first, "one more", null, "alice", Now));
     }
 
     [Fact]
     public void Closing_needs_outcomes_of_the_pathways_framework()
     {
         var active = Active();
-        var unknown = Assert.Throws<CaseInputException>(() => active.Close("Done", ["got-a-job"], "Summary", Housing, "alice", Now));
+        var unknown = Assert.Throws<DomainInputException>(() => active.Close("Done", ["got-a-job"], "Summary", Housing, "alice", Now));
         Assert.Equal("outcomes", unknown.Field);
         Assert.Contains("got-a-job", unknown.Message);
-        Assert.Equal("outcomes", Assert.Throws<CaseInputException>(() => active.Close("Done", [], "Summary", Housing, "alice", Now)).Field);
+        Assert.Equal("outcomes", Assert.Throws<DomainInputException>(() => active.Close("Done", [], "Summary", Housing, "alice", Now)).Field);
 
         var closed = active.Close("Goals achieved", ["secured-tenancy"], "Housed in March", Housing, "alice", Now);
         Assert.Equal((CaseStatus.Closed, CaseStage.Closed, (DateOnly?)null), (closed.Status, closed.Stage, closed.NextReviewOn));
@@ -224,13 +225,13 @@ public sealed class CaseLifecycleRulesTests
     public void A_closed_case_is_read_only_until_reopened_into_the_stage_it_left()
     {
         var closed = Active().Close("Disengaged", ["disengaged"], "No contact for 8 weeks", Housing, "alice", Now);
-        Assert.Throws<CaseRuleException>(() => closed.ChangeConcern("High", "x", Housing, "alice", Now, Today));
-        Assert.Throws<CaseRuleException>(() => closed.AddGoal(NewGoal(), "alice", Now));
-        Assert.Throws<CaseRuleException>(() => closed.RecordReview("x", null, Housing, "alice", Now, Today));
-        Assert.Throws<CaseRuleException>(() => closed.PauseUntil(Today.AddDays(5), "x", "alice", Now, Today));
-        Assert.Throws<CaseRuleException>(() => closed.MoveTo(CaseStage.Review, null, Housing, "alice", Now));
-        Assert.Throws<CaseRuleException>(() => closed.Close("again", ["disengaged"], "x", Housing, "alice", Now));
-        Assert.Throws<CaseRuleException>(() => Active().Reopen("not closed", Housing, "alice", Now, Today));
+        Assert.Throws<DomainRuleException>(() => closed.ChangeConcern("High", "x", Housing, "alice", Now, Today));
+        Assert.Throws<DomainRuleException>(() => closed.AddGoal(NewGoal(), "alice", Now));
+        Assert.Throws<DomainRuleException>(() => closed.RecordReview("x", null, Housing, "alice", Now, Today));
+        Assert.Throws<DomainRuleException>(() => closed.PauseUntil(Today.AddDays(5), "x", "alice", Now, Today));
+        Assert.Throws<DomainRuleException>(() => closed.MoveTo(CaseStage.Review, null, Housing, "alice", Now));
+        Assert.Throws<DomainRuleException>(() => closed.Close("again", ["disengaged"], "x", Housing, "alice", Now));
+        Assert.Throws<DomainRuleException>(() => Active().Reopen("not closed", Housing, "alice", Now, Today));
 
         var reopened = closed.Reopen("Back in touch", Housing, "sam", Now.AddDays(20), Today.AddDays(20));
         Assert.Equal((CaseStatus.Open, CaseStage.Active, (Closure?)null), (reopened.Status, reopened.Stage, reopened.Closure));

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Casework.Intake.Domain;
 using Casework.Persistence;
+using Casework.ServiceDefaults;
 
 namespace Casework.Intake.Tests;
 
@@ -219,10 +220,10 @@ public sealed class PersonMatchingTests
         var b = NewPerson();
         var mergedA = a.MarkMergedInto(b.Id, "sup", Now);
 
-        Assert.Throws<PersonRuleException>(() => a.Absorb(a, "sup", Now, null, null));
-        Assert.Throws<PersonRuleException>(() => b.Absorb(mergedA, "sup", Now, null, null));
-        Assert.Throws<PersonRuleException>(() => mergedA.Absorb(b, "sup", Now, null, null));
-        Assert.Throws<PersonRuleException>(() => mergedA.ConfirmDistinctFrom([b.Id], "cw", Now, null));
+        Assert.Throws<DomainRuleException>(() => a.Absorb(a, "sup", Now, null, null));
+        Assert.Throws<DomainRuleException>(() => b.Absorb(mergedA, "sup", Now, null, null));
+        Assert.Throws<DomainRuleException>(() => mergedA.Absorb(b, "sup", Now, null, null));
+        Assert.Throws<DomainRuleException>(() => mergedA.ConfirmDistinctFrom([b.Id], "cw", Now, null));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Casework.Contracts;
 using Casework.Intake.Domain;
+using Casework.ServiceDefaults;
 
 namespace Casework.Intake.Tests;
 
@@ -74,15 +75,15 @@ public sealed class ReferralTests
     public void A_decided_referral_cannot_be_decided_again(string status)
     {
         var referral = NewReferral(status);
-        Assert.Throws<ReferralRuleException>(() => referral.Accept("housing-support", null, [], "worker-1", Later));
-        Assert.Throws<ReferralRuleException>(() => referral.Decline("No", "worker-1", Later));
+        Assert.Throws<DomainRuleException>(() => referral.Accept("housing-support", null, [], "worker-1", Later));
+        Assert.Throws<DomainRuleException>(() => referral.Decline("No", "worker-1", Later));
     }
 
     [Fact]
     public void Deciding_twice_fails_and_the_first_decision_stands()
     {
         var declined = NewReferral().Decline("Outside our area", "worker-2", Later);
-        var error = Assert.Throws<ReferralRuleException>(() => declined.Accept("housing-support", null, [], "worker-1", Later));
+        var error = Assert.Throws<DomainRuleException>(() => declined.Accept("housing-support", null, [], "worker-1", Later));
         Assert.Contains(ReferralStatus.Declined, error.Message);
         Assert.Equal(2, declined.History.Count);
     }
@@ -117,7 +118,7 @@ public sealed class ReferralTests
         var screening = NewReferral().StartScreening("worker-1", Later);
         Assert.Equal(ReferralStatus.Screening, screening.Status);
         Assert.Equal(new ReferralTransition(ReferralStatus.Received, ReferralStatus.Screening, "worker-1", null, Later), screening.History[^1]);
-        Assert.Throws<ReferralRuleException>(() => screening.StartScreening("worker-1", Later));
+        Assert.Throws<DomainRuleException>(() => screening.StartScreening("worker-1", Later));
         Assert.Equal(ReferralStatus.Accepted, screening.Accept("housing-support", null, [], "worker-1", Later).Status);
     }
 
@@ -138,8 +139,8 @@ public sealed class ReferralTests
     [InlineData(ReferralStatus.Withdrawn)]
     public void A_decided_referral_cannot_be_withdrawn_or_screened(string status)
     {
-        Assert.Throws<ReferralRuleException>(() => NewReferral(status).Withdraw("Too late", "portal", Later));
-        Assert.Throws<ReferralRuleException>(() => NewReferral(status).StartScreening("worker-1", Later));
+        Assert.Throws<DomainRuleException>(() => NewReferral(status).Withdraw("Too late", "portal", Later));
+        Assert.Throws<DomainRuleException>(() => NewReferral(status).StartScreening("worker-1", Later));
     }
 
     // ---- the screening checklist
@@ -159,12 +160,12 @@ public sealed class ReferralTests
     [Fact]
     public void Accepting_onto_a_pathway_needs_its_required_screening_questions_answered_for_that_pathway()
     {
-        var unscreened = Assert.Throws<ReferralInputException>(() => NewReferral().Accept("housing-support", null, Checklist, "worker-1", Later));
+        var unscreened = Assert.Throws<DomainInputException>(() => NewReferral().Accept("housing-support", null, Checklist, "worker-1", Later));
         Assert.Equal("screening.answers.in-area", unscreened.Field);
 
         // Answers for another pathway do not count.
         var otherPathway = NewReferral().RecordScreening(Answered("employment-programme", ("in-area", "yes")));
-        Assert.Throws<ReferralInputException>(() => otherPathway.Accept("housing-support", null, Checklist, "worker-1", Later));
+        Assert.Throws<DomainInputException>(() => otherPathway.Accept("housing-support", null, Checklist, "worker-1", Later));
 
         // The optional question may stay unanswered.
         var screened = NewReferral(ReferralStatus.Screening).RecordScreening(Answered("housing-support", ("in-area", "yes")));
@@ -181,7 +182,7 @@ public sealed class ReferralTests
         Assert.False(screened.Screening!.Complete);
         Assert.Equal(ReferralStatus.Received, screened.Status); // answering is not a status change
         Assert.Same(screened, screened.RecordScreening(Answered("housing-support", ("need", "eviction"))));
-        Assert.Throws<ReferralRuleException>(() => NewReferral(ReferralStatus.Declined).RecordScreening(Answered("housing-support", ("in-area", "no"))));
+        Assert.Throws<DomainRuleException>(() => NewReferral(ReferralStatus.Declined).RecordScreening(Answered("housing-support", ("in-area", "no"))));
     }
 
     [Fact]

@@ -46,6 +46,18 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
                 Detail = bad.Message,
             },
             BadHttpRequestException bad => new ProblemDetails { Status = bad.StatusCode, Title = "The request is not valid.", Detail = bad.Message },
+            DomainRuleException rule => WithMissing(new ProblemDetails
+            {
+                Status = StatusCodes.Status409Conflict,
+                Title = "The change is not allowed now.",
+                Detail = rule.Message,
+            }, rule.Missing),
+            DomainInputException input => new ValidationProblemDetails(new Dictionary<string, string[]> { [input.Field] = [input.Message] })
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "The request is not valid.",
+            },
+            DomainNotFoundException notFound => new ProblemDetails { Status = StatusCodes.Status404NotFound, Title = notFound.Message },
             StaleVersionException => new ProblemDetails
             {
                 Status = StatusCodes.Status409Conflict,
@@ -74,6 +86,15 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             httpContext.Response.Headers.RetryAfter = "1";
         }
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+    }
+
+    private static ProblemDetails WithMissing(ProblemDetails problem, IReadOnlyList<string> missing)
+    {
+        if (missing.Count > 0)
+        {
+            problem.Extensions["missing"] = missing;
+        }
+        return problem;
     }
 
     /// <summary>

@@ -27,7 +27,7 @@ public sealed class CaseChangeContext(SupportCase supportCase, Pathway pathway, 
 /// <summary>
 /// The one way a case changes over HTTP: read it at the version the caller names in If-Match (required), check the caller works in its team,
 /// apply the domain change, and commit the case with its events (and ReviewScheduled whenever the next review
-/// date moves) in one transaction. Broken lifecycle rules are 409, inputs only the case can judge 400.
+/// date moves) in one transaction.
 /// </summary>
 public sealed record CaseCommand(HttpContext Http, IDocumentStore Store, PathwayCatalog Pathways, TimeProvider Clock, RegionCalendar Calendar, CancellationToken CancellationToken)
 {
@@ -56,27 +56,8 @@ public sealed record CaseCommand(HttpContext Http, IDocumentStore Store, Pathway
         var pathway = await Pathways.OfCaseAsync(current.Document, CancellationToken);
         var now = Clock.GetUtcNow();
         var context = new CaseChangeContext(current.Document, pathway, Http.ActorId(), now, Calendar.Today(now));
-        SupportCase changed;
-        try
-        {
-            changed = change(context);
-        }
-        catch (CaseRuleException rule)
-        {
-            var problem = TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The case does not allow this now.", detail: rule.Message,
-                extensions: rule.Missing.Count > 0 ? new Dictionary<string, object?> { ["missing"] = rule.Missing } : null);
-            return problem;
-        }
-        catch (CaseInputException input)
-        {
-            var errors = new ValidationErrors();
-            errors.Add(input.Field, input.Message);
-            return errors.ToProblem();
-        }
-        catch (CaseNotFoundException notFound)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: notFound.Message);
-        }
+        // A broken rule throws a domain exception: the service defaults answer it (409, 400 or 404) and nothing is committed.
+        var changed = change(context);
 
         var stored = current;
         if (!ReferenceEquals(changed, current.Document))

@@ -173,7 +173,7 @@ public static class CaseCommandsApi
         {
             foreach (var (questionId, message) in Answers.Problems(c.Pathway.AssessmentQuestions, request.Answers!))
             {
-                throw new CaseInputException($"answers.{questionId}", message);
+                throw new DomainInputException($"answers.{questionId}", message);
             }
             var assessed = c.Case.RecordAssessment(request.Answers!, c.Pathway, c.Actor, c.Now);
             c.Publish(new CaseAssessed(c.Case.Id, c.Case.PathwayId, c.Pathway.Version, c.Actor, c.Now));

@@ -1,4 +1,5 @@
 using Casework.Contracts;
+using Casework.ServiceDefaults;
 
 namespace Casework.Case.Domain;
 
@@ -159,12 +160,12 @@ public sealed record SupportCase(
         }
         if (!CaseStage.CanMove(Stage, stage))
         {
-            throw new CaseRuleException($"A case cannot move from {Stage} to {stage}.");
+            throw new DomainRuleException($"A case cannot move from {Stage} to {stage}.");
         }
         var missing = MissingToLeave(pathway);
         if (missing.Count > 0)
         {
-            throw new CaseRuleException($"The case cannot leave {Stage} yet: {string.Join(", ", missing)}.", missing);
+            throw new DomainRuleException($"The case cannot leave {Stage} yet: {string.Join(", ", missing)}.", missing);
         }
         return this with
         {
@@ -194,11 +195,11 @@ public sealed record SupportCase(
         EnsureOpen("pause");
         if (Status == CaseStatus.Paused)
         {
-            throw new CaseRuleException("The case is already paused.");
+            throw new DomainRuleException("The case is already paused.");
         }
         if (expectedResumeOn <= today)
         {
-            throw new CaseInputException("expectedResumeOn", "The expected resume date must be after today.");
+            throw new DomainInputException("expectedResumeOn", "The expected resume date must be after today.");
         }
         return this with
         {
@@ -213,7 +214,7 @@ public sealed record SupportCase(
         EnsureOpen("resume");
         if (Status != CaseStatus.Paused)
         {
-            throw new CaseRuleException("The case is not paused.");
+            throw new DomainRuleException("The case is not paused.");
         }
         return this with
         {
@@ -311,7 +312,7 @@ public sealed record SupportCase(
     {
         EnsureOpen("change the support plan");
         var goal = FindGoal(goalId);
-        var action = goal.Actions.FirstOrDefault(a => a.Id == actionId) ?? throw new CaseNotFoundException("The action was not found.");
+        var action = goal.Actions.FirstOrDefault(a => a.Id == actionId) ?? throw new DomainNotFoundException("The action was not found.");
         if (action.DoneAt is not null)
         {
             return this;
@@ -334,11 +335,11 @@ public sealed record SupportCase(
         var next = nextReviewOn ?? latest;
         if (next <= today)
         {
-            throw new CaseInputException("nextReviewOn", "The next review must be after today.");
+            throw new DomainInputException("nextReviewOn", "The next review must be after today.");
         }
         if (next > latest)
         {
-            throw new CaseInputException("nextReviewOn",
+            throw new DomainInputException("nextReviewOn",
                 $"At concern level {ConcernLevel} the pathway reviews at least every {pathway.ReviewCadenceDays.DaysFor(ConcernLevel)} days: the next review can be on {latest:yyyy-MM-dd} at the latest.");
         }
         return this with
@@ -356,12 +357,12 @@ public sealed record SupportCase(
         var unknown = outcomes.Where(o => pathway.Outcomes.All(known => known.Id != o)).ToList();
         if (unknown.Count > 0)
         {
-            throw new CaseInputException("outcomes", $"Not outcomes of pathway {pathway.Name}: {string.Join(", ", unknown)}. " +
+            throw new DomainInputException("outcomes", $"Not outcomes of pathway {pathway.Name}: {string.Join(", ", unknown)}. " +
                 $"Choose from: {string.Join(", ", pathway.Outcomes.Select(o => o.Id))}.");
         }
         if (outcomes.Count == 0 && pathway.Outcomes.Count > 0)
         {
-            throw new CaseInputException("outcomes", "Record at least one outcome from the pathway's framework.");
+            throw new DomainInputException("outcomes", "Record at least one outcome from the pathway's framework.");
         }
         return this with
         {
@@ -380,7 +381,7 @@ public sealed record SupportCase(
     {
         if (Status != CaseStatus.Closed || Closure is null)
         {
-            throw new CaseRuleException("Only a closed case can be reopened.");
+            throw new DomainRuleException("Only a closed case can be reopened.");
         }
         return this with
         {
@@ -398,7 +399,7 @@ public sealed record SupportCase(
     {
         if (Status == CaseStatus.Closed)
         {
-            throw new CaseRuleException($"The case is closed: reopen it to {what}.");
+            throw new DomainRuleException($"The case is closed: reopen it to {what}.");
         }
     }
 
@@ -406,12 +407,12 @@ public sealed record SupportCase(
     {
         if (count >= max)
         {
-            throw new CaseRuleException($"A case holds at most {max} {what}: {instead}.");
+            throw new DomainRuleException($"A case holds at most {max} {what}: {instead}.");
         }
     }
 
     private Goal FindGoal(Guid goalId) =>
-        Goals.FirstOrDefault(g => g.Id == goalId) ?? throw new CaseNotFoundException("The goal was not found.");
+        Goals.FirstOrDefault(g => g.Id == goalId) ?? throw new DomainNotFoundException("The goal was not found.");
 
     private SupportCase WithGoal(Goal goal) => this with { Goals = Goals.Select(g => g.Id == goal.Id ? goal : g).ToList() };
 
@@ -420,18 +421,3 @@ public sealed record SupportCase(
 
 /// <summary>The one case an accepted referral opened, keyed by the referral id so a second cannot be inserted.</summary>
 public sealed record ReferralCase(Guid CaseId);
-
-/// <summary>A lifecycle rule was broken (e.g. changing a closed case); the caller gets 409 with the requirements missing.</summary>
-public sealed class CaseRuleException(string message, IReadOnlyList<string>? missing = null) : Exception(message)
-{
-    public IReadOnlyList<string> Missing { get; } = missing ?? [];
-}
-
-/// <summary>An input that only the case's own rules can judge (e.g. a review date beyond the cadence); 400 naming the field.</summary>
-public sealed class CaseInputException(string field, string message) : Exception(message)
-{
-    public string Field { get; } = field;
-}
-
-/// <summary>A part of the case (goal, action) that does not exist; 404.</summary>
-public sealed class CaseNotFoundException(string message) : Exception(message);

@@ -219,45 +219,38 @@ public static class DuplicatesApi
         }
         var now = clock.GetUtcNow();
         var matches = await PersonDuplicates.FindAsync(store, MatchProfile.Of(subject.Document), subject.Document, cancellationToken);
-        try
+        if (request.Decision == MatchDecisions.NewPerson)
         {
-            if (request.Decision == MatchDecisions.NewPerson)
+            var dismissed = matches.Select(m => m.Person.Id).Intersect(request.PersonIds!);
+            var distinct = subject.Document.ConfirmDistinctFrom(dismissed, http.ActorId(), now, referral.Document.Id);
+            if (ReferenceEquals(distinct, subject.Document))
             {
-                var dismissed = matches.Select(m => m.Person.Id).Intersect(request.PersonIds!);
-                var distinct = subject.Document.ConfirmDistinctFrom(dismissed, http.ActorId(), now, referral.Document.Id);
-                if (ReferenceEquals(distinct, subject.Document))
-                {
-                    return await ViewAsync(referral.Document, subject, http, store, clock, cancellationToken); // nothing new to dismiss
-                }
-                session.Update(subject.Id, distinct, subject.Version);
-                session.Audit(http, "dismiss-matches", "person", subject.Id, now, parentId: referral.Id);
-                session.Publish(new PersonMatchesDismissed(distinct.Id, distinct.DistinctFrom.Skip(subject.Document.DistinctFrom.Count)
-                    .Select(d => d.PersonId).ToList(), http.ActorId(), now));
-                await session.CommitAsync(cancellationToken);
-                return await ViewAsync(referral.Document, new Stored<Person>(subject.Id, subject.Version + 1, distinct), http, store, clock, cancellationToken);
+                return await ViewAsync(referral.Document, subject, http, store, clock, cancellationToken); // nothing new to dismiss
             }
-
-            subject.Document.EnsureNotMerged();
-            if (matches.All(m => m.Person.Id != request.PersonId))
-            {
-                errors.Add("personId", "The person is not one of this referral's match candidates (GET its matches for them).");
-                return errors.ToProblem();
-            }
-            if (!http.User.IsInAnyRole(MergingRoles) && !await HoldsOnlyAsync(subject, referral.Document, store, cancellationToken))
-            {
-                return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Merging this record takes a supervisor, manager or admin.",
-                    detail: "The referral's person holds other referrals or merged records, so it is more than this referral's intake record.");
-            }
-            var existing = await session.GetAsync<Person>(request.PersonId!.Value.ToString(), cancellationToken)
-                ?? throw new InvalidOperationException("A match candidate vanished.");
-            var survivor = await PersonDuplicates.MergeAsync(session, store, http, existing, subject, referral.Document.Id, null, now, cancellationToken);
+            session.Update(subject.Id, distinct, subject.Version);
+            session.Audit(http, "dismiss-matches", "person", subject.Id, now, parentId: referral.Id);
+            session.Publish(new PersonMatchesDismissed(distinct.Id, distinct.DistinctFrom.Skip(subject.Document.DistinctFrom.Count)
+                .Select(d => d.PersonId).ToList(), http.ActorId(), now));
             await session.CommitAsync(cancellationToken);
-            return await ViewAsync(referral.Document.MovedTo(survivor.Document), survivor, http, store, clock, cancellationToken);
+            return await ViewAsync(referral.Document, new Stored<Person>(subject.Id, subject.Version + 1, distinct), http, store, clock, cancellationToken);
         }
-        catch (PersonRuleException rule)
+
+        subject.Document.EnsureNotMerged();
+        if (matches.All(m => m.Person.Id != request.PersonId))
         {
-            return Conflict(rule);
+            errors.Add("personId", "The person is not one of this referral's match candidates (GET its matches for them).");
+            return errors.ToProblem();
         }
+        if (!http.User.IsInAnyRole(MergingRoles) && !await HoldsOnlyAsync(subject, referral.Document, store, cancellationToken))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Merging this record takes a supervisor, manager or admin.",
+                detail: "The referral's person holds other referrals or merged records, so it is more than this referral's intake record.");
+        }
+        var existing = await session.GetAsync<Person>(request.PersonId!.Value.ToString(), cancellationToken)
+            ?? throw new InvalidOperationException("A match candidate vanished.");
+        var survivor = await PersonDuplicates.MergeAsync(session, store, http, existing, subject, referral.Document.Id, null, now, cancellationToken);
+        await session.CommitAsync(cancellationToken);
+        return await ViewAsync(referral.Document.MovedTo(survivor.Document), survivor, http, store, clock, cancellationToken);
     }
 
     private static async Task<IResult> MergeAsync(
@@ -296,15 +289,8 @@ public static class DuplicatesApi
         }
         else
         {
-            try
-            {
-                merged = await PersonDuplicates.MergeAsync(session, store, http, survivor, duplicate, referralId: null, request.Reason?.Trim(), now,
-                    cancellationToken);
-            }
-            catch (PersonRuleException rule)
-            {
-                return Conflict(rule);
-            }
+            merged = await PersonDuplicates.MergeAsync(session, store, http, survivor, duplicate, referralId: null, request.Reason?.Trim(), now,
+                cancellationToken);
             await session.CommitAsync(cancellationToken);
         }
         ETags.Set(http.Response, merged.Version);
@@ -359,9 +345,6 @@ public static class DuplicatesApi
             ? new MatchDecisionView(MatchDecisions.NewPerson, distinct.By, distinct.At, null)
             : null;
     }
-
-    private static IResult Conflict(PersonRuleException rule) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The person records do not allow this.", detail: rule.Message);
 
     private static IResult ReferralNotFound() =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "The referral was not found.");

@@ -36,7 +36,7 @@ internal static class PersonDuplicates
     /// referrals (now the survivor's), the audit entries and PeopleMerged. Every write carries the version read,
     /// so a concurrent change fails the commit (409) and nothing is half-merged. Returns the survivor as it will be.
     /// </summary>
-    /// <exception cref="PersonRuleException">Either record was merged already, or they are one record.</exception>
+    /// <exception cref="Casework.ServiceDefaults.DomainRuleException">Either record was merged already, or they are one record.</exception>
     public static async Task<Stored<Person>> MergeAsync(
         IDocumentSession session, IDocumentStore store, HttpContext http, Stored<Person> survivor, Stored<Person> duplicate,
         Guid? referralId, string? reason, DateTimeOffset now, CancellationToken cancellationToken)

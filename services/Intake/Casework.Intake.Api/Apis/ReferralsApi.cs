@@ -412,22 +412,8 @@ public static class ReferralsApi
             return NotFound(); // a partner changes only its own referrals; others' do not exist for it
         }
         var now = clock.GetUtcNow();
-        Referral decided;
-        TEvent integrationEvent;
-        try
-        {
-            (decided, integrationEvent) = decide(current.Document, now);
-        }
-        catch (ReferralRuleException rule)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The referral cannot be decided.", detail: rule.Message);
-        }
-        catch (ReferralInputException input)
-        {
-            var errors = new ValidationErrors();
-            errors.Add(input.Field, input.Message);
-            return errors.ToProblem();
-        }
+        // A broken rule throws a domain exception: the service defaults answer it (409 or 400) and nothing is committed.
+        var (decided, integrationEvent) = decide(current.Document, now);
         if (ReferenceEquals(decided, current.Document))
         {
             ETags.Set(http.Response, current.Version); // nothing changed (the same screening answers again)

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Casework.ServiceDefaults;
 
 namespace Casework.Intake.Domain;
 
@@ -40,17 +41,17 @@ public sealed partial record Person
     public IReadOnlyList<Guid> KnownIds => [Id, .. Merges.Select(m => m.PersonId)];
 
     /// <summary>The survivor after <paramref name="duplicate"/> is merged into it.</summary>
-    /// <exception cref="PersonRuleException">Either record was merged already, or they are the same record.</exception>
+    /// <exception cref="Casework.ServiceDefaults.DomainRuleException">Either record was merged already, or they are the same record.</exception>
     public Person Absorb(Person duplicate, string by, DateTimeOffset at, Guid? referralId, string? reason)
     {
         EnsureNotMerged();
         if (duplicate.Id == Id)
         {
-            throw new PersonRuleException("A record cannot be merged into itself.");
+            throw new DomainRuleException("A record cannot be merged into itself.");
         }
         if (duplicate.MergedInto is { } earlier)
         {
-            throw new PersonRuleException($"Person {duplicate.Id} was already merged into {earlier.PersonId}.");
+            throw new DomainRuleException($"Person {duplicate.Id} was already merged into {earlier.PersonId}.");
         }
         var merged = new MergedRecord(duplicate.Id, duplicate.Details, duplicate.CreatedAt, duplicate.CreatedBy, duplicate.History, by, at,
             referralId, reason);
@@ -69,7 +70,7 @@ public sealed partial record Person
 
     /// <summary>A record merged earlier, pointing at the survivor of a later merge (who merged it and when stay as they were).</summary>
     public Person RedirectTo(Guid survivorId) =>
-        MergedInto is { } mark ? this with { MergedInto = mark with { PersonId = survivorId } } : throw new PersonRuleException($"Person {Id} is not merged.");
+        MergedInto is { } mark ? this with { MergedInto = mark with { PersonId = survivorId } } : throw new DomainRuleException($"Person {Id} is not merged.");
 
     /// <summary>
     /// Records that this person is none of <paramref name="others"/> (staff said "new person"); the same instance
@@ -87,12 +88,12 @@ public sealed partial record Person
     public static bool AreKnownDistinct(Person a, Person b) =>
         a.DistinctFrom.Any(d => b.KnownIds.Contains(d.PersonId)) || b.DistinctFrom.Any(d => a.KnownIds.Contains(d.PersonId));
 
-    /// <exception cref="PersonRuleException">The record was merged into another and changes no more.</exception>
+    /// <exception cref="Casework.ServiceDefaults.DomainRuleException">The record was merged into another and changes no more.</exception>
     public void EnsureNotMerged()
     {
         if (MergedInto is { } mark)
         {
-            throw new PersonRuleException($"Person {Id} was merged into {mark.PersonId}; use that record.");
+            throw new DomainRuleException($"Person {Id} was merged into {mark.PersonId}; use that record.");
         }
     }
 }
@@ -104,5 +105,3 @@ public static class ReferralMerging
         referral with { PersonId = survivor.Id, PersonDisplayName = survivor.DisplayName };
 }
 
-/// <summary>A person rule was broken (e.g. changing or merging a record that was merged); the caller gets 409.</summary>
-public sealed class PersonRuleException(string message) : Exception(message);

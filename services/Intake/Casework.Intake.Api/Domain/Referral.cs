@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Casework.Contracts;
+using Casework.ServiceDefaults;
 
 namespace Casework.Intake.Domain;
 
@@ -89,7 +90,7 @@ public sealed record Referral(
         var unanswered = ScreeningChecklist.Unanswered(checklist, answers);
         if (unanswered.Count > 0)
         {
-            throw new ReferralInputException($"screening.answers.{unanswered[0]}",
+            throw new DomainInputException($"screening.answers.{unanswered[0]}",
                 $"The pathway's screening checklist needs an answer to: {string.Join(", ", unanswered)}.");
         }
         return Move(ReferralStatus.Accepted, by, null, now) with
@@ -110,14 +111,14 @@ public sealed record Referral(
     public Referral StartScreening(string by, DateTimeOffset now) =>
         Status == ReferralStatus.Received
             ? Move(ReferralStatus.Screening, by, null, now)
-            : throw new ReferralRuleException($"The referral is {Status}; only a Received referral can go to screening.");
+            : throw new DomainRuleException($"The referral is {Status}; only a Received referral can go to screening.");
 
     /// <summary>Records screening answers while the referral is undecided; the same answers again change nothing.</summary>
     public Referral RecordScreening(Screening screening)
     {
         if (!ReferralStatus.IsOpen(Status))
         {
-            throw new ReferralRuleException($"The referral is {Status}; screening answers are recorded before the decision.");
+            throw new DomainRuleException($"The referral is {Status}; screening answers are recorded before the decision.");
         }
         return Screening is { } current && current.PathwayId == screening.PathwayId && current.PathwayVersion == screening.PathwayVersion &&
             current.Answers.Count == screening.Answers.Count && screening.Answers.All(a => current.Answers.TryGetValue(a.Key, out var v) && v == a.Value)
@@ -130,7 +131,7 @@ public sealed record Referral(
     {
         if (!ReferralStatus.IsOpen(Status))
         {
-            throw new ReferralRuleException($"The referral is {Status}; only a Received or Screening referral can be withdrawn.");
+            throw new DomainRuleException($"The referral is {Status}; only a Received or Screening referral can be withdrawn.");
         }
         return Move(ReferralStatus.Withdrawn, by, reason, now) with { DecidedAt = now };
     }
@@ -142,7 +143,7 @@ public sealed record Referral(
     {
         if (!ReferralStatus.IsOpen(Status))
         {
-            throw new ReferralRuleException($"The referral is {Status}; only a Received or Screening referral can be decided.");
+            throw new DomainRuleException($"The referral is {Status}; only a Received or Screening referral can be decided.");
         }
     }
 
@@ -150,13 +151,4 @@ public sealed record Referral(
         this with { Status = to, History = [.. History, new ReferralTransition(Status, to, by, reason, now)] };
 
     public static bool IsConcernLevel(string? value) => value is not null && ConcernLevels.All.Contains(value);
-}
-
-/// <summary>A referral rule was broken (e.g. deciding a referral twice); the caller gets 409.</summary>
-public sealed class ReferralRuleException(string message) : Exception(message);
-
-/// <summary>Something the request must supply for this referral (e.g. a screening answer); the caller gets 400 naming the field.</summary>
-public sealed class ReferralInputException(string field, string message) : Exception(message)
-{
-    public string Field { get; } = field;
 }
