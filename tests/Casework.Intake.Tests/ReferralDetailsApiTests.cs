@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Casework.Intake.Domain;
 using Casework.Testing;
+using Casework.Persistence;
 
 namespace Casework.Intake.Tests;
 
@@ -136,7 +137,7 @@ public sealed class ReferralDetailsApiTests(IntakeFixture fixture)
         Assert.False(body.GetProperty("overdue").GetBoolean());
         // Stored in the one sortable UTC form the overdue list compares.
         var stored = await fixture.Database.ScalarAsync<string>("SELECT data->>'decisionDueAt' FROM doc_referrals WHERE id = $1", body.GetProperty("id").GetString()!);
-        Assert.Equal(Casework.Intake.Domain.SortableUtc.Format(expected), stored);
+        Assert.Equal(SortableUtc.Format(expected), stored);
     }
 
     [Fact]

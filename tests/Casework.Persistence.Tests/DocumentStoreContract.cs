@@ -473,6 +473,18 @@ public abstract class DocumentStoreContract : IAsyncLifetime
     }
 
     [ContractFact]
+    public async Task Purging_deletes_only_matching_documents_up_to_the_limit_and_never_with_an_empty_filter()
+    {
+        await SeedWidgetsAsync();
+        Assert.Equal(0, await Store.PurgeAsync<Widget>(new DocumentFilter(), 100));
+        Assert.Equal(2, await Store.PurgeAsync<Widget>(new DocumentFilter().Equal("colour", "red"), 2));
+        Assert.Equal(1, await Store.PurgeAsync<Widget>(new DocumentFilter().Equal("colour", "red"), 2));
+        Assert.Equal(0, await Store.PurgeAsync<Widget>(new DocumentFilter().Equal("colour", "red"), 2));
+        var left = await Store.QueryAsync<Widget>(new DocumentQuery());
+        Assert.Equal(["w-2", "w-4", "w-6", "w-7"], Ids(left).Order());
+    }
+
+    [ContractFact]
     public async Task Ties_are_ordered_by_id_in_the_querys_direction()
     {
         await SeedWidgetsAsync();

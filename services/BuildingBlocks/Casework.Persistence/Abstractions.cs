@@ -30,6 +30,13 @@ public interface IDocumentStore
 
     Task<IReadOnlyList<GroupCount>> CountByAsync<T>(string field, DocumentFilter? filter = null, CancellationToken cancellationToken = default) where T : class;
 
+    /// <summary>
+    /// Deletes up to <paramref name="limit"/> documents matching <paramref name="filter"/>, whatever their version, and
+    /// returns how many: for retention of records that are finished with (never part of a unit of work; call it
+    /// again until it returns less than the limit). An empty filter deletes nothing.
+    /// </summary>
+    Task<int> PurgeAsync<T>(DocumentFilter filter, int limit, CancellationToken cancellationToken = default) where T : class;
+
     /// <summary>Whether a consumer already applied a message (a cheap early exit; the commit decides).</summary>
     Task<bool> HasConsumedAsync(Guid messageId, string consumer, CancellationToken cancellationToken = default);
 }

@@ -30,15 +30,18 @@ public static class IntakeService
             .Add<Person>("people", ["familyNameKey", "givenNameKey"], ["dateOfBirth"], ["emailKey"], ["phoneKey"], ["postcodeKey"],
                 ["familyNamePhonetic", "givenNamePhonetic"])
             .Add<Referral>("referrals", ["status", "receivedAt"], ["receivedAt"], ["partnerClientId", "receivedAt"], ["personId"], ["status", "decisionDueAt"])
-            .Add<IdempotencyRecord>("idempotency_keys")
+            .Add<IdempotencyRecord>("idempotency_keys", ["createdAt"])
             .Add<WebhookSubscription>("webhook_subscriptions")
-            .Add<WebhookDelivery>("webhook_deliveries", ["nextAttemptAt"], ["clientId", "createdAt"], ["referralId"])
+            .Add<WebhookDelivery>("webhook_deliveries", ["nextAttemptAt"], ["clientId", "createdAt"], ["referralId"], ["state", "createdAt"])
             .AddAuditLog());
         builder.AddDocumentUpgrade<Person, PersonKeysUpgrade>();
         builder.AddMessaging(Name, bus => bus.AddConsumer<CaseOpenedConsumer>());
         builder.Services.AddUserForwardingGrpcClient<CaseQueries.CaseQueriesClient>(builder.Configuration, "Services:Case:Grpc");
         builder.AddDecisionSla();
         builder.AddPartnerWebhooks();
+        builder.Services.AddOptions<RetentionOptions>().Bind(builder.Configuration.GetSection(RetentionOptions.Section));
+        builder.Services.AddSingleton<IntakeRetention>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<IntakeRetention>());
         return builder;
     }
 

@@ -88,6 +88,23 @@ internal sealed class PostgresDocumentStore(NpgsqlDataSource dataSource, Documen
         return new Page<Stored<T>>(items, exact ? total.Value : countLimit!.Value, offset, limit, exact);
     }
 
+    public async Task<int> PurgeAsync<T>(DocumentFilter filter, int limit, CancellationToken cancellationToken = default) where T : class
+    {
+        if (filter.Conditions.Count == 0)
+        {
+            return 0; // a retention rule always says what is finished with; never "everything"
+        }
+        var table = PostgresEngine.Table(collections.For<T>());
+        var parameters = new List<NpgsqlParameter>();
+        var where = Where(filter, parameters);
+        await using var connection = await dataSource.OpenStoreConnectionAsync(cancellationToken);
+        await using var command = connection.Command(
+            $"DELETE FROM {table} WHERE id IN (SELECT id FROM {table}{where} LIMIT ${parameters.Count + 1})");
+        command.Parameters.AddRange(parameters.ToArray());
+        command.Parameters.Add(new NpgsqlParameter { Value = Math.Clamp(limit, 1, 10_000) });
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public async Task<IReadOnlyList<GroupCount>> CountByAsync<T>(string field, DocumentFilter? filter = null, CancellationToken cancellationToken = default) where T : class
     {
         var table = PostgresEngine.Table(collections.For<T>());

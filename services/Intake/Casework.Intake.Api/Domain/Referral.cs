@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Casework.Contracts;
 using Casework.ServiceDefaults;
+using Casework.Persistence;
 
 namespace Casework.Intake.Domain;
 

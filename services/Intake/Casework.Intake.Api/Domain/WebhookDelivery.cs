@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Casework.Persistence;
 
 namespace Casework.Intake.Domain;
 

@@ -2,11 +2,11 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Casework.Intake.Domain;
+namespace Casework.Persistence;
 
 /// <summary>
-/// Instants the store compares as text (due and next-attempt times): always UTC, always 7 fractional
-/// digits ("2025-01-13T00:00:00.0000000Z"), so text order is time order under any collation.
+/// Instants the store compares as text in range filters (due, next-attempt and retention times): always UTC,
+/// always 7 fractional digits ("2025-01-13T00:00:00.0000000Z"), so text order is time order under any collation.
 /// </summary>
 public static class SortableUtc
 {
