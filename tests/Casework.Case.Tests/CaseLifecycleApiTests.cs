@@ -279,6 +279,24 @@ public sealed class CaseLifecycleApiTests(CaseFixture fixture)
         Assert.True(errors.TryGetProperty("review", out _) && errors.TryGetProperty("sort", out _) && errors.TryGetProperty("stage", out _));
     }
 
+    [Fact]
+    public async Task The_api_document_describes_the_lifecycle_and_pathway_endpoints()
+    {
+        using var anonymous = fixture.Factory.CreateClient();
+        using var response = await anonymous.GetAsync("/api/cases/openapi/v1.json");
+        var paths = (await response.JsonAsync(HttpStatusCode.OK)).GetProperty("paths");
+        foreach (var path in new[]
+        {
+            "/api/cases/{id}/stage", "/api/cases/{id}/pause", "/api/cases/{id}/resume", "/api/cases/{id}/concern", "/api/cases/{id}/assessment",
+            "/api/cases/{id}/goals", "/api/cases/{id}/goals/{goalId}/progress", "/api/cases/{id}/reviews", "/api/cases/{id}/close",
+            "/api/cases/{id}/reopen", "/api/cases/pathways", "/api/cases/pathways/{pathwayId}/versions/{version}",
+        })
+        {
+            Assert.True(paths.TryGetProperty(path, out _), $"the document lacks {path}");
+        }
+        Assert.Contains("If-Match", paths.GetProperty("/api/cases/{id}/close").GetProperty("post").GetProperty("description").GetString());
+    }
+
     private async Task SetNextReviewAsync(Guid caseId, DateOnly due)
     {
         var stored = (await fixture.Store.GetAsync<SupportCase>(caseId.ToString()))!;

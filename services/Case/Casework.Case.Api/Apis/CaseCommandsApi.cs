@@ -57,6 +57,7 @@ public sealed record CloseRequest(
 /// </summary>
 public static class CaseCommandsApi
 {
+    private const string IfMatchRule = "Send If-Match with the case's ETag (428 without it, 412 if the case changed since).";
     private const int ReasonLength = 1000;
     private const int TextLength = 4000;
 
@@ -68,41 +69,41 @@ public static class CaseCommandsApi
         cases.MapPost("/stage", MoveStageAsync).WithName("MoveCaseStage").ChangesCase()
             .WithSummary("Move the case to another stage")
             .WithDescription("Intake → Assessment → Active → Review, and Review → Active. The pathway version the case follows says what must be " +
-                "known to leave each stage (missingToLeaveStage on the case); a move before that gets 409 listing what is missing. Publishes CaseStageChanged.");
+                "known to leave each stage (missingToLeaveStage on the case); a move before that gets 409 listing what is missing. Publishes CaseStageChanged. " + IfMatchRule);
         cases.MapPost("/pause", PauseAsync).WithName("PauseCase").ChangesCase()
             .WithSummary("Pause support, with a reason and an expected resume date")
-            .WithDescription("Publishes CaseStatusChanged (Open → Paused). Reviews stay due while paused.");
+            .WithDescription("Publishes CaseStatusChanged (Open → Paused). Reviews stay due while paused. " + IfMatchRule);
         cases.MapPost("/resume", ResumeAsync).WithName("ResumeCase").ChangesCase()
             .WithSummary("Resume a paused case")
-            .WithDescription("Publishes CaseStatusChanged (Paused → Open).");
+            .WithDescription("Publishes CaseStatusChanged (Paused → Open). " + IfMatchRule);
         cases.MapPost("/concern", ChangeConcernAsync).WithName("ChangeConcernLevel").ChangesCase()
             .WithSummary("Change the concern level, with a reason")
             .WithDescription("Raising it brings the next review forward to the new level's cadence if that is sooner (ReviewScheduled); lowering " +
-                "it keeps the date. Publishes ConcernLevelChanged.");
+                "it keeps the date. Publishes ConcernLevelChanged. " + IfMatchRule);
         cases.MapPut("/assessment", AssessAsync).WithName("RecordAssessment").ChangesCase()
             .WithSummary("Record the assessment's answers")
-            .WithDescription("Answers to the questions of the pathway version the case follows. Publishes CaseAssessed (without the answers).");
+            .WithDescription("Answers to the questions of the pathway version the case follows. Publishes CaseAssessed (without the answers). " + IfMatchRule);
         cases.MapPost("/goals", AddGoalAsync).WithName("AddGoal").ChangesCase()
             .WithSummary("Add a goal (with actions) to the support plan")
-            .WithDescription("Publishes SupportPlanChanged (GoalAdded).");
+            .WithDescription("Publishes SupportPlanChanged (GoalAdded). " + IfMatchRule);
         cases.MapPost("/goals/{goalId:guid}/progress", RecordProgressAsync).WithName("RecordGoalProgress").ChangesCase()
             .WithSummary("Record progress towards a goal, and optionally mark it achieved or not achieved")
-            .WithDescription("Publishes SupportPlanChanged (ProgressRecorded).");
+            .WithDescription("Publishes SupportPlanChanged (ProgressRecorded). " + IfMatchRule);
         cases.MapPost("/goals/{goalId:guid}/actions", AddActionAsync).WithName("AddGoalAction").ChangesCase()
             .WithSummary("Add an action to a goal")
-            .WithDescription("Publishes SupportPlanChanged (ActionAdded).");
+            .WithDescription("Publishes SupportPlanChanged (ActionAdded). " + IfMatchRule);
         cases.MapPost("/goals/{goalId:guid}/actions/{actionId:guid}/done", CompleteActionAsync).WithName("CompleteGoalAction").ChangesCase()
             .WithSummary("Mark an action done")
-            .WithDescription("Publishes SupportPlanChanged (ActionDone); marking it again changes nothing.");
+            .WithDescription("Publishes SupportPlanChanged (ActionDone); marking it again changes nothing. " + IfMatchRule);
         cases.MapPost("/reviews", ReviewAsync).WithName("RecordReview").ChangesCase()
             .WithSummary("Record a review: findings and the next review date")
-            .WithDescription("Publishes CaseReviewed and ReviewScheduled.");
+            .WithDescription("Publishes CaseReviewed and ReviewScheduled. " + IfMatchRule);
         cases.MapPost("/close", CloseAsync).WithName("CloseCase").ChangesCase()
             .WithSummary("Close the case with a reason, outcomes and a closing summary")
-            .WithDescription("From any stage. Outcomes come from the pathway's framework. A closed case is read-only until reopened. Publishes CaseClosed.");
+            .WithDescription("From any stage. Outcomes come from the pathway's framework. A closed case is read-only until reopened. Publishes CaseClosed. " + IfMatchRule);
         cases.MapPost("/reopen", ReopenAsync).WithName("ReopenCase").ChangesCase()
             .WithSummary("Reopen a closed case, with a reason")
-            .WithDescription("The case returns to the stage it was closed from, with a review due by the cadence. Publishes CaseReopened and ReviewScheduled.");
+            .WithDescription("The case returns to the stage it was closed from, with a review due by the cadence. Publishes CaseReopened and ReviewScheduled. " + IfMatchRule);
         return app;
     }
 
