@@ -18,9 +18,12 @@ public sealed record ConcernLevelChanged(Guid CaseId, string TeamId, string From
 
 public sealed record ReviewScheduled(Guid CaseId, DateOnly DueOn, DateTimeOffset OccurredAt);
 
-public sealed record CaseClosed(Guid CaseId, string PathwayId, string Reason, IReadOnlyList<string> Outcomes, string ClosedBy, DateTimeOffset OccurredAt);
+/// <summary>A case was closed. <paramref name="CaseVersion"/> is the case's version after the closure: consumers order a closure and a reopening by it (replicas' clocks differ).</summary>
+public sealed record CaseClosed(
+    Guid CaseId, string PathwayId, string Reason, IReadOnlyList<string> Outcomes, string ClosedBy, DateTimeOffset OccurredAt, long CaseVersion = 0);
 
-public sealed record CaseReopened(Guid CaseId, string Reason, string ReopenedBy, DateTimeOffset OccurredAt);
+/// <summary>A closed case was reopened; <paramref name="CaseVersion"/> as for <see cref="CaseClosed"/>.</summary>
+public sealed record CaseReopened(Guid CaseId, string Reason, string ReopenedBy, DateTimeOffset OccurredAt, long CaseVersion = 0);
 
 /// <summary>A case's assessment was recorded or updated. The answers stay in Case: they are personal data.</summary>
 public sealed record CaseAssessed(Guid CaseId, string PathwayId, int PathwayVersion, string AssessedBy, DateTimeOffset OccurredAt);

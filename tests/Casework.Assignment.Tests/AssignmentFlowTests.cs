@@ -184,14 +184,14 @@ public sealed class AssignmentFlowTests(AssignmentFixture fixture)
         await fixture.PublishAsync(AssignmentFixture.Opened(caseId, team));
         await fixture.ActiveAssignmentAsync(caseId);
         var closedAt = DateTimeOffset.UtcNow;
-        await fixture.PublishAsync(new CaseClosed(caseId, "housing-support", "Goals met", ["housed"], "user-1", closedAt));
+        await fixture.PublishAsync(new CaseClosed(caseId, "housing-support", "Goals met", ["housed"], "user-1", closedAt, CaseVersion: 5));
         await Eventually.Until(() => fixture.WorkerAsync(worker.Id), w => w.OpenCases == 0, what: "capacity freed");
         // Meanwhile the worker took another case: full.
         await fixture.PublishAsync(AssignmentFixture.Opened(Guid.NewGuid(), team));
         await Eventually.Until(() => fixture.WorkerAsync(worker.Id), w => w.OpenCases == 1, what: "another case taken");
 
         var reopenedMessage = Guid.NewGuid();
-        await fixture.PublishAsync(new CaseReopened(caseId, "New notice served", "user-1", closedAt.AddDays(3)), reopenedMessage);
+        await fixture.PublishAsync(new CaseReopened(caseId, "New notice served", "user-1", closedAt.AddDays(3), CaseVersion: 6), reopenedMessage);
         await fixture.Consumed.WaitForAsync<CaseReopened>(reopenedMessage);
 
         Assert.Equal(2, (await fixture.WorkerAsync(worker.Id)).OpenCases);
@@ -199,7 +199,7 @@ public sealed class AssignmentFlowTests(AssignmentFixture fixture)
         Assert.Contains(caseId, await fixture.ActiveCaseIdsAsync(worker.Id));
 
         // A redelivery changes nothing.
-        await fixture.PublishAsync(new CaseReopened(caseId, "New notice served", "user-1", closedAt.AddDays(3)), reopenedMessage);
+        await fixture.PublishAsync(new CaseReopened(caseId, "New notice served", "user-1", closedAt.AddDays(3), CaseVersion: 6), reopenedMessage);
         await fixture.Consumed.WaitForAsync<CaseReopened>(reopenedMessage, times: 2);
         Assert.Equal(2, (await fixture.WorkerAsync(worker.Id)).OpenCases);
     }
@@ -215,15 +215,46 @@ public sealed class AssignmentFlowTests(AssignmentFixture fixture)
         await fixture.ActiveAssignmentAsync(caseId);
         var closedAt = DateTimeOffset.UtcNow;
 
+        // The reopening (case version 4) arrives before its closure (version 3); the replica that closed it had a clock ahead.
         var reopenedMessage = Guid.NewGuid();
-        await fixture.PublishAsync(new CaseReopened(caseId, "Closed by mistake", "user-1", closedAt.AddMinutes(1)), reopenedMessage);
+        await fixture.PublishAsync(new CaseReopened(caseId, "Closed by mistake", "user-1", closedAt.AddSeconds(-1), CaseVersion: 4), reopenedMessage);
         await fixture.Consumed.WaitForAsync<CaseReopened>(reopenedMessage);
         var closedMessage = Guid.NewGuid();
-        await fixture.PublishAsync(new CaseClosed(caseId, "housing-support", "Goals met", ["housed"], "user-1", closedAt), closedMessage);
+        await fixture.PublishAsync(new CaseClosed(caseId, "housing-support", "Goals met", ["housed"], "user-1", closedAt, CaseVersion: 3), closedMessage);
         await fixture.Consumed.WaitForAsync<CaseClosed>(closedMessage);
 
         Assert.Equal(AssignmentStatus.Active, (await fixture.Store.GetAsync<CaseAssignment>(caseId.ToString()))!.Document.Status);
         Assert.Equal(1, (await fixture.WorkerAsync(worker.Id)).OpenCases);
+    }
+
+    [Fact]
+    public async Task A_reopened_case_whose_worker_moved_team_goes_to_another_worker_or_waits_in_the_queue()
+    {
+        var team = AssignmentFixture.NewTeam();
+        var leaving = NewWorker(team, capacity: 3);
+        await fixture.AddWorkersAsync(leaving);
+        var caseId = Guid.NewGuid();
+        await fixture.PublishAsync(AssignmentFixture.Opened(caseId, team));
+        await fixture.ActiveAssignmentAsync(caseId);
+        await fixture.PublishAsync(new CaseClosed(caseId, "housing-support", "Goals met", ["housed"], "user-1", DateTimeOffset.UtcNow, CaseVersion: 3));
+        await Eventually.Until(() => fixture.WorkerAsync(leaving.Id), w => w.OpenCases == 0, what: "capacity freed");
+
+        // The worker moves to another team; a colleague joins this one.
+        var colleague = NewWorker(team, capacity: 3);
+        await fixture.AddWorkersAsync(colleague);
+        var stored = (await fixture.Store.GetAsync<Worker>(leaving.Id))!;
+        await using (var session = fixture.Store.OpenSession())
+        {
+            session.Update(stored.Id, stored.Document with { TeamId = AssignmentFixture.NewTeam() }, stored.Version);
+            await session.CommitAsync();
+        }
+        await fixture.PublishAsync(new CaseReopened(caseId, "Back in touch", "user-1", DateTimeOffset.UtcNow, CaseVersion: 4));
+
+        var reassigned = await Eventually.Until(() => fixture.ActiveAssignmentAsync(caseId), a => a.WorkerId == colleague.Id, what: "the colleague to get the case");
+        Assert.Equal(colleague.Id, reassigned.WorkerId);
+        Assert.Equal(1, (await fixture.WorkerAsync(colleague.Id)).OpenCases);
+        Assert.Equal(0, (await fixture.WorkerAsync(leaving.Id)).OpenCases);
+        Assert.Equal(2, await fixture.OutboxCountAsync(nameof(CaseAssigned), caseId)); // Case learns the new accountable worker
     }
 
     [Fact]

@@ -14,22 +14,37 @@ public sealed class CaseAssigner(IDocumentStore store, TimeProvider clock, ILogg
     /// <summary>Queues the assignment, the caseload change and their events on <paramref name="session"/>.</summary>
     public async Task AssignAsync(CaseOpened message, IDocumentSession session, CancellationToken cancellationToken)
     {
-        var id = CaseAssignment.DocumentId(message.CaseId);
-        var existing = await session.GetAsync<CaseAssignment>(id, cancellationToken);
-        if (existing is not null && existing.Document.Status != AssignmentStatus.Unassigned)
+        var existing = await session.GetAsync<CaseAssignment>(CaseAssignment.DocumentId(message.CaseId), cancellationToken);
+        await AssignAsync(message.CaseId, message.TeamId, message.OccurredAt, existing, session, cancellationToken);
+    }
+
+    /// <summary>
+    /// Gives the case a worker of its team, or queues it as unassigned when the team has none. <paramref name="existing"/>
+    /// is the case's assignment as it should be kept (e.g. a reopened one), written at its version; nothing is done unless it needs a worker.
+    /// </summary>
+    public async Task AssignAsync(
+        Guid caseId, string teamId, DateTimeOffset openedAt, Stored<CaseAssignment>? existing, IDocumentSession session, CancellationToken cancellationToken)
+    {
+        var id = CaseAssignment.DocumentId(caseId);
+        if (existing is not null && !existing.Document.NeedsWorker)
         {
-            logger.LogInformation("Case {CaseId} already has an assignment ({Status}); nothing to do", message.CaseId, existing.Document.Status);
+            logger.LogInformation("Case {CaseId} already has an assignment ({Status}); nothing to do", caseId, existing.Document.Status);
             return;
         }
 
-        var workers = await TeamWorkersAsync(message.TeamId, cancellationToken);
-        var chosen = WorkerSelection.Choose(workers.Select(w => w.Document), message.CaseId);
+        var workers = await TeamWorkersAsync(teamId, cancellationToken);
+        var chosen = WorkerSelection.Choose(workers.Select(w => w.Document), caseId);
         if (chosen is null)
         {
-            logger.LogWarning("Case {CaseId} was opened for team {TeamId}, which has no workers; it stays unassigned", message.CaseId, message.TeamId);
+            logger.LogWarning("Case {CaseId} of team {TeamId} has no worker to go to (the team has none); it waits unassigned", caseId, teamId);
+            var queued = CaseAssignment.Unassigned(caseId, teamId, openedAt);
             if (existing is null)
             {
-                session.Insert(id, CaseAssignment.Unassigned(message.CaseId, message.TeamId, message.OccurredAt));
+                session.Insert(id, queued);
+            }
+            else
+            {
+                session.Update(id, existing.Document with { Status = AssignmentStatus.Unassigned, TeamId = teamId, WorkerId = null, WorkerName = null }, existing.Version);
             }
             return;
         }
@@ -37,23 +52,25 @@ public sealed class CaseAssigner(IDocumentStore store, TimeProvider clock, ILogg
         {
             logger.LogWarning(
                 "Every worker of team {TeamId} is at or over capacity; case {CaseId} goes to {WorkerId} ({OpenCases}/{Capacity} open)",
-                message.TeamId, message.CaseId, chosen.Id, chosen.OpenCases, chosen.Capacity);
+                teamId, caseId, chosen.Id, chosen.OpenCases, chosen.Capacity);
         }
 
         var now = clock.GetUtcNow();
         var version = workers.Single(w => w.Id == chosen.Id).Version;
         var taken = chosen.Take();
         session.Update(chosen.Id, taken, version);
-        var assignment = CaseAssignment.Assign(message.CaseId, message.TeamId, chosen, message.OccurredAt, now);
+        var assignment = CaseAssignment.Assign(caseId, teamId, chosen, openedAt, now);
         if (existing is null)
         {
             session.Insert(id, assignment);
         }
         else
         {
-            session.Update(id, assignment, existing.Version);
+            // Keep what the case's life so far says (its closures and reopenings).
+            session.Update(id, assignment with { LifecycleVersion = existing.Document.LifecycleVersion, ReopenedLast = existing.Document.ReopenedLast },
+                existing.Version);
         }
-        session.Publish(new CaseAssigned(message.CaseId, chosen.Id, chosen.Name, message.TeamId, now));
+        session.Publish(new CaseAssigned(caseId, chosen.Id, chosen.Name, teamId, now));
         session.Publish(new WorkerCapacityChanged(taken.Id, taken.TeamId, taken.Capacity, taken.OpenCases, now));
     }
 

@@ -17,12 +17,18 @@ public sealed class CaseClosedConsumer(IDocumentStore store, TimeProvider clock,
         {
             // Events can overtake each other: remember the closure so a late CaseOpened assigns nobody.
             logger.LogWarning("Case {CaseId} closed before it was opened here; recording it as released", message.CaseId);
-            session.Insert(id, CaseAssignment.ClosedBeforeOpened(message.CaseId, message.OccurredAt));
+            session.Insert(id, CaseAssignment.ClosedBeforeOpened(message.CaseId, message.OccurredAt, message.CaseVersion));
             return;
         }
-        if (assignment.Document.Status == AssignmentStatus.Released || assignment.Document.ReopenedSince(message.OccurredAt))
+        if (assignment.Document.HasApplied(message.CaseVersion))
         {
-            return; // released already, or a reopening after this closure overtook it
+            return; // a reopening after this closure overtook it (or this closure was applied)
+        }
+        if (assignment.Document.Status == AssignmentStatus.Released)
+        {
+            session.Update(id, assignment.Document with { LifecycleVersion = Math.Max(assignment.Document.LifecycleVersion, message.CaseVersion), ReopenedLast = false },
+                assignment.Version);
+            return;
         }
 
         var now = clock.GetUtcNow();
@@ -34,6 +40,6 @@ public sealed class CaseClosedConsumer(IDocumentStore store, TimeProvider clock,
             session.Update(worker.Id, released, worker.Version);
             session.Publish(new WorkerCapacityChanged(released.Id, released.TeamId, released.Capacity, released.OpenCases, now));
         }
-        session.Update(id, assignment.Document.Release(message.OccurredAt, now), assignment.Version);
+        session.Update(id, assignment.Document.Release(message.CaseVersion, now), assignment.Version);
     }
 }

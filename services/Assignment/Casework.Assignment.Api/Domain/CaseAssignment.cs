@@ -33,23 +33,32 @@ public sealed record CaseAssignment(
         new(caseId, teamId, AssignmentStatus.Unassigned, null, null, openedAt.ToUniversalTime(), null, null);
 
     /// <summary>A case closed before its CaseOpened arrived: remembered so the late CaseOpened assigns nobody.</summary>
-    public static CaseAssignment ClosedBeforeOpened(Guid caseId, DateTimeOffset closedAt) =>
-        new(caseId, "", AssignmentStatus.Released, null, null, null, null, closedAt.ToUniversalTime()) { ClosedAt = closedAt.ToUniversalTime() };
+    public static CaseAssignment ClosedBeforeOpened(Guid caseId, DateTimeOffset closedAt, long caseVersion) =>
+        new(caseId, "", AssignmentStatus.Released, null, null, null, null, closedAt.ToUniversalTime()) { LifecycleVersion = caseVersion };
 
-    /// <summary>When the case last closed and last reopened (the events' times): orders a closure and a reopening that arrive out of order.</summary>
-    public DateTimeOffset? ClosedAt { get; init; }
-    public DateTimeOffset? ReopenedAt { get; init; }
+    /// <summary>A case reopened before its CaseOpened arrived: remembered so a late closure releases nothing and the late CaseOpened assigns it.</summary>
+    public static CaseAssignment ReopenedBeforeOpened(Guid caseId, long caseVersion) =>
+        new(caseId, "", AssignmentStatus.Released, null, null, null, null, null) { LifecycleVersion = caseVersion, ReopenedLast = true };
 
-    /// <summary>Whether a closure at <paramref name="closedAt"/> is older than the last reopening (and so already undone).</summary>
-    public bool ReopenedSince(DateTimeOffset closedAt) => ReopenedAt is { } reopened && reopened >= closedAt;
+    /// <summary>
+    /// The case's version at the last closure or reopening applied here, and whether it was a reopening: a closure
+    /// and a reopening that arrive out of order are ordered by the case's own versions (replicas' clocks differ).
+    /// </summary>
+    public long LifecycleVersion { get; init; }
+    public bool ReopenedLast { get; init; }
 
-    /// <summary>Whether a reopening at <paramref name="reopenedAt"/> is older than the last closure (and so already undone).</summary>
-    public bool ClosedSince(DateTimeOffset reopenedAt) => ClosedAt is { } closed && closed >= reopenedAt;
+    /// <summary>Whether a closure or reopening at <paramref name="caseVersion"/> is older than one already applied (0: an event from before versions, always applied).</summary>
+    public bool HasApplied(long caseVersion) => caseVersion > 0 && caseVersion <= LifecycleVersion;
 
-    public CaseAssignment Release(DateTimeOffset closedAt, DateTimeOffset now) =>
-        this with { Status = AssignmentStatus.Released, ReleasedAt = now.ToUniversalTime(), ClosedAt = closedAt.ToUniversalTime() };
+    /// <summary>Whether a CaseOpened (or a reopening) should give the case a worker: it waits in the queue, or it was reopened with nobody.</summary>
+    public bool NeedsWorker => Status == AssignmentStatus.Unassigned || (Status == AssignmentStatus.Released && ReopenedLast);
+
+    public CaseAssignment Release(long caseVersion, DateTimeOffset now) =>
+        this with { Status = AssignmentStatus.Released, ReleasedAt = now.ToUniversalTime(), LifecycleVersion = caseVersion, ReopenedLast = false };
+
+    /// <summary>Records a reopening at <paramref name="caseVersion"/> (the status is decided by the caller).</summary>
+    public CaseAssignment Reopened(long caseVersion) => this with { LifecycleVersion = Math.Max(LifecycleVersion, caseVersion), ReopenedLast = true };
 
     /// <summary>The reopened case is its worker's again.</summary>
-    public CaseAssignment Reactivate(DateTimeOffset reopenedAt) =>
-        this with { Status = AssignmentStatus.Active, ReleasedAt = null, ReopenedAt = reopenedAt.ToUniversalTime() };
+    public CaseAssignment Reactivate() => this with { Status = AssignmentStatus.Active, ReleasedAt = null };
 }

@@ -6,11 +6,14 @@ using Casework.ServiceDefaults;
 namespace Casework.Case.Apis;
 
 /// <summary>What a change to a case sees: the case, the pathway version it follows, who acts and when; and the events it publishes.</summary>
-public sealed class CaseChangeContext(SupportCase supportCase, Pathway pathway, string actor, DateTimeOffset now, DateOnly today)
+public sealed class CaseChangeContext(SupportCase supportCase, long version, Pathway pathway, string actor, DateTimeOffset now, DateOnly today)
 {
     private readonly List<Action<IDocumentSession>> _events = [];
 
     public SupportCase Case { get; } = supportCase;
+
+    /// <summary>The version the case will have once this change commits (events carry it, for ordering).</summary>
+    public long NextVersion { get; } = version + 1;
     public Pathway Pathway { get; } = pathway;
     public string Actor { get; } = actor;
     public DateTimeOffset Now { get; } = now;
@@ -55,7 +58,7 @@ public sealed record CaseCommand(HttpContext Http, IDocumentStore Store, Pathway
         }
         var pathway = await Pathways.OfCaseAsync(current.Document, CancellationToken);
         var now = Clock.GetUtcNow();
-        var context = new CaseChangeContext(current.Document, pathway, Http.ActorId(), now, Calendar.Today(now));
+        var context = new CaseChangeContext(current.Document, current.Version, pathway, Http.ActorId(), now, Calendar.Today(now));
         // A broken rule throws a domain exception: the service defaults answer it (409, 400 or 404) and nothing is committed.
         var changed = change(context);
 

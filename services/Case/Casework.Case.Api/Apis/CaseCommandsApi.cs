@@ -258,7 +258,7 @@ public static class CaseCommandsApi
         return errors.Any ? Refuse(errors) : command.ApplyAsync(id, c =>
         {
             var closed = c.Case.Close(request.Reason!.Trim(), request.Outcomes!, request.Summary!.Trim(), c.Pathway, c.Actor, c.Now);
-            c.Publish(new CaseClosed(c.Case.Id, c.Case.PathwayId, closed.Closure!.Reason, closed.Closure.Outcomes, c.Actor, c.Now));
+            c.Publish(new CaseClosed(c.Case.Id, c.Case.PathwayId, closed.Closure!.Reason, closed.Closure.Outcomes, c.Actor, c.Now, c.NextVersion));
             return closed;
         });
     }
@@ -270,7 +270,7 @@ public static class CaseCommandsApi
         return errors.Any ? Refuse(errors) : command.ApplyAsync(id, c =>
         {
             var reopened = c.Case.Reopen(request.Reason!.Trim(), c.Pathway, c.Actor, c.Now, c.Today);
-            c.Publish(new CaseReopened(c.Case.Id, request.Reason!.Trim(), c.Actor, c.Now));
+            c.Publish(new CaseReopened(c.Case.Id, request.Reason!.Trim(), c.Actor, c.Now, c.NextVersion));
             return reopened;
         });
     }
