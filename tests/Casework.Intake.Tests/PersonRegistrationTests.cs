@@ -128,4 +128,27 @@ public sealed class PersonRegistrationTests(IntakeFixture fixture)
         using var both = await staff.PostJsonAsync(Referrals, new { personId, person = new { givenName = "A", familyName = "B" }, reason = "x", consent });
         Assert.Contains("person", (await both.ProblemAsync(HttpStatusCode.BadRequest)).ErrorFields());
     }
+
+    [Fact]
+    public async Task A_partner_keeps_seeing_the_name_it_sent_when_staff_correct_the_record()
+    {
+        var (family, birthday) = Someone();
+        using var partner = fixture.Partner("portal-names");
+        using var submitted = await partner.PostJsonAsync(Referrals, new
+        {
+            person = new { givenName = "Sam", familyName = family, dateOfBirth = birthday }, reason = "Needs a safe place", consent = new { given = true },
+        });
+        var referralId = (await submitted.JsonAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        var personId = (await fixture.Store.GetAsync<Casework.Intake.Domain.Referral>(referralId.ToString()))!.Document.PersonId;
+
+        // Staff record the new name the person now goes by.
+        using var staff = fixture.Staff();
+        using var corrected = await staff.PutJsonAsync($"{People}/{personId}", new { givenName = "Alex", familyName = "Morgan-" + family, dateOfBirth = birthday });
+        await corrected.JsonAsync(HttpStatusCode.OK);
+
+        using var partnerView = await partner.GetAsync($"{Referrals}/{referralId}");
+        Assert.Equal($"Sam {family}", (await partnerView.JsonAsync(HttpStatusCode.OK)).Text("personDisplayName"));
+        using var staffView = await staff.GetAsync($"{Referrals}/{referralId}");
+        Assert.Equal($"Alex Morgan-{family}", (await staffView.JsonAsync(HttpStatusCode.OK)).Text("personDisplayName"));
+    }
 }

@@ -75,7 +75,7 @@ public sealed record ReferralView(
     string Status,
     [property: Description("Staff only: the person's record (null for partners: one person referred by two portals is not linkable across them).")]
     Guid? PersonId,
-    string PersonDisplayName,
+    [property: Description("The person's name: for partners as the referral gave it; for staff as the record has it now.")] string PersonDisplayName,
     string Source,
     string? PartnerClientId,
     string? ReferringOrganisation,
@@ -97,7 +97,7 @@ public sealed record ReferralView(
 {
     /// <param name="now">The time overdue is judged at (the request's clock).</param>
     public static ReferralView From(Referral r, long version, bool forPartner, DateTimeOffset now) =>
-        new(r.Id, r.Status, forPartner ? null : r.PersonId, r.PersonDisplayName, r.Source, r.PartnerClientId, r.ReferringOrganisation, r.ExternalReference,
+        new(r.Id, r.Status, forPartner ? null : r.PersonId, forPartner ? r.SubmittedPersonName ?? r.PersonDisplayName : r.PersonDisplayName, r.Source, r.PartnerClientId, r.ReferringOrganisation, r.ExternalReference,
             r.RequestedPathwayId, r.ConcernLevel, r.ReceivedAt, r.PathwayId, forPartner ? null : r.CaseId, r.DecidedAt, r.DeclineReason,
             version, forPartner ? null : r.History, r.ReferringContact, r.Consent, r.DecisionDueAt,
             r.IsOverdue(now), forPartner ? null : r.Screening);

@@ -55,6 +55,12 @@ public sealed record Referral(
     DateTimeOffset ReceivedAt,
     IReadOnlyList<ReferralTransition> History)
 {
+    /// <summary>
+    /// The person's name as the referral gave it. Partners see this one: staff corrections and merges change the
+    /// record's name (a new name someone took to be safe must not reach the portal that used the old one).
+    /// </summary>
+    public string? SubmittedPersonName { get; init; }
+
     public string? PathwayId { get; init; }
     public Guid? CaseId { get; init; }
     public string? DeclineReason { get; init; }
@@ -80,7 +86,10 @@ public sealed record Referral(
         string reason, string? requestedPathwayId, string concernLevel, Consent consent, string receivedBy, DateTimeOffset now) =>
         new(Guid.CreateVersion7(now), person.Id, person.DisplayName, source, partnerClientId, referringOrganisation, externalReference,
             reason, requestedPathwayId, concernLevel, consent, ReferralStatus.Received, now,
-            [new ReferralTransition("", ReferralStatus.Received, receivedBy, null, now)]);
+            [new ReferralTransition("", ReferralStatus.Received, receivedBy, null, now)])
+        {
+            SubmittedPersonName = person.DisplayName,
+        };
 
     /// <summary>Accepts onto a pathway; only an open referral can be decided.</summary>
     /// <param name="checklist">The pathway's screening checklist: its required questions must be answered for this pathway first.</param>
