@@ -127,3 +127,17 @@ public sealed class DecisionSlaTests
         Assert.False(referral.IsOverdue(DateTimeOffset.UtcNow));
     }
 }
+
+/// <summary>Settings that moved stop the start with where they went, rather than being ignored.</summary>
+[Collection(IntakeCollection.Name)]
+public sealed class MovedSettingTests(IntakeFixture fixture)
+{
+    [Fact]
+    public async Task The_old_decision_time_zone_setting_stops_the_start_naming_Region_TimeZone()
+    {
+        await using var factory = new Casework.Testing.ServiceFactory<Program>(fixture.Database, IntakeFixture.Vhost,
+            new Dictionary<string, string?> { ["Referrals:DecisionSla:TimeZone"] = "Europe/London" });
+        var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+        Assert.Contains("Region:TimeZone", error.ToString());
+    }
+}

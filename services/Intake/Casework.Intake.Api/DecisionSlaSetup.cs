@@ -21,6 +21,12 @@ public static class DecisionSlaSetup
     public static WebApplicationBuilder AddDecisionSla(this WebApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(DecisionSlaOptions.Section).Get<DecisionSlaOptions>() ?? new DecisionSlaOptions();
+        if (builder.Configuration[$"{DecisionSlaOptions.Section}:TimeZone"] is { } moved)
+        {
+            // A region that set the old key must not fall back to UTC deadlines without noticing.
+            throw new InvalidOperationException(
+                $"{DecisionSlaOptions.Section}:TimeZone ('{moved}') moved to {RegionCalendar.Setting}, shared by every service: set that instead.");
+        }
         if (options.WorkingDays is < 1 or > 365)
         {
             throw new InvalidOperationException($"{DecisionSlaOptions.Section}:WorkingDays must be between 1 and 365.");

@@ -98,8 +98,9 @@ internal sealed class PostgresDocumentStore(NpgsqlDataSource dataSource, Documen
         var parameters = new List<NpgsqlParameter>();
         var where = Where(filter, parameters);
         await using var connection = await dataSource.OpenStoreConnectionAsync(cancellationToken);
+        // The filter again on the DELETE itself: a row that stopped matching since the subquery read it stays.
         await using var command = connection.Command(
-            $"DELETE FROM {table} WHERE id IN (SELECT id FROM {table}{where} LIMIT ${parameters.Count + 1})");
+            $"DELETE FROM {table}{where} AND id IN (SELECT id FROM {table}{where} LIMIT ${parameters.Count + 1})");
         command.Parameters.AddRange(parameters.ToArray());
         command.Parameters.Add(new NpgsqlParameter { Value = Math.Clamp(limit, 1, 10_000) });
         return await command.ExecuteNonQueryAsync(cancellationToken);

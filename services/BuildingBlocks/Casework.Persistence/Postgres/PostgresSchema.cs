@@ -10,6 +10,9 @@ internal sealed class PostgresSchema(NpgsqlDataSource dataSource, DocumentCollec
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         // Replicas start together: serialise the DDL so CREATE ... IF NOT EXISTS cannot race.
         await Execute("SELECT pg_advisory_xact_lock(hashtext('casework-schema'))");
+        // Never queue behind a long transaction holding a table (every request would queue behind this): fail the
+        // start instead, and the orchestrator starts the process again.
+        await Execute("SET LOCAL lock_timeout = '10s'");
         await Execute("""
             CREATE TABLE IF NOT EXISTS outbox (
                 id uuid PRIMARY KEY,
@@ -19,9 +22,16 @@ internal sealed class PostgresSchema(NpgsqlDataSource dataSource, DocumentCollec
                 created_at timestamptz NOT NULL DEFAULT now(),
                 locked_until timestamptz,
                 sent_at timestamptz);
-            -- A store created by an earlier version gains the columns added since (additive changes only).
-            ALTER TABLE outbox ADD COLUMN IF NOT EXISTS seq bigint GENERATED ALWAYS AS IDENTITY;
-            ALTER TABLE outbox ADD COLUMN IF NOT EXISTS locked_until timestamptz;
+            -- A store created by an earlier version gains the columns added since (additive changes only). Checked
+            -- first: ALTER TABLE takes an exclusive lock even when the column exists, and this runs on every start.
+            DO $$ BEGIN
+                IF NOT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'outbox' AND column_name = 'seq') THEN
+                    ALTER TABLE outbox ADD COLUMN seq bigint GENERATED ALWAYS AS IDENTITY;
+                END IF;
+                IF NOT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'outbox' AND column_name = 'locked_until') THEN
+                    ALTER TABLE outbox ADD COLUMN locked_until timestamptz;
+                END IF;
+            END $$;
             CREATE INDEX IF NOT EXISTS ix_outbox_pending_seq ON outbox (seq) WHERE sent_at IS NULL;
             CREATE TABLE IF NOT EXISTS inbox (
                 message_id uuid NOT NULL,
@@ -39,8 +49,12 @@ internal sealed class PostgresSchema(NpgsqlDataSource dataSource, DocumentCollec
                     data jsonb NOT NULL,
                     created_at timestamptz NOT NULL DEFAULT now(),
                     updated_at timestamptz NOT NULL DEFAULT now());
-                ALTER TABLE {table} ADD COLUMN IF NOT EXISTS created_at timestamptz NOT NULL DEFAULT now();
-                ALTER TABLE {table} ADD COLUMN IF NOT EXISTS updated_at timestamptz NOT NULL DEFAULT now();
+                DO $$ BEGIN
+                    IF NOT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = '{table}' AND column_name = 'updated_at') THEN
+                        ALTER TABLE {table} ADD COLUMN IF NOT EXISTS created_at timestamptz NOT NULL DEFAULT now();
+                        ALTER TABLE {table} ADD COLUMN updated_at timestamptz NOT NULL DEFAULT now();
+                    END IF;
+                END $$;
                 """);
             foreach (var fields in collection.Indexes)
             {
