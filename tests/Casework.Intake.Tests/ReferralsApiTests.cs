@@ -581,4 +581,19 @@ public sealed class ReferralsApiTests(IntakeFixture fixture)
         using var decline = await staff.PostJsonAsync($"{Referrals}/{id}/decline", new { reason = "Out of area" });
         await decline.ProblemAsync(HttpStatusCode.Conflict); // a withdrawn referral is decided
     }
+
+    [Fact]
+    public async Task Another_partners_version_guess_gets_404_not_412()
+    {
+        using var owner = fixture.Partner("portal-owner");
+        using var submitted = await owner.PostJsonAsync(Referrals, new
+        {
+            person = new { givenName = "Ada", familyName = "Guess" }, reason = "Rent arrears", consent = new { given = true },
+        });
+        var id = (await submitted.JsonAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
+
+        using var other = fixture.Partner("portal-other");
+        using var guess = await other.PostJsonAsync($"{Referrals}/{id}/withdraw", new { reason = "Not ours" }, ("If-Match", "\"99\""));
+        await guess.ProblemAsync(HttpStatusCode.NotFound);
+    }
 }

@@ -35,19 +35,26 @@ public static class ETags
     }
 
     /// <summary>
-    /// Reads a document to change it, honouring If-Match: the current version, or why not (400 for a bad
-    /// If-Match, <paramref name="notFound"/> when it does not exist, 412 when it moved on since the caller read it).
-    /// The write then commits with the version read, so a change in between still fails (409).
+    /// Reads a document to change it, honouring If-Match: the current version, or why not (400 for a bad If-Match,
+    /// 428 without one when <paramref name="required"/>, <paramref name="notFound"/> when it does not exist or the
+    /// caller may not see it, 412 when it moved on since the caller read it). Not found comes before stale, so a
+    /// version guess tells nobody that a record they may not see exists. The write then commits with the version
+    /// read, so a change in between still fails (409).
     /// </summary>
     public static async Task<(Stored<T>? Current, IResult? Refusal)> ReadForChangeAsync<T>(
-        this IDocumentSession session, string id, HttpRequest request, Func<IResult> notFound, CancellationToken cancellationToken) where T : class
+        this IDocumentSession session, string id, HttpRequest request, Func<IResult> notFound, CancellationToken cancellationToken,
+        Func<T, bool>? visible = null, bool required = false) where T : class
     {
         if (!TryReadIfMatch(request, out var expectedVersion))
         {
             return (null, InvalidIfMatch());
         }
+        if (required && expectedVersion is null)
+        {
+            return (null, PreconditionRequired());
+        }
         var current = await session.GetAsync<T>(id, cancellationToken);
-        if (current is null)
+        if (current is null || (visible is not null && !visible(current.Document)))
         {
             return (null, notFound());
         }

@@ -36,25 +36,14 @@ public sealed record CaseCommand(HttpContext Http, IDocumentStore Store, Pathway
 {
     public async Task<IResult> ApplyAsync(Guid id, Func<CaseChangeContext, SupportCase> change)
     {
-        // If-Match is required: a change sent twice (a retry after a timeout) must not add a second goal or review.
-        if (!ETags.TryReadIfMatch(Http.Request, out var expectedVersion))
-        {
-            return ETags.InvalidIfMatch();
-        }
-        if (expectedVersion is null)
-        {
-            return ETags.PreconditionRequired();
-        }
         await using var session = Store.OpenSession();
-        var current = await session.GetAsync<SupportCase>(id.ToString(), CancellationToken);
-        // Not found before stale: another team's caseworker learns nothing of the case from the version check.
-        if (current is null || !CaseAccess.MaySee(current.Document, Http.User.ToCaseViewer()))
+        // If-Match is required: a change sent twice (a retry after a timeout) must not add a second goal or review.
+        var viewer = Http.User.ToCaseViewer();
+        var (current, refusal) = await session.ReadForChangeAsync<SupportCase>(id.ToString(), Http.Request, CasesApi.CaseNotFound, CancellationToken,
+            visible: c => CaseAccess.MaySee(c, viewer), required: true);
+        if (current is null)
         {
-            return CasesApi.CaseNotFound();
-        }
-        if (current.Version != expectedVersion)
-        {
-            return ETags.PreconditionFailed();
+            return refusal!;
         }
         var pathway = await Pathways.OfCaseAsync(current.Document, CancellationToken);
         var now = Clock.GetUtcNow();

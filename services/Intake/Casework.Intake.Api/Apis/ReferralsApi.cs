@@ -281,8 +281,17 @@ public static class ReferralsApi
                 ? referral.RecordScreening(NewScreening(pathway, checklist, answers, http, now))
                 : referral;
             var accepted = screened.Accept(request.PathwayId!, request.ConcernLevel, checklist, http.ActorId(), now);
-            return (accepted, new ReferralAccepted(accepted.Id, accepted.PersonId, accepted.PersonDisplayName, accepted.PathwayId!,
-                accepted.ConcernLevel, http.ActorId(), now));
+            return (accepted, session =>
+            {
+                if (!ReferenceEquals(screened, referral))
+                {
+                    // Answers sent with the acceptance are a screening too.
+                    session.Publish(new ReferralScreeningRecorded(referral.Id, screened.Screening!.PathwayId, screened.Screening.PathwayVersion,
+                        screened.Screening.Complete, http.ActorId(), now));
+                }
+                session.Publish(new ReferralAccepted(accepted.Id, accepted.PersonId, accepted.PersonDisplayName, accepted.PathwayId!,
+                    accepted.ConcernLevel, http.ActorId(), now));
+            });
         }, cancellationToken);
     }
 
@@ -315,8 +324,8 @@ public static class ReferralsApi
         return await DecideAsync(id, http, store, clock, (referral, now) =>
         {
             var screening = NewScreening(pathway, checklist, request.Answers!, http, now);
-            return (referral.RecordScreening(screening), new ReferralScreeningRecorded(referral.Id, screening.PathwayId, screening.PathwayVersion,
-                screening.Complete, http.ActorId(), now));
+            return (referral.RecordScreening(screening), session => session.Publish(new ReferralScreeningRecorded(referral.Id, screening.PathwayId, screening.PathwayVersion,
+                screening.Complete, http.ActorId(), now)));
         }, cancellationToken);
     }
 
@@ -366,7 +375,7 @@ public static class ReferralsApi
         return await DecideAsync(id, http, store, clock, (referral, now) =>
         {
             var declined = referral.Decline(request.Reason!.Trim(), http.ActorId(), now);
-            return (declined, new ReferralDeclined(declined.Id, declined.DeclineReason!, http.ActorId(), now));
+            return (declined, session => session.Publish(new ReferralDeclined(declined.Id, declined.DeclineReason!, http.ActorId(), now)));
         }, cancellationToken);
     }
 
@@ -374,7 +383,7 @@ public static class ReferralsApi
         DecideAsync(id, http, store, clock, (referral, now) =>
         {
             var screening = referral.StartScreening(http.ActorId(), now);
-            return (screening, new ReferralScreeningStarted(screening.Id, http.ActorId(), now));
+            return (screening, session => session.Publish(new ReferralScreeningStarted(screening.Id, http.ActorId(), now)));
         }, cancellationToken);
 
     private static async Task<IResult> WithdrawAsync(
@@ -391,36 +400,34 @@ public static class ReferralsApi
         return await DecideAsync(id, http, store, clock, (referral, now) =>
         {
             var withdrawn = referral.Withdraw(request.Reason!.Trim(), http.ActorId(), now);
-            return (withdrawn, new ReferralWithdrawn(withdrawn.Id, request.Reason!.Trim(), http.ActorId(), now));
+            return (withdrawn, session => session.Publish(new ReferralWithdrawn(withdrawn.Id, request.Reason!.Trim(), http.ActorId(), now)));
         }, cancellationToken);
     }
 
     /// <summary>Loads, applies a decision and commits it with its event, guarding against a concurrent change.</summary>
-    private static async Task<IResult> DecideAsync<TEvent>(
+    private static async Task<IResult> DecideAsync(
         Guid id, HttpContext http, IDocumentStore store, TimeProvider clock,
-        Func<Referral, DateTimeOffset, (Referral Decided, TEvent Event)> decide, CancellationToken cancellationToken) where TEvent : class
+        Func<Referral, DateTimeOffset, (Referral Decided, Action<IDocumentSession> PublishEvents)> decide, CancellationToken cancellationToken)
     {
         await using var session = store.OpenSession();
-        var (current, refusal) = await session.ReadForChangeAsync<Referral>(id.ToString(), http.Request, NotFound, cancellationToken);
+        var forPartner = http.User.IsPartner();
+        // A partner changes only its own referrals; others' do not exist for it (not even through a 412).
+        var (current, refusal) = await session.ReadForChangeAsync<Referral>(id.ToString(), http.Request, NotFound, cancellationToken,
+            visible: referral => !forPartner || IsOwnReferral(referral, http));
         if (current is null)
         {
             return refusal!;
         }
-        var forPartner = http.User.IsPartner();
-        if (forPartner && !IsOwnReferral(current.Document, http))
-        {
-            return NotFound(); // a partner changes only its own referrals; others' do not exist for it
-        }
         var now = clock.GetUtcNow();
         // A broken rule throws a domain exception: the service defaults answer it (409 or 400) and nothing is committed.
-        var (decided, integrationEvent) = decide(current.Document, now);
+        var (decided, publishEvents) = decide(current.Document, now);
         if (ReferenceEquals(decided, current.Document))
         {
             ETags.Set(http.Response, current.Version); // nothing changed (the same screening answers again)
             return TypedResults.Ok(ReferralView.From(decided, current.Version, forPartner, now));
         }
         session.Update(id.ToString(), decided, current.Version);
-        session.Publish(integrationEvent);
+        publishEvents(session);
         if (decided.Status != current.Document.Status)
         {
             await session.EnqueueStatusWebhookAsync(decided, current.Version + 1, cancellationToken);
