@@ -120,6 +120,7 @@ public static class ReferralsApi
         var idempotencyId = idempotencyKey is null ? null : IdempotencyRecord.DocumentId(clientId, idempotencyKey);
 
         Person person;
+        Stored<Person>? onRecord = null;
         if (request.PersonId is { } personId)
         {
             // Someone on record (a merged record's referrals go to the record it was merged into).
@@ -134,6 +135,7 @@ public static class ReferralsApi
                 return errors.ToProblem();
             }
             person = existing.Document;
+            onRecord = existing;
         }
         else
         {
@@ -154,6 +156,9 @@ public static class ReferralsApi
         }
         else
         {
+            // Written back at the version read: a merge of this record committing meanwhile fails one of the two
+            // (409), so the referral can never stay on a record merged away.
+            session.Update(onRecord!.Id, onRecord.Document, onRecord.Version);
             session.Audit(http, "refer", "person", person.Id.ToString(), now, parentId: referral.Id.ToString());
         }
         session.Insert(referral.Id.ToString(), referral);
