@@ -332,6 +332,8 @@ public sealed class CaseShapeUpgradeTests(CaseFixture fixture)
         Assert.Equal(1, upgraded.Document.PathwayVersion);
         Assert.Equal(DateOnly.FromDateTime(DateTime.UtcNow).AddDays(7), upgraded.Document.NextReviewOn); // Critical on housing: 7 days
         Assert.Equal(4L, await fixture.Database.ScalarAsync<long>("SELECT (data->>'concernRank')::bigint FROM doc_cases WHERE id = $1", caseId.ToString()));
+        Assert.Equal(1L, await fixture.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM outbox WHERE type = 'ReviewScheduled' AND payload->>'caseId' = $1", caseId.ToString())); // announced like any other
 
         using var client = fixture.Client(CaseFixture.Staff(worker, "caseworker", "housing"));
         Assert.Equal([caseId], (await client.ItemsAsync("&assignedTo=me&review=due")).Select(i => i.Id()));

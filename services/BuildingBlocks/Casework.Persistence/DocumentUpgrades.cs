@@ -14,8 +14,11 @@ public interface IDocumentUpgrade<T> where T : class
     /// <summary>A field every document written by the current code has; its absence marks an old one.</summary>
     string MarkerField { get; }
 
-    /// <summary>The document as the current code would have written it (derived fields are recomputed by saving).</summary>
-    Task<T> UpgradeAsync(T document, CancellationToken cancellationToken);
+    /// <summary>
+    /// The document as the current code would have written it (derived fields are recomputed by saving); events the
+    /// change implies are published on <paramref name="session"/>, which commits them with the document.
+    /// </summary>
+    Task<T> UpgradeAsync(T document, IDocumentSession session, CancellationToken cancellationToken);
 }
 
 public static class DocumentUpgradeExtensions
@@ -76,19 +79,30 @@ public sealed class DocumentUpgrader<T>(IDocumentStore store, IDocumentUpgrade<T
             var ids = batch.Items.Select(i => i.Id).ToHashSet();
             if (ids.SetEquals(previous))
             {
-                // Saving did not add the marker: stop rather than loop (a bug in the upgrade, worth the log).
-                throw new InvalidOperationException($"Upgraded {typeof(T).Name} documents still lack '{upgrade.MarkerField}'.");
+                // Only documents that cannot be upgraded are left (each was logged): stop rather than loop.
+                logger.LogError("{Count} stored {Type} documents could not be upgraded; they stay as they are", ids.Count, typeof(T).Name);
+                return upgraded;
             }
             previous = ids;
             await using var session = store.OpenSession();
+            var saved = 0;
             foreach (var stored in batch.Items)
             {
-                session.Update(stored.Id, await upgrade.UpgradeAsync(stored.Document, cancellationToken), stored.Version);
+                try
+                {
+                    session.Update(stored.Id, await upgrade.UpgradeAsync(stored.Document, session, cancellationToken), stored.Version);
+                    saved++;
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    // One document the upgrade cannot handle must not keep every later one old.
+                    logger.LogError(exception, "Stored {Type} document {Id} could not be upgraded; it is skipped", typeof(T).Name, stored.Id);
+                }
             }
             try
             {
                 await session.CommitAsync(cancellationToken);
-                upgraded += batch.Items.Count;
+                upgraded += saved;
             }
             catch (StaleVersionException)
             {

@@ -1,3 +1,4 @@
+using Casework.Contracts.Events;
 using Casework.Case.Apis;
 using Casework.Persistence;
 using Casework.ServiceDefaults;
@@ -5,24 +6,30 @@ using Casework.ServiceDefaults;
 namespace Casework.Case.Domain;
 
 /// <summary>
-/// Cases stored before the lifecycle (no concernRank, no review date, no pathway version) become current:
-/// they follow the first version of their pathway and get a first review by its cadence from today.
+/// Cases stored before the lifecycle (no concernRank, no review date, no pathway version) become current: they
+/// are pinned to the pathway version whose rules they get (the first, or the current one where the first was not
+/// kept) and get a first review by its cadence from today, announced with ReviewScheduled like any other.
 /// </summary>
 public sealed class CaseShapeUpgrade(PathwayCatalog pathways, RegionCalendar calendar, TimeProvider clock) : IDocumentUpgrade<SupportCase>
 {
     public string MarkerField => "concernRank";
 
-    public async Task<SupportCase> UpgradeAsync(SupportCase supportCase, CancellationToken cancellationToken)
+    public async Task<SupportCase> UpgradeAsync(SupportCase supportCase, IDocumentSession session, CancellationToken cancellationToken)
     {
         var pathway = await pathways.OfCaseAsync(supportCase, cancellationToken);
-        var today = calendar.Today(clock.GetUtcNow());
-        return supportCase with
+        var now = clock.GetUtcNow();
+        var upgraded = supportCase with
         {
-            PathwayVersion = Math.Max(supportCase.PathwayVersion, 1),
+            PathwayVersion = Math.Max(pathway.Version, 1),
             StageEnteredAt = supportCase.StageEnteredAt ?? supportCase.OpenedAt,
             NextReviewOn = supportCase.Status == CaseStatus.Closed
                 ? null
-                : supportCase.NextReviewOn ?? today.AddDays(pathway.ReviewCadenceDays.DaysFor(supportCase.ConcernLevel)),
+                : supportCase.NextReviewOn ?? calendar.Today(now).AddDays(pathway.ReviewCadenceDays.DaysFor(supportCase.ConcernLevel)),
         };
+        if (upgraded.NextReviewOn is { } due && due != supportCase.NextReviewOn)
+        {
+            session.Publish(new ReviewScheduled(upgraded.Id, due, now));
+        }
+        return upgraded;
     }
 }

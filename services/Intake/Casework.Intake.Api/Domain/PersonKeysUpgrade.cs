@@ -7,5 +7,5 @@ public sealed class PersonKeysUpgrade : IDocumentUpgrade<Person>
 {
     public string MarkerField => "familyNamePhonetic";
 
-    public Task<Person> UpgradeAsync(Person person, CancellationToken cancellationToken) => Task.FromResult(person);
+    public Task<Person> UpgradeAsync(Person person, IDocumentSession session, CancellationToken cancellationToken) => Task.FromResult(person);
 }
