@@ -202,6 +202,31 @@ public sealed class PartnerWebhooksApiTests(IntakeFixture fixture)
     }
 
     [Fact]
+    public async Task A_partner_that_is_down_is_held_back_without_losing_attempts_while_another_partner_is_served()
+    {
+        await using var down = await WebhookReceiver.StartAsync();
+        await using var up = await WebhookReceiver.StartAsync();
+        using var failing = fixture.Partner(NewPartner());
+        using var healthy = fixture.Partner(NewPartner());
+        await RegisterAsync(failing, down);
+        await RegisterAsync(healthy, up);
+        down.FailNext(int.MaxValue);
+
+        for (var i = 0; i < 5; i++)
+        {
+            await SubmitAsync(failing, $"CA-down-{i}");
+        }
+        var served = await SubmitAsync(healthy, "CA-up");
+
+        await Eventually.Until(() => DeliveriesAsync(healthy, "&state=Delivered"), items => items.Any(d => d.GetProperty("referralId").GetGuid() == served),
+            what: "the healthy partner's delivery");
+        // Held deliveries are delayed, never charged an attempt: each of the five still gets exactly its three.
+        var failed = await Eventually.Until(() => DeliveriesAsync(failing, "&state=Failed"), items => items.Count == 5, what: "all five to fail in the end");
+        Assert.All(failed, d => Assert.Equal(3, d.GetProperty("attempts").GetArrayLength()));
+        Assert.Equal(15, down.Received.Count);
+    }
+
+    [Fact]
     public async Task Removing_the_webhook_cancels_what_is_still_pending()
     {
         await using var receiver = await WebhookReceiver.StartAsync();

@@ -32,7 +32,8 @@ public static class IntakeService
             .Add<Referral>("referrals", ["status", "receivedAt"], ["receivedAt"], ["partnerClientId", "receivedAt"], ["personId"], ["status", "decisionDueAt"])
             .Add<IdempotencyRecord>("idempotency_keys", ["createdAt"])
             .Add<WebhookSubscription>("webhook_subscriptions")
-            .Add<WebhookDelivery>("webhook_deliveries", ["nextAttemptAt"], ["clientId", "createdAt"], ["referralId"], ["state", "createdAt"])
+            .Add<WebhookDelivery>("webhook_deliveries", ["nextAttemptAt"], ["clientId", "createdAt"], ["clientId", "nextAttemptAt"], ["referralId"],
+                ["state", "createdAt"])
             .AddAuditLog());
         builder.AddDocumentUpgrade<Person, PersonKeysUpgrade>();
         builder.AddMessaging(Name, bus => bus.AddConsumer<CaseOpenedConsumer>());

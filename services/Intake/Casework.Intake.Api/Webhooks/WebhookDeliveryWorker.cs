@@ -73,26 +73,46 @@ public sealed class WebhookDeliveryWorker(
             Limit = settings.BatchSize,
             CountLimit = 0,
         }, cancellationToken);
-        // Partners in parallel, each partner's deliveries one after another: a partner that does not answer holds up only
-        // its own. Once one of its attempts fails, its other due deliveries wait for that one's retry time (no attempt made).
+        // Partners in parallel, each partner's deliveries one after another. Once one of a partner's attempts fails, all
+        // its due deliveries (not only this batch's) wait for that one's retry time without an attempt: a partner that is
+        // down costs one timeout per retry, and the next batches are other partners' deliveries.
         var byPartner = due.Items.GroupBy(d => d.Document.ClientId);
         await Parallel.ForEachAsync(byPartner, new ParallelOptions { MaxDegreeOfParallelism = settings.Concurrency, CancellationToken = cancellationToken },
             async (deliveries, token) =>
             {
-                DateTimeOffset? holdUntil = null;
                 foreach (var candidate in deliveries)
                 {
-                    if (holdUntil is { } until)
+                    if (await DeliverAsync(candidate, token) is { State: WebhookDeliveryStates.Pending, NextAttemptAt: { } retryAt })
                     {
-                        await HoldAsync(candidate, until, token);
-                    }
-                    else if (await DeliverAsync(candidate, token) is { State: WebhookDeliveryStates.Pending, NextAttemptAt: { } retryAt })
-                    {
-                        holdUntil = retryAt;
+                        await HoldPartnerAsync(deliveries.Key, retryAt, token);
+                        return;
                     }
                 }
             });
         return due.Items.Count;
+    }
+
+    /// <summary>Moves every due delivery of the partner to <paramref name="until"/> (a delivery claimed meanwhile is left to its worker).</summary>
+    private async Task HoldPartnerAsync(string clientId, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        var dueBy = SortableUtc.Format(clock.GetUtcNow());
+        while (true)
+        {
+            var batch = await store.QueryAsync<WebhookDelivery>(new DocumentQuery
+            {
+                Filter = new DocumentFilter().Equal("clientId", clientId).AtMost("nextAttemptAt", dueBy),
+                Limit = 200,
+                CountLimit = 0,
+            }, cancellationToken);
+            foreach (var candidate in batch.Items)
+            {
+                await HoldAsync(candidate, until, cancellationToken);
+            }
+            if (batch.Items.Count < 200)
+            {
+                return;
+            }
+        }
     }
 
     private async Task HoldAsync(Stored<WebhookDelivery> candidate, DateTimeOffset until, CancellationToken cancellationToken)
