@@ -1,8 +1,9 @@
 extern alias CaseApi;
 
-using CaseApi::Casework.Case.Domain;
 using Casework.Contracts;
+using Casework.Domain;
 using Casework.ServiceDefaults;
+using CaseApi::Casework.Case.Domain;
 
 namespace Casework.Case.Tests;
 

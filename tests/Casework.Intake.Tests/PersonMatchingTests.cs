@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Casework.Domain;
 using Casework.Intake.Domain;
 using Casework.Persistence;
 using Casework.ServiceDefaults;

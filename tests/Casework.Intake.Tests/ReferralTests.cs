@@ -1,4 +1,5 @@
 using Casework.Contracts;
+using Casework.Domain;
 using Casework.Intake.Domain;
 using Casework.ServiceDefaults;
 

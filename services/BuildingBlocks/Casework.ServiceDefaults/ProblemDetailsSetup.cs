@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Casework.Domain;
 using Casework.Persistence;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;

@@ -1,7 +1,8 @@
 using System.ComponentModel;
 using Casework.Case.Domain;
-using Casework.Contracts;
 using Casework.Contracts.Events;
+using Casework.Contracts;
+using Casework.Domain;
 using Casework.Persistence;
 using Casework.ServiceDefaults;
 

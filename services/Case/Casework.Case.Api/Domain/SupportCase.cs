@@ -1,5 +1,5 @@
 using Casework.Contracts;
-using Casework.ServiceDefaults;
+using Casework.Domain;
 
 namespace Casework.Case.Domain;
 

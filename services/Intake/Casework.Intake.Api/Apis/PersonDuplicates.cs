@@ -1,4 +1,5 @@
 using Casework.Contracts.Events;
+using Casework.Domain;
 using Casework.Intake.Domain;
 using Casework.Persistence;
 using Casework.ServiceDefaults;

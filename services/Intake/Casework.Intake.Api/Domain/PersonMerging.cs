@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using Casework.ServiceDefaults;
+using Casework.Domain;
 
 namespace Casework.Intake.Domain;
 

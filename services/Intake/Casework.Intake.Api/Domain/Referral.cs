@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 using Casework.Contracts;
-using Casework.ServiceDefaults;
+using Casework.Domain;
 using Casework.Persistence;
 
 namespace Casework.Intake.Domain;

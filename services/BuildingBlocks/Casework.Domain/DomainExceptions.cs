@@ -1,4 +1,4 @@
-namespace Casework.ServiceDefaults;
+namespace Casework.Domain;
 
 // The three ways a domain rule refuses a change. Domain code throws them; the service defaults' exception
 // handler answers each as its problem (409, 400 naming the field, 404), so no endpoint maps them itself.
