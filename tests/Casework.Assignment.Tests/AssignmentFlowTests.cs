@@ -174,18 +174,28 @@ public sealed class AssignmentFlowTests(AssignmentFixture fixture)
             seen => seen, what: "WorkerCapacityChanged with the freed capacity");
     }
 
-    [Fact]
-    public async Task A_reopened_case_goes_back_to_its_worker_and_counts_again_even_above_capacity()
+    /// <summary>A new team with one worker, and a case of it that was opened (assigned to them) and, if a version is given, closed at it.</summary>
+    private async Task<(Worker Worker, Guid CaseId, string Team)> AssignedCaseAsync(int capacity, long? closedAtVersion = null)
     {
         var team = AssignmentFixture.NewTeam();
-        var worker = NewWorker(team, capacity: 1);
+        var worker = NewWorker(team, capacity);
         await fixture.AddWorkersAsync(worker);
         var caseId = Guid.NewGuid();
         await fixture.PublishAsync(AssignmentFixture.Opened(caseId, team));
         await fixture.ActiveAssignmentAsync(caseId);
+        if (closedAtVersion is { } version)
+        {
+            await fixture.PublishAsync(new CaseClosed(caseId, "housing-support", "Goals met", ["housed"], "user-1", DateTimeOffset.UtcNow, version));
+            await Eventually.Until(() => fixture.WorkerAsync(worker.Id), w => w.OpenCases == 0, what: "capacity freed");
+        }
+        return (worker, caseId, team);
+    }
+
+    [Fact]
+    public async Task A_reopened_case_goes_back_to_its_worker_and_counts_again_even_above_capacity()
+    {
+        var (worker, caseId, team) = await AssignedCaseAsync(capacity: 1, closedAtVersion: 5);
         var closedAt = DateTimeOffset.UtcNow;
-        await fixture.PublishAsync(new CaseClosed(caseId, "housing-support", "Goals met", ["housed"], "user-1", closedAt, CaseVersion: 5));
-        await Eventually.Until(() => fixture.WorkerAsync(worker.Id), w => w.OpenCases == 0, what: "capacity freed");
         // Meanwhile the worker took another case: full.
         await fixture.PublishAsync(AssignmentFixture.Opened(Guid.NewGuid(), team));
         await Eventually.Until(() => fixture.WorkerAsync(worker.Id), w => w.OpenCases == 1, what: "another case taken");
@@ -207,12 +217,7 @@ public sealed class AssignmentFlowTests(AssignmentFixture fixture)
     [Fact]
     public async Task A_reopening_that_overtakes_its_closure_leaves_the_case_with_its_worker()
     {
-        var team = AssignmentFixture.NewTeam();
-        var worker = NewWorker(team, capacity: 3);
-        await fixture.AddWorkersAsync(worker);
-        var caseId = Guid.NewGuid();
-        await fixture.PublishAsync(AssignmentFixture.Opened(caseId, team));
-        await fixture.ActiveAssignmentAsync(caseId);
+        var (worker, caseId, _) = await AssignedCaseAsync(capacity: 3);
         var closedAt = DateTimeOffset.UtcNow;
 
         // The reopening (case version 4) arrives before its closure (version 3); the replica that closed it had a clock ahead.
@@ -230,14 +235,7 @@ public sealed class AssignmentFlowTests(AssignmentFixture fixture)
     [Fact]
     public async Task A_reopened_case_whose_worker_moved_team_goes_to_another_worker_or_waits_in_the_queue()
     {
-        var team = AssignmentFixture.NewTeam();
-        var leaving = NewWorker(team, capacity: 3);
-        await fixture.AddWorkersAsync(leaving);
-        var caseId = Guid.NewGuid();
-        await fixture.PublishAsync(AssignmentFixture.Opened(caseId, team));
-        await fixture.ActiveAssignmentAsync(caseId);
-        await fixture.PublishAsync(new CaseClosed(caseId, "housing-support", "Goals met", ["housed"], "user-1", DateTimeOffset.UtcNow, CaseVersion: 3));
-        await Eventually.Until(() => fixture.WorkerAsync(leaving.Id), w => w.OpenCases == 0, what: "capacity freed");
+        var (leaving, caseId, team) = await AssignedCaseAsync(capacity: 3, closedAtVersion: 3);
 
         // The worker moves to another team; a colleague joins this one.
         var colleague = NewWorker(team, capacity: 3);
