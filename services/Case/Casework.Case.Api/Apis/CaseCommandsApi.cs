@@ -67,49 +67,51 @@ public static class CaseCommandsApi
         var cases = app.MapGroup("/api/cases/{id:guid}").WithTags("Case lifecycle").RequireScope(CaseService.Scope)
             .RequireStaff(CaseworkRoles.Caseworker, CaseworkRoles.Supervisor, CaseworkRoles.Manager, CaseworkRoles.Admin);
 
-        cases.MapPost("/stage", MoveStageAsync).WithName("MoveCaseStage").ChangesCase()
-            .WithSummary("Move the case to another stage")
-            .WithDescription("Intake → Assessment → Active → Review, and Review → Active. The pathway version the case follows says what must be " +
-                "known to leave each stage (missingToLeaveStage on the case); a move before that gets 409 listing what is missing. Publishes CaseStageChanged. " + IfMatchRule);
-        cases.MapPost("/pause", PauseAsync).WithName("PauseCase").ChangesCase()
-            .WithSummary("Pause support, with a reason and an expected resume date")
-            .WithDescription("Publishes CaseStatusChanged (Open → Paused). Reviews stay due while paused. " + IfMatchRule);
-        cases.MapPost("/resume", ResumeAsync).WithName("ResumeCase").ChangesCase()
-            .WithSummary("Resume a paused case")
-            .WithDescription("Publishes CaseStatusChanged (Paused → Open). " + IfMatchRule);
-        cases.MapPost("/concern", ChangeConcernAsync).WithName("ChangeConcernLevel").ChangesCase()
-            .WithSummary("Change the concern level, with a reason")
-            .WithDescription("Raising it brings the next review forward to the new level's cadence if that is sooner (ReviewScheduled); lowering " +
-                "it keeps the date. Publishes ConcernLevelChanged. " + IfMatchRule);
-        cases.MapPut("/assessment", AssessAsync).WithName("RecordAssessment").ChangesCase()
-            .WithSummary("Record the assessment's answers")
-            .WithDescription("Answers to the questions of the pathway version the case follows. Publishes CaseAssessed (without the answers). " + IfMatchRule);
-        cases.MapPost("/goals", AddGoalAsync).WithName("AddGoal").ChangesCase()
-            .WithSummary("Add a goal (with actions) to the support plan")
-            .WithDescription("Publishes SupportPlanChanged (GoalAdded). " + IfMatchRule);
-        cases.MapPost("/goals/{goalId:guid}/progress", RecordProgressAsync).WithName("RecordGoalProgress").ChangesCase()
-            .WithSummary("Record progress towards a goal, and optionally mark it achieved or not achieved")
-            .WithDescription("Publishes SupportPlanChanged (ProgressRecorded). " + IfMatchRule);
-        cases.MapPost("/goals/{goalId:guid}/actions", AddActionAsync).WithName("AddGoalAction").ChangesCase()
-            .WithSummary("Add an action to a goal")
-            .WithDescription("Publishes SupportPlanChanged (ActionAdded). " + IfMatchRule);
-        cases.MapPost("/goals/{goalId:guid}/actions/{actionId:guid}/done", CompleteActionAsync).WithName("CompleteGoalAction").ChangesCase()
-            .WithSummary("Mark an action done")
-            .WithDescription("Publishes SupportPlanChanged (ActionDone); marking it again changes nothing. " + IfMatchRule);
-        cases.MapPost("/reviews", ReviewAsync).WithName("RecordReview").ChangesCase()
-            .WithSummary("Record a review: findings and the next review date")
-            .WithDescription("Publishes CaseReviewed and ReviewScheduled. " + IfMatchRule);
-        cases.MapPost("/close", CloseAsync).WithName("CloseCase").ChangesCase()
-            .WithSummary("Close the case with a reason, outcomes and a closing summary")
-            .WithDescription("From any stage. Outcomes come from the pathway's framework. A closed case is read-only until reopened. Publishes CaseClosed. " + IfMatchRule);
-        cases.MapPost("/reopen", ReopenAsync).WithName("ReopenCase").ChangesCase()
-            .WithSummary("Reopen a closed case, with a reason")
-            .WithDescription("The case returns to the stage it was closed from, with a review due by the cadence. Publishes CaseReopened and ReviewScheduled. " + IfMatchRule);
+        cases.MapPost("/stage", MoveStageAsync).WithName("MoveCaseStage")
+            .ChangesCase("Move the case to another stage",
+                "Intake → Assessment → Active → Review, and Review → Active. The pathway version the case follows says what must be " +
+                "known to leave each stage (missingToLeaveStage on the case); a move before that gets 409 listing what is missing. Publishes CaseStageChanged.");
+        cases.MapPost("/pause", PauseAsync).WithName("PauseCase")
+            .ChangesCase("Pause support, with a reason and an expected resume date",
+                "Publishes CaseStatusChanged (Open → Paused). Reviews stay due while paused.");
+        cases.MapPost("/resume", ResumeAsync).WithName("ResumeCase")
+            .ChangesCase("Resume a paused case",
+                "Publishes CaseStatusChanged (Paused → Open).");
+        cases.MapPost("/concern", ChangeConcernAsync).WithName("ChangeConcernLevel")
+            .ChangesCase("Change the concern level, with a reason",
+                "Raising it brings the next review forward to the new level's cadence if that is sooner (ReviewScheduled); lowering " +
+                "it keeps the date. Publishes ConcernLevelChanged.");
+        cases.MapPut("/assessment", AssessAsync).WithName("RecordAssessment")
+            .ChangesCase("Record the assessment's answers",
+                "Answers to the questions of the pathway version the case follows. Publishes CaseAssessed (without the answers).");
+        cases.MapPost("/goals", AddGoalAsync).WithName("AddGoal")
+            .ChangesCase("Add a goal (with actions) to the support plan",
+                "Publishes SupportPlanChanged (GoalAdded).");
+        cases.MapPost("/goals/{goalId:guid}/progress", RecordProgressAsync).WithName("RecordGoalProgress")
+            .ChangesCase("Record progress towards a goal, and optionally mark it achieved or not achieved",
+                "Publishes SupportPlanChanged (ProgressRecorded).");
+        cases.MapPost("/goals/{goalId:guid}/actions", AddActionAsync).WithName("AddGoalAction")
+            .ChangesCase("Add an action to a goal",
+                "Publishes SupportPlanChanged (ActionAdded).");
+        cases.MapPost("/goals/{goalId:guid}/actions/{actionId:guid}/done", CompleteActionAsync).WithName("CompleteGoalAction")
+            .ChangesCase("Mark an action done",
+                "Publishes SupportPlanChanged (ActionDone); marking it again changes nothing.");
+        cases.MapPost("/reviews", ReviewAsync).WithName("RecordReview")
+            .ChangesCase("Record a review: findings and the next review date",
+                "Publishes CaseReviewed and ReviewScheduled.");
+        cases.MapPost("/close", CloseAsync).WithName("CloseCase")
+            .ChangesCase("Close the case with a reason, outcomes and a closing summary",
+                "From any stage. Outcomes come from the pathway's framework. A closed case is read-only until reopened. Publishes CaseClosed.");
+        cases.MapPost("/reopen", ReopenAsync).WithName("ReopenCase")
+            .ChangesCase("Reopen a closed case, with a reason",
+                "The case returns to the stage it was closed from, with a review due by the cadence. Publishes CaseReopened and ReviewScheduled.");
         return app;
     }
 
-    /// <summary>What every change answers: the whole case, or why not.</summary>
-    private static RouteHandlerBuilder ChangesCase(this RouteHandlerBuilder endpoint) => endpoint
+    /// <summary>What every change says and answers: its summary, what it does (and that it needs If-Match), the whole case or why not.</summary>
+    private static RouteHandlerBuilder ChangesCase(this RouteHandlerBuilder endpoint, string summary, string description) => endpoint
+        .WithSummary(summary)
+        .WithDescription(description + " " + IfMatchRule)
         .Produces<CaseView>()
         .ProducesValidationProblem()
         .ProducesProblem(StatusCodes.Status404NotFound)
