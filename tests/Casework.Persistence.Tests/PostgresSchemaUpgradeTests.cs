@@ -40,5 +40,10 @@ public sealed class PostgresSchemaUpgradeTests
         Assert.Equal(2, await outbox.CountPendingAsync(CancellationToken.None));
         Assert.Equal(2L, await database.ScalarAsync<long>("SELECT count(*) FROM outbox WHERE seq IS NOT NULL"));
         Assert.Equal(1L, await database.ScalarAsync<long>("SELECT count(*) FROM doc_widgets WHERE updated_at IS NOT NULL"));
+        // The declared indexes were built (concurrently, outside the start-up transaction) and are usable.
+        Assert.Equal(2L, await database.ScalarAsync<long>("""
+            SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+             WHERE c.relname IN ('ix_widgets_colour_id', 'ix_outbox_pending_seq') AND i.indisvalid
+            """));
     }
 }
