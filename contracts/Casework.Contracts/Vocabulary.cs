@@ -9,6 +9,9 @@ public static class ConcernLevels
     public const string Critical = "Critical";
 
     public static readonly IReadOnlyList<string> All = [Low, Medium, High, Critical];
+
+    /// <summary>1 for Low up to 4 for Critical (0 for an unknown level): levels compared by urgency, not by name.</summary>
+    public static int Rank(string level) => level switch { Low => 1, Medium => 2, High => 3, Critical => 4, _ => 0 };
 }
 
 /// <summary>Where a referral came from.</summary>

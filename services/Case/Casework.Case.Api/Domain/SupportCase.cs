@@ -117,7 +117,7 @@ public sealed record SupportCase(
     public IReadOnlyList<Closure> PastClosures { get; init; } = [];
 
     /// <summary>Stored for sorting by urgency (4 = Critical … 1 = Low); the level's name does not sort.</summary>
-    public int ConcernRank => ConcernLevels.All.ToList().IndexOf(ConcernLevel) + 1;
+    public int ConcernRank => ConcernLevels.Rank(ConcernLevel);
 
     /// <summary>When the person's name shown here was last changed in Intake (orders late PersonUpdated events).</summary>
     public DateTimeOffset? PersonNameAt { get; init; }
@@ -237,7 +237,7 @@ public sealed record SupportCase(
         }
         var byLevel = today.AddDays(pathway.ReviewCadenceDays.DaysFor(level));
         var nextReview = NextReviewOn is { } due && due <= byLevel ? due : byLevel;
-        var raised = ConcernLevels.All.ToList().IndexOf(level) > ConcernLevels.All.ToList().IndexOf(ConcernLevel);
+        var raised = ConcernLevels.Rank(level) > ConcernLevels.Rank(ConcernLevel);
         return this with
         {
             ConcernLevel = level,

@@ -236,11 +236,7 @@ public static class PeopleApi
         {
             return refusal!;
         }
-        if (current.Document.MergedInto is { } merged)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The person was merged into another record.",
-                detail: $"Correct person {merged.PersonId} instead.");
-        }
+        current.Document.EnsureNotMerged(); // a merged record changes no more (409 naming the survivor)
         var updated = current.Document.WithDetails(ReferralValidation.ToDetails(request), http.ActorId(), now);
         if (ReferenceEquals(updated, current.Document))
         {
