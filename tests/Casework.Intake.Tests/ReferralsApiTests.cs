@@ -596,4 +596,28 @@ public sealed class ReferralsApiTests(IntakeFixture fixture)
         using var guess = await other.PostJsonAsync($"{Referrals}/{id}/withdraw", new { reason = "Not ours" }, ("If-Match", "\"99\""));
         await guess.ProblemAsync(HttpStatusCode.NotFound);
     }
+
+    [Fact]
+    public async Task Screening_answers_need_staff_a_pathway_and_answers_and_bad_input_is_named()
+    {
+        using var staff = fixture.Staff();
+        using var submitted = await staff.PostJsonAsync(Referrals, new
+        {
+            person = new { givenName = "Ada", familyName = "Screen" }, reason = "Rent arrears", consent = new { given = true },
+        });
+        var id = (await submitted.JsonAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
+
+        using var empty = await staff.PutJsonAsync($"{Referrals}/{id}/screening", new { });
+        var fields = (await empty.ProblemAsync(HttpStatusCode.BadRequest)).ErrorFields();
+        Assert.Contains("pathwayId", fields);
+        Assert.Contains("answers", fields);
+
+        using var partner = fixture.Partner("portal-screening");
+        using var refused = await partner.PutJsonAsync($"{Referrals}/{id}/screening", new { pathwayId = "housing-support", answers = new { } });
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        using var auditor = fixture.Staff(role: "auditor");
+        using var readOnly = await auditor.PutJsonAsync($"{Referrals}/{id}/screening", new { pathwayId = "housing-support", answers = new { } });
+        Assert.Equal(HttpStatusCode.Forbidden, readOnly.StatusCode);
+        Assert.Null((await fixture.Store.GetAsync<Casework.Intake.Domain.Referral>(id.ToString()))!.Document.Screening);
+    }
 }
