@@ -14,9 +14,12 @@ public sealed record CaseStageChanged(Guid CaseId, string FromStage, string ToSt
 
 public sealed record CaseStatusChanged(Guid CaseId, string FromStatus, string ToStatus, string ChangedBy, string Reason, DateTimeOffset OccurredAt);
 
-public sealed record ConcernLevelChanged(Guid CaseId, string TeamId, string FromLevel, string ToLevel, string ChangedBy, string Reason, DateTimeOffset OccurredAt);
+/// <summary>A case's concern level changed; <paramref name="CaseVersion"/> (the case's version after it) orders changes that arrive out of order.</summary>
+public sealed record ConcernLevelChanged(
+    Guid CaseId, string TeamId, string FromLevel, string ToLevel, string ChangedBy, string Reason, DateTimeOffset OccurredAt, long CaseVersion = 0);
 
-public sealed record ReviewScheduled(Guid CaseId, DateOnly DueOn, DateTimeOffset OccurredAt);
+/// <summary>The case's next review is due on <paramref name="DueOn"/>; <paramref name="CaseVersion"/> as for <see cref="ConcernLevelChanged"/>.</summary>
+public sealed record ReviewScheduled(Guid CaseId, DateOnly DueOn, DateTimeOffset OccurredAt, long CaseVersion = 0);
 
 /// <summary>A case was closed. <paramref name="CaseVersion"/> is the case's version after the closure: consumers order a closure and a reopening by it (replicas' clocks differ).</summary>
 public sealed record CaseClosed(

@@ -78,4 +78,26 @@ public sealed class CaseAccessTests
         Assert.Equal("worker-2", reassigned.AssignedWorkerId);
         Assert.Equal(3, reassigned.Timeline.Count);
     }
+
+    [Fact]
+    public void Assignment_changes_apply_in_their_sequence_whatever_order_they_arrive_in()
+    {
+        var opened = HousingCase();
+        // Assigned to worker-1 (1), reassigned to worker-2 (2), put back in the queue (3), taken by worker-1 again (4).
+        var latest = opened.AssignTo("worker-1", "Wendy", Now, sequence: 4, reason: "back from leave");
+        Assert.Equal("worker-1", latest.AssignedWorkerId);
+        Assert.Contains("back from leave", latest.Timeline[^1].Detail);
+
+        // The overtaken ones change nothing, nor does a redelivery.
+        Assert.Same(latest, latest.AssignTo("worker-2", "Walt", Now, sequence: 2));
+        Assert.Same(latest, latest.Unassign("worker left", Now, sequence: 3));
+        Assert.Same(latest, latest.AssignTo("worker-1", "Wendy", Now, sequence: 4));
+
+        var queued = latest.Unassign("worker left", Now, sequence: 5);
+        Assert.Null(queued.AssignedWorkerId);
+        Assert.Equal(5, queued.AssignmentSequence);
+        Assert.Equal("Unassigned", queued.Timeline[^1].What);
+        // The same worker again after the queue is a change (a sequence, not the worker, decides).
+        Assert.Equal("worker-1", queued.AssignTo("worker-1", "Wendy", Now, sequence: 6).AssignedWorkerId);
+    }
 }

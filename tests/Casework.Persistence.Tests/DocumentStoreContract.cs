@@ -441,6 +441,30 @@ public abstract class DocumentStoreContract : IAsyncLifetime
     }
 
     [ContractFact]
+    public async Task At_least_contains_and_includes_filter_as_documented()
+    {
+        await SeedWidgetsAsync();
+        var atLeast = await Store.QueryAsync<Widget>(new DocumentQuery { Filter = new DocumentFilter().AtLeast("name", "echo"), OrderBy = "name" });
+        Assert.Equal(["echo", "foxtrot", "golf"], atLeast.Items.Select(i => i.Document.Name));
+
+        // Case is ignored; the text is literal, so LIKE wildcards in it match only themselves.
+        var contains = await Store.QueryAsync<Widget>(new DocumentQuery { Filter = new DocumentFilter().Contains("name", "HARL") });
+        Assert.Equal(["w-4"], Ids(contains));
+        var wildcard = await Store.QueryAsync<Widget>(new DocumentQuery { Filter = new DocumentFilter().Contains("name", "%") });
+        Assert.Empty(wildcard.Items);
+        var underscore = await Store.QueryAsync<Widget>(new DocumentQuery { Filter = new DocumentFilter().Contains("name", "d_lta") });
+        Assert.Empty(underscore.Items);
+
+        // Every widget's tags are ["a", name]: "bravo" is an element of one list only, "a" of all.
+        var tagged = await Store.QueryAsync<Widget>(new DocumentQuery { Filter = new DocumentFilter().Includes("tags", "bravo") });
+        Assert.Equal(["w-6"], Ids(tagged));
+        var all = await Store.QueryAsync<Widget>(new DocumentQuery { Filter = new DocumentFilter().Includes("tags", "a").Equal("colour", "blue") });
+        Assert.Equal(["w-2", "w-6"], Ids(all).Order());
+        var partial = await Store.QueryAsync<Widget>(new DocumentQuery { Filter = new DocumentFilter().Includes("tags", "brav") });
+        Assert.Empty(partial.Items);
+    }
+
+    [ContractFact]
     public async Task A_query_orders_by_a_field_either_way()
     {
         await SeedWidgetsAsync();

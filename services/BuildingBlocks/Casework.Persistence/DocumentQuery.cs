@@ -38,6 +38,18 @@ public sealed class DocumentFilter
     /// <summary>The field is at or below <paramref name="value"/> (as text; a document without the field never matches).</summary>
     public DocumentFilter AtMost(string field, string? value) => Range(field, ConditionKind.AtMost, value);
 
+    /// <summary>The field is at or above <paramref name="value"/> (as text; a document without the field never matches).</summary>
+    public DocumentFilter AtLeast(string field, string? value) => Range(field, ConditionKind.AtLeast, value);
+
+    /// <summary>
+    /// The field's text contains <paramref name="text"/>, ignoring case; the text is literal (no wildcards).
+    /// Not served by an index: use it only next to a condition that narrows the rows (a case, a team).
+    /// </summary>
+    public DocumentFilter Contains(string field, string? text) => Range(field, ConditionKind.Contains, string.IsNullOrEmpty(text) ? null : text);
+
+    /// <summary>The field is a list of strings that includes <paramref name="value"/> (e.g. a worker's teams).</summary>
+    public DocumentFilter Includes(string field, string? value) => Range(field, ConditionKind.Includes, value);
+
     private DocumentFilter Range(string field, ConditionKind kind, string? value)
     {
         if (value is not null)
@@ -54,6 +66,9 @@ public enum ConditionKind
     In,
     LessThan,
     AtMost,
+    AtLeast,
+    Contains,
+    Includes,
     Missing,
 }
 

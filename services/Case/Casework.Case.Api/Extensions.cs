@@ -40,6 +40,7 @@ public static class CaseService
         {
             bus.AddConsumer<ReferralAcceptedConsumer>();
             bus.AddConsumer<CaseAssignedConsumer>();
+            bus.AddConsumer<CaseUnassignedConsumer>();
             bus.AddConsumer<PersonUpdatedConsumer>();
             bus.AddConsumer<PeopleMergedConsumer>();
         });

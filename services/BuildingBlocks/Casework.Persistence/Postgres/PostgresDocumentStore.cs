@@ -135,6 +135,9 @@ internal sealed class PostgresDocumentStore(NpgsqlDataSource dataSource, Documen
     internal static Stored<T> Read<T>(NpgsqlDataReader reader) =>
         new(reader.GetString(0), reader.GetInt64(1), JsonSerializer.Deserialize<T>(reader.GetString(2), DocumentJson.Options)!);
 
+    /// <summary>Makes <c>%</c>, <c>_</c> and the escape character match themselves in a LIKE pattern (default escape: backslash).</summary>
+    private static string EscapeLike(string text) => text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
+
     private static string Where(DocumentFilter filter, List<NpgsqlParameter> parameters)
     {
         if (filter.Conditions.Count == 0)
@@ -149,7 +152,20 @@ internal sealed class PostgresDocumentStore(NpgsqlDataSource dataSource, Documen
             {
                 sql.Append(" AND ");
             }
+            if (condition.Kind == ConditionKind.Includes)
+            {
+                // A JSON array holding the value as one of its elements (jsonb containment).
+                parameters.Add(new NpgsqlParameter { Value = condition.Values[0] });
+                sql.Append($"(data->'{DocumentCollections.EnsureSafeField(condition.Field)}') @> jsonb_build_array(${parameters.Count}::text)");
+                continue;
+            }
             sql.Append(PostgresEngine.Field(condition.Field));
+            if (condition.Kind == ConditionKind.Contains)
+            {
+                parameters.Add(new NpgsqlParameter { Value = "%" + EscapeLike(condition.Values[0]) + "%" });
+                sql.Append($" ILIKE ${parameters.Count}");
+                continue;
+            }
             if (condition.Kind == ConditionKind.Missing)
             {
                 sql.Append(" IS NULL");
@@ -167,6 +183,7 @@ internal sealed class PostgresDocumentStore(NpgsqlDataSource dataSource, Documen
                 ConditionKind.Equal => " = ",
                 ConditionKind.LessThan => " < ",
                 ConditionKind.AtMost => " <= ",
+                ConditionKind.AtLeast => " >= ",
                 _ => throw new NotSupportedException($"Condition {condition.Kind}"),
             }).Append('$').Append(parameters.Count);
         }

@@ -58,7 +58,7 @@ public sealed record CaseCommand(HttpContext Http, IDocumentStore Store, Pathway
             context.PublishTo(session);
             if (changed.NextReviewOn is { } due && due != current.Document.NextReviewOn)
             {
-                session.Publish(new ReviewScheduled(changed.Id, due, now));
+                session.Publish(new ReviewScheduled(changed.Id, due, now, context.NextVersion));
             }
             await session.CommitAsync(CancellationToken);
             stored = new Stored<SupportCase>(current.Id, current.Version + 1, changed);

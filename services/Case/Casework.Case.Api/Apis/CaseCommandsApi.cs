@@ -164,7 +164,7 @@ public static class CaseCommandsApi
         return errors.Any ? Refuse(errors) : command.ApplyAsync(id, c =>
         {
             var changed = c.Case.ChangeConcern(request.Level!, request.Reason!, c.Pathway, c.Actor, c.Now, c.Today);
-            c.Publish(new ConcernLevelChanged(c.Case.Id, c.Case.TeamId, c.Case.ConcernLevel, changed.ConcernLevel, c.Actor, request.Reason!, c.Now));
+            c.Publish(new ConcernLevelChanged(c.Case.Id, c.Case.TeamId, c.Case.ConcernLevel, changed.ConcernLevel, c.Actor, request.Reason!, c.Now, c.NextVersion));
             return changed;
         });
     }

@@ -27,6 +27,6 @@ public sealed class ReferralAcceptedConsumer(IDocumentStore store, TimeProvider 
         session.Insert(opened.Id.ToString(), opened);
         session.Insert(opened.ReferralId.ToString(), new ReferralCase(opened.Id));
         session.Publish(new CaseOpened(opened.Id, opened.ReferralId, opened.PersonId, opened.PathwayId, opened.TeamId, opened.ConcernLevel, opened.OpenedAt));
-        session.Publish(new ReviewScheduled(opened.Id, opened.NextReviewOn!.Value, opened.OpenedAt));
+        session.Publish(new ReviewScheduled(opened.Id, opened.NextReviewOn!.Value, opened.OpenedAt, CaseVersion: 1));
     }
 }

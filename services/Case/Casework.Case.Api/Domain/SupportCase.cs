@@ -98,6 +98,9 @@ public sealed record SupportCase(
     public string? AssignedWorkerId { get; init; }
     public string? AssignedWorkerName { get; init; }
 
+    /// <summary>The sequence of the last assignment change applied (see <see cref="AssignTo"/>).</summary>
+    public long AssignmentSequence { get; init; }
+
     /// <summary>The pathway version the case follows (0 on a case stored before pathways were versioned: the first).</summary>
     public int PathwayVersion { get; init; }
 
@@ -139,16 +142,41 @@ public sealed record SupportCase(
             NextReviewOn = today.AddDays(pathway.ReviewCadenceDays.DaysFor(concernLevel)),
         };
 
-    /// <summary>Records the accountable worker; a repeat of the same assignment changes nothing.</summary>
-    public SupportCase AssignTo(string workerId, string workerName, DateTimeOffset at) =>
-        AssignedWorkerId == workerId
-            ? this
-            : this with
-            {
-                AssignedWorkerId = workerId,
-                AssignedWorkerName = workerName,
-                Timeline = [.. Timeline, new CaseChange("Assigned", "assignment", at, $"Accountable worker: {workerName}")],
-            };
+    /// <summary>
+    /// Records the accountable worker Assignment chose. <paramref name="sequence"/> is Assignment's count of this case's
+    /// assignment changes: one older than the last applied (an overtaken reassignment) or a repeat changes nothing.
+    /// </summary>
+    public SupportCase AssignTo(string workerId, string workerName, DateTimeOffset at, long sequence = 0, string? reason = null)
+    {
+        if (sequence > 0 ? sequence <= AssignmentSequence : AssignedWorkerId == workerId)
+        {
+            return this;
+        }
+        var what = reason is null ? $"Accountable worker: {workerName}" : $"Accountable worker: {workerName} ({reason})";
+        return this with
+        {
+            AssignedWorkerId = workerId,
+            AssignedWorkerName = workerName,
+            AssignmentSequence = Math.Max(AssignmentSequence, sequence),
+            Timeline = [.. Timeline, new CaseChange("Assigned", "assignment", at, what)],
+        };
+    }
+
+    /// <summary>The case waits in its team's unassigned queue; ordered by <paramref name="sequence"/> as <see cref="AssignTo"/>.</summary>
+    public SupportCase Unassign(string reason, DateTimeOffset at, long sequence = 0)
+    {
+        if (sequence > 0 ? sequence <= AssignmentSequence : AssignedWorkerId is null)
+        {
+            return this;
+        }
+        return this with
+        {
+            AssignedWorkerId = null,
+            AssignedWorkerName = null,
+            AssignmentSequence = Math.Max(AssignmentSequence, sequence),
+            Timeline = [.. Timeline, new CaseChange("Unassigned", "assignment", at, $"No accountable worker: {reason}")],
+        };
+    }
 
     /// <summary>Moves to another working stage once the pathway's requirements for leaving this one are met.</summary>
     public SupportCase MoveTo(string stage, string? reason, Pathway pathway, string by, DateTimeOffset now)

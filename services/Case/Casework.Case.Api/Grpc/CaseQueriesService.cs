@@ -33,15 +33,21 @@ public sealed class CaseQueriesService(IDocumentStore store, PathwayCatalog path
     public override async Task<CheckAccessReply> CheckAccess(CheckAccessRequest request, ServerCallContext context)
     {
         var stored = await FindVisibleAsync(request.CaseId, context);
-        return stored is null
-            ? new CheckAccessReply { Allowed = false }
-            : new CheckAccessReply
-            {
-                Allowed = true,
-                TeamId = stored.Document.TeamId,
-                AssignedWorkerId = stored.Document.AssignedWorkerId ?? "",
-                Closed = stored.Document.Status == CaseStatus.Closed,
-            };
+        if (stored is null)
+        {
+            return new CheckAccessReply { Allowed = false };
+        }
+        var reply = new CheckAccessReply
+        {
+            Allowed = true,
+            TeamId = stored.Document.TeamId,
+            AssignedWorkerId = stored.Document.AssignedWorkerId ?? "",
+            Closed = stored.Document.Status == CaseStatus.Closed,
+            PathwayId = stored.Document.PathwayId,
+            PathwayVersion = stored.Document.PathwayVersion,
+        };
+        reply.GoalIds.AddRange(stored.Document.Goals.Select(g => g.Id.ToString()));
+        return reply;
     }
 
     public override async Task<Contracts.Grpc.Case.V1.Pathway> GetPathway(GetPathwayRequest request, ServerCallContext context)
