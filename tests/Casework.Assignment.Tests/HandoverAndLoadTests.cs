@@ -255,6 +255,23 @@ public sealed class HandoverAndLoadTests(AssignmentFixture fixture)
         Assert.Equal(workerId, (await fixture.ActiveAssignmentAsync(next)).WorkerId);
     }
 
+    [Fact]
+    public async Task An_assignment_the_background_upgrade_has_not_reached_yet_is_weighed_as_a_Medium_case_of_its_team()
+    {
+        var team = await fixture.AddTeamAsync(new ConcernHours(1m, 2.5m, 3m, 5m));
+        var worker = AssignmentFixture.NewWorker(team, 10m) with { Load = new WorkerLoad(1, 2.5m, 0, 1, 0, 0) };
+        await fixture.AddWorkersAsync(worker);
+        var caseId = Guid.NewGuid();
+        await fixture.Database.ScalarAsync<int>("INSERT INTO doc_assignments (id, version, data) VALUES ($1, 1, $2::jsonb) RETURNING 1", caseId.ToString(),
+            $$"""{"caseId":"{{caseId}}","teamId":"{{team}}","status":"Active","workerId":"{{worker.Id}}","workerName":"W","openedAt":"2025-01-02T09:00:00+00:00","assignedAt":null,"releasedAt":null}""");
+
+        await fixture.PublishAsync(new CaseClosed(caseId, "housing-support", "Done", [], "user-1", DateTimeOffset.UtcNow, 4));
+
+        await Eventually.Until(() => fixture.WorkerAsync(worker.Id), w => w.Load == WorkerLoad.None, what: "the old case's hours freed");
+        var closed = (await fixture.Store.GetAsync<CaseAssignment>(caseId.ToString()))!.Document;
+        Assert.Equal((AssignmentStatus.Released, "Medium", 2.5m), (closed.Status, closed.ConcernLevel, closed.Hours));
+    }
+
     private async Task UpgradeAsync<T>() where T : class
     {
         var upgrader = new DocumentUpgrader<T>(fixture.Store, fixture.Factory.Services.GetRequiredService<IDocumentUpgrade<T>>(), NullLogger<DocumentUpgrader<T>>.Instance);

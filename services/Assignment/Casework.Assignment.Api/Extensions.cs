@@ -28,8 +28,10 @@ public static class AssignmentService
             .Add<Worker>("workers", ["name"], ["overCapacity", "name"])
             .Add<CaseAssignment>("assignments", ["status", "openedAt"], ["teamId", "status"], ["workerId", "status"], ["status", "nextReviewOn"])
             .Add<AssignmentChange>("assignment_history", ["caseId"]));
-        // Documents stored before hours (case counts, one team per worker) are brought up to date in the background.
-        builder.AddDocumentUpgrade<Worker, WorkerShapeUpgrade>();
+        // Documents stored before hours (case counts, one team per worker) are brought up to date: workers before the
+        // service starts (they are few), assignments in the background (an old one is weighed as Medium meanwhile).
+        builder.Services.AddSingleton<IDocumentUpgrade<Worker>, WorkerShapeUpgrade>();
+        builder.Services.AddHostedService<WorkerUpgradeAtStart>();
         builder.AddDocumentUpgrade<CaseAssignment, AssignmentShapeUpgrade>();
         // Registered before the bus so the teams and workers exist before the first CaseOpened is consumed.
         builder.AddDemoDataSeeder<WorkerSeeder>();

@@ -116,7 +116,7 @@ public static class AssignmentApi
         {
             return refusal;
         }
-        var assignment = current!.Document;
+        var assignment = await session.WeighedAsync(current!.Document, cancellationToken);
         var loads = new WorkerLoads(session, clock);
         if (await loads.GetAsync(body.WorkerId!, cancellationToken) is not { } worker)
         {
@@ -158,7 +158,7 @@ public static class AssignmentApi
         {
             return refusal;
         }
-        var assignment = current!.Document;
+        var assignment = await session.WeighedAsync(current!.Document, cancellationToken);
         if (assignment is not { Status: AssignmentStatus.Active, WorkerId: { } previous })
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The case is already unassigned.");

@@ -20,9 +20,12 @@ public sealed class Handover(IDocumentStore store, CaseMoves moves)
         IDocumentSession session, WorkerLoads loads, Worker from, IReadOnlyList<Guid>? caseIds, IReadOnlyList<string> targetIds,
         IReadOnlyDictionary<Guid, string> perCase, Func<string, bool> mayAssignIn, ChangeBy by, CancellationToken cancellationToken)
     {
-        var held = (await store.QueryAllAsync<CaseAssignment>(
-            new DocumentFilter().Equal("workerId", from.Id).Equal("status", AssignmentStatus.Active), cancellationToken))
-            .ToDictionary(a => a.Document.CaseId);
+        var held = new Dictionary<Guid, Stored<CaseAssignment>>();
+        foreach (var stored in await store.QueryAllAsync<CaseAssignment>(
+                     new DocumentFilter().Equal("workerId", from.Id).Equal("status", AssignmentStatus.Active), cancellationToken))
+        {
+            held[stored.Document.CaseId] = stored with { Document = await session.WeighedAsync(stored.Document, cancellationToken) };
+        }
         List<Stored<CaseAssignment>> cases;
         if (caseIds is null)
         {

@@ -23,13 +23,17 @@ public sealed class QueueFiller(IDocumentStore store, CaseMoves moves)
             {
                 continue;
             }
-            var queued = (await store.QueryAsync<CaseAssignment>(new DocumentQuery
+            var queued = new List<Stored<CaseAssignment>>();
+            foreach (var stored in (await store.QueryAsync<CaseAssignment>(new DocumentQuery
+                     {
+                         Filter = new DocumentFilter().Equal("status", AssignmentStatus.Unassigned).In("teamId", worker.TeamIds),
+                         OrderBy = "openedAt",
+                         Limit = MaxPerWorker * 5,
+                         CountLimit = 0,
+                     }, cancellationToken)).Items.Where(q => !leaveAlone.Contains(q.Document.CaseId)))
             {
-                Filter = new DocumentFilter().Equal("status", AssignmentStatus.Unassigned).In("teamId", worker.TeamIds),
-                OrderBy = "openedAt",
-                Limit = MaxPerWorker * 5,
-                CountLimit = 0,
-            }, cancellationToken)).Items.Where(q => !leaveAlone.Contains(q.Document.CaseId)).ToList();
+                queued.Add(stored with { Document = await session.WeighedAsync(stored.Document, cancellationToken) });
+            }
             var picks = WorkerSelection.FromQueue(worker, queued.Select(q => q.Document.ToPlace(q.Document.Hours)), MaxPerWorker);
             foreach (var pick in picks)
             {
@@ -47,4 +51,13 @@ public static class TeamSettings
     /// <summary>The hours a case of <paramref name="teamId"/> takes by concern level (the default table for a team without settings).</summary>
     public static async Task<ConcernHours> HoursOfTeamAsync(this IDocumentSession session, string teamId, CancellationToken cancellationToken) =>
         Team.HoursOf(teamId == "" ? null : (await session.GetAsync<Team>(teamId, cancellationToken))?.Document);
+
+    /// <summary>
+    /// The assignment as current code weighs it: one stored before hours (no concern level; the background upgrade
+    /// has not reached it yet) counts as a Medium case of its team, as the upgraded worker's load counted it.
+    /// </summary>
+    public static async Task<CaseAssignment> WeighedAsync(this IDocumentSession session, CaseAssignment assignment, CancellationToken cancellationToken) =>
+        assignment.ConcernLevel is not null || !assignment.OpenedHere
+            ? assignment
+            : new Hosting.AssignmentShapeUpgrade().Upgraded(assignment, await session.HoursOfTeamAsync(assignment.TeamId, cancellationToken));
 }

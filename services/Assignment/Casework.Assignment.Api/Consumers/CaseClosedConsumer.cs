@@ -36,14 +36,14 @@ public sealed class CaseClosedConsumer(IDocumentStore store, QueueFiller queue, 
         }
 
         var loads = new WorkerLoads(session, clock);
+        var held = await session.WeighedAsync(assignment.Document, cancellationToken);
         // Only an active assignment holds capacity (a queued case never took any).
-        if (assignment.Document is { Status: AssignmentStatus.Active, WorkerId: { } workerId }
-            && await loads.GetAsync(workerId, cancellationToken) is not null)
+        if (held is { Status: AssignmentStatus.Active, WorkerId: { } workerId } && await loads.GetAsync(workerId, cancellationToken) is not null)
         {
-            loads.Release(workerId, assignment.Document.Level, assignment.Document.Hours);
+            loads.Release(workerId, held.Level, held.Hours);
             await queue.FillAsync(session, loads, [workerId], new HashSet<Guid> { message.CaseId }, cancellationToken);
         }
-        session.Update(id, assignment.Document.Release(message.CaseVersion, clock.GetUtcNow()), assignment.Version);
+        session.Update(id, held.Release(message.CaseVersion, clock.GetUtcNow()), assignment.Version);
         loads.Flush();
     }
 }

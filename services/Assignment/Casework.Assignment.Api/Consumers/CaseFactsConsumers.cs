@@ -17,7 +17,7 @@ public sealed class ConcernLevelChangedConsumer(IDocumentStore store, TimeProvid
     {
         var id = CaseAssignment.DocumentId(message.CaseId);
         var stored = await session.GetAsync<CaseAssignment>(id, cancellationToken);
-        var assignment = stored?.Document ?? CaseAssignment.Placeholder(message.CaseId);
+        var assignment = stored is null ? CaseAssignment.Placeholder(message.CaseId) : await session.WeighedAsync(stored.Document, cancellationToken);
         if (message.CaseVersion > 0 && message.CaseVersion <= assignment.ConcernVersion)
         {
             return; // a newer change was applied already

@@ -42,10 +42,25 @@ public sealed class AssignmentShapeUpgrade : IDocumentUpgrade<CaseAssignment>
     public string MarkerField => "concernLevel";
 
     public async Task<CaseAssignment> UpgradeAsync(CaseAssignment assignment, IDocumentSession session, CancellationToken cancellationToken) =>
-        assignment with
-        {
-            ConcernLevel = ConcernLevels.Medium,
-            Hours = (await session.HoursOfTeamAsync(assignment.TeamId, cancellationToken)).Medium,
-            Sequence = Math.Max(assignment.Sequence, assignment.WorkerId is null ? 0 : 1),
-        };
+        Upgraded(assignment, await session.HoursOfTeamAsync(assignment.TeamId, cancellationToken));
+
+    public CaseAssignment Upgraded(CaseAssignment assignment, ConcernHours teamHours) => assignment with
+    {
+        ConcernLevel = ConcernLevels.Medium,
+        Hours = teamHours.Medium,
+        Sequence = Math.Max(assignment.Sequence, assignment.WorkerId is null ? 0 : 1),
+    };
+}
+
+/// <summary>
+/// Upgrades the stored workers before the service takes traffic or consumes a message (registered before the bus):
+/// a worker still in the old shape would be in no team and, once written by a consumer, look current to the
+/// background upgrader. Workers are few, so start-up waits a moment at most, once.
+/// </summary>
+public sealed class WorkerUpgradeAtStart(IDocumentStore store, IDocumentUpgrade<Worker> upgrade, ILogger<DocumentUpgrader<Worker>> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken) =>
+        await new DocumentUpgrader<Worker>(store, upgrade, logger).UpgradeAllAsync(cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
