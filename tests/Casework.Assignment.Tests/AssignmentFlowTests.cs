@@ -253,6 +253,30 @@ public sealed class AssignmentFlowTests(AssignmentFixture fixture)
         Assert.Equal(1, (await fixture.WorkerAsync(colleague.Id)).Load.OpenCases);
         Assert.Equal(0, (await fixture.WorkerAsync(leaving.Id)).Load.OpenCases);
         Assert.Equal(2, await fixture.OutboxCountAsync(nameof(CaseAssigned), caseId)); // Case learns the new accountable worker
+        var published = await Eventually.Until(() => Task.FromResult(fixture.Assigned.FirstOrDefault(e => e.CaseId == caseId && e.Sequence == 2)),
+            e => e is not null, what: "the reassignment on the bus");
+        Assert.Equal((colleague.Id, leaving.Id), (published!.WorkerId, published.PreviousWorkerId));
+    }
+
+    [Fact]
+    public async Task A_reopened_case_whose_worker_left_and_nobody_has_room_for_is_queued_and_Case_is_told_they_are_no_longer_accountable()
+    {
+        var (leaving, caseId, _) = await AssignedCaseAsync(capacity: 3, closedAtVersion: 3);
+        var stored = (await fixture.Store.GetAsync<Worker>(leaving.Id))!;
+        await using (var session = fixture.Store.OpenSession())
+        {
+            session.Update(stored.Id, stored.Document with { Availability = WorkerAvailability.Left }, stored.Version);
+            await session.CommitAsync();
+        }
+        var reopened = Guid.NewGuid();
+        await fixture.PublishAsync(new CaseReopened(caseId, "Back in touch", "user-1", DateTimeOffset.UtcNow, CaseVersion: 4), reopened);
+        await fixture.Consumed.WaitForAsync<CaseReopened>(reopened);
+
+        Assert.Equal(AssignmentStatus.Unassigned, (await fixture.OpenAssignmentAsync(caseId)).Status);
+        var unassigned = await Eventually.Until(() => Task.FromResult(fixture.Unassigned.FirstOrDefault(e => e.CaseId == caseId)), e => e is not null,
+            what: "CaseUnassigned for the reopened case");
+        Assert.Equal((leaving.Id, 2L), (unassigned!.WorkerId, unassigned.Sequence));
+        Assert.Equal(0, (await fixture.WorkerAsync(leaving.Id)).Load.OpenCases);
     }
 
     [Fact]

@@ -29,8 +29,9 @@ public sealed class CaseMoves(TimeProvider clock, ILogger<CaseMoves> logger)
         CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var previous = current.Status == AssignmentStatus.Active ? current.WorkerId : null;
-        if (previous is not null)
+        // Only an active case holds hours; a reopened one still names its worker in Case, so events say who it leaves.
+        var previous = current.AccountableWorkerId;
+        if (current.Status == AssignmentStatus.Active && previous is not null)
         {
             if (await loads.GetAsync(previous, cancellationToken) is null)
             {

@@ -108,14 +108,21 @@ public sealed record CaseAssignment(
         Sequence = Sequence + 1,
     };
 
-    /// <summary>Back in the team's queue with nobody accountable (a change in <see cref="Sequence"/> only when it had a worker).</summary>
+    /// <summary>
+    /// The worker Case shows as accountable: the active one, or the one a reopened case had before its closure (Case
+    /// keeps them through the closure; they get it back unless they have gone).
+    /// </summary>
+    [JsonIgnore]
+    public string? AccountableWorkerId => Status == AssignmentStatus.Active || (Status == AssignmentStatus.Released && ReopenedLast) ? WorkerId : null;
+
+    /// <summary>Back in the team's queue with nobody accountable (a change in <see cref="Sequence"/> only when someone was).</summary>
     public CaseAssignment ToQueue(decimal hours) => this with
     {
         Status = AssignmentStatus.Unassigned,
         WorkerId = null,
         WorkerName = null,
         Hours = hours,
-        Sequence = WorkerId is null || Status != AssignmentStatus.Active ? Sequence : Sequence + 1,
+        Sequence = AccountableWorkerId is null ? Sequence : Sequence + 1,
     };
 
     public CaseAssignment Release(long caseVersion, DateTimeOffset now) =>
