@@ -97,6 +97,35 @@ public sealed class AssignmentChangeTests(AssignmentFixture fixture)
         Assert.Equal(1, await fixture.OutboxCountAsync(nameof(CaseAssigned), caseId)); // nothing but the first assignment
     }
 
+    [Theory]
+    [InlineData("assign", """{"workerId": 12, "reason": "x"}""")]
+    [InlineData("assign", "not json")]
+    [InlineData("unassign", """{"reason": ["a"]}""")]
+    [InlineData("handover", """{"targets": {"not-a-guid": "w"}, "handoverNote": "n", "reason": "r"}""")]
+    [InlineData("handover", """{"caseIds": ["nope"], "targetWorkerIds": ["w"], "handoverNote": "n", "reason": "r"}""")]
+    [InlineData("availability", """{"availability": "Away", "returnsOn": "next week"}""")]
+    public async Task Malformed_bodies_get_400_problem_details_never_500(string action, string json)
+    {
+        var (_, first, _, caseId) = await AssignedCaseAsync();
+        using var manager = fixture.Staff("manager");
+        var path = action switch
+        {
+            "handover" => $"/api/assignment/workers/{first.Id}/handover",
+            "availability" => $"/api/assignment/workers/{first.Id}/availability",
+            _ => $"/api/assignment/cases/{caseId}/{action}",
+        };
+        using var request = new HttpRequestMessage(action == "availability" ? HttpMethod.Put : HttpMethod.Post, path)
+        {
+            Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.TryAddWithoutValidation("If-Match", await fixture.AssignmentETagAsync(caseId));
+
+        using var response = await manager.SendAsync(request);
+
+        await response.ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(first.Id, (await fixture.ActiveAssignmentAsync(caseId)).WorkerId);
+    }
+
     [Fact]
     public async Task A_target_must_be_in_the_team_available_on_the_pathway_and_have_room_unless_a_supervisor_overrides()
     {

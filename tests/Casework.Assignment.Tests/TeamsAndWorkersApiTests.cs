@@ -44,6 +44,14 @@ public sealed class TeamsAndWorkersApiTests(AssignmentFixture fixture)
         {
             Assert.Equal(["hoursPerCase"], (await noTable.ProblemAsync(HttpStatusCode.BadRequest)).ErrorFields());
         }
+        using (var partTable = await manager.PostAsJsonAsync("/api/assignment/teams", new { id = NewId("t"), name = "Part", hoursPerCase = new { low = 1, high = 2 } }))
+        {
+            Assert.Equal(["hoursPerCase.critical", "hoursPerCase.medium"], (await partTable.ProblemAsync(HttpStatusCode.BadRequest)).ErrorFields().Order());
+        }
+        using (var notANumber = await manager.PostRawAsync("/api/assignment/teams", """{"id": "x", "name": "x", "hoursPerCase": {"low": "lots"}}"""))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, notANumber.StatusCode);
+        }
         foreach (var role in new[] { "supervisor", "caseworker", "auditor" })
         {
             using var other = fixture.Staff(role, teamId);

@@ -66,7 +66,13 @@ public sealed record OverdueByWorker(string WorkerId, string? WorkerName, IReadO
 
 public sealed record OverdueReviewsView(DateOnly Today, int Total, bool Complete, IReadOnlyList<OverdueByWorker> Workers);
 
-public sealed record TeamRequest(string? Id, string? Name, IReadOnlyList<string>? PathwayIds, ConcernHours? HoursPerCase);
+public sealed record TeamRequest(string? Id, string? Name, IReadOnlyList<string>? PathwayIds, HoursRequest? HoursPerCase);
+
+/// <summary>Hours a week a case takes at each concern level; every level is required.</summary>
+public sealed record HoursRequest(decimal? Low, decimal? Medium, decimal? High, decimal? Critical)
+{
+    public ConcernHours ToHours() => new(Low ?? 0, Medium ?? 0, High ?? 0, Critical ?? 0);
+}
 
 public sealed record WorkerRequest(
     string? Id, string? Name, IReadOnlyList<string>? TeamIds, string? Region, IReadOnlyList<string>? PathwayIds, decimal? CapacityHours,

@@ -72,7 +72,7 @@ public static partial class TeamsApi
         {
             return errors.ToProblem();
         }
-        var team = new Team(body.Id!, body.Name!.Trim(), body.PathwayIds ?? [], body.HoursPerCase!);
+        var team = new Team(body.Id!, body.Name!.Trim(), body.PathwayIds ?? [], body.HoursPerCase!.ToHours());
         await using var session = store.OpenSession();
         session.Insert(team.Id, team);
         session.Publish(Changed(team, http, clock));
@@ -99,7 +99,7 @@ public static partial class TeamsApi
         {
             return refusal;
         }
-        var team = current!.Document with { Name = body.Name!.Trim(), PathwayIds = body.PathwayIds ?? [], HoursPerCase = body.HoursPerCase! };
+        var team = current!.Document with { Name = body.Name!.Trim(), PathwayIds = body.PathwayIds ?? [], HoursPerCase = body.HoursPerCase!.ToHours() };
         session.Update(teamId, team, current.Version);
         session.Publish(Changed(team, http, clock));
         await session.CommitAsync(cancellationToken);
@@ -124,7 +124,12 @@ public static partial class TeamsApi
         }
         else
         {
-            foreach (var (level, problem) in body.HoursPerCase.Problems())
+            var given = body.HoursPerCase;
+            foreach (var (level, hours) in new[] { ("low", given.Low), ("medium", given.Medium), ("high", given.High), ("critical", given.Critical) })
+            {
+                errors.Check(hours is not null, $"hoursPerCase.{level}", "The field is required.");
+            }
+            foreach (var (level, problem) in given.ToHours().Problems())
             {
                 errors.Add($"hoursPerCase.{level.ToLowerInvariant()}", problem);
             }
