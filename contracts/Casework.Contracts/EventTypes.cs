@@ -15,7 +15,7 @@ public static class EventTypes
         typeof(ReviewScheduled), typeof(CaseClosed), typeof(CaseReopened),
         typeof(CaseAssessed), typeof(SupportPlanChanged), typeof(CaseReviewed), typeof(PathwayPublished),
         typeof(NoteAdded), typeof(NoteAmended),
-        typeof(CaseAssigned), typeof(CaseUnassigned), typeof(WorkerCapacityChanged),
+        typeof(CaseAssigned), typeof(CaseUnassigned), typeof(WorkerCapacityChanged), typeof(TeamSettingsChanged),
     ];
 
     private static readonly Dictionary<string, Type> ByName = All.ToDictionary(t => t.Name);

@@ -21,7 +21,7 @@ public sealed class AssignmentAccessTests(AssignmentFixture fixture)
     private async Task<(string Team, Worker Worker, Guid CaseId)> AssignedCaseAsync()
     {
         var team = AssignmentFixture.NewTeam();
-        var worker = new Worker("w-" + Guid.NewGuid().ToString("N")[..10], "Access Worker", team, 5, 0);
+        var worker = AssignmentFixture.NewWorker(team, 10m, name: "Access Worker");
         await fixture.AddWorkersAsync(worker);
         var caseId = Guid.NewGuid();
         await fixture.PublishAsync(AssignmentFixture.Opened(caseId, team));
@@ -85,8 +85,8 @@ public sealed class AssignmentAccessTests(AssignmentFixture fixture)
     {
         var teamA = AssignmentFixture.NewTeam();
         var teamB = AssignmentFixture.NewTeam();
-        var a = new Worker("w-" + Guid.NewGuid().ToString("N")[..10], "A", teamA, 4, 0);
-        var b = new Worker("w-" + Guid.NewGuid().ToString("N")[..10], "B", teamB, 4, 0);
+        var a = AssignmentFixture.NewWorker(teamA, 8m, name: "A");
+        var b = AssignmentFixture.NewWorker(teamB, 8m, name: "B");
         await fixture.AddWorkersAsync(a, b);
 
         using var caseworker = fixture.Caseworker(teamA);
@@ -121,14 +121,15 @@ public sealed class AssignmentAccessTests(AssignmentFixture fixture)
         var housing = await caseworker.GetFromJsonAsync<Page<WorkerView>>("/api/assignment/workers?teamId=housing");
         var seeded = Assert.Single(housing!.Items, w => w.Id == alice);
         Assert.Equal("Alice Adeyemi", seeded.Name);
-        Assert.Equal(20, seeded.Capacity);
-        Assert.Contains(housing.Items, w => w.Name == "Hamid Karimi" && w.Capacity == 15);
+        Assert.Equal(30m, seeded.CapacityHours);
+        Assert.Equal(["housing"], seeded.TeamIds);
+        Assert.Contains(housing.Items, w => w.Name == "Hamid Karimi" && w.CapacityHours == 20m);
 
         // Give Alice a case, then run the seeder again as a restart would.
         var stored = (await fixture.Store.GetAsync<Worker>(alice))!;
         await using (var session = fixture.Store.OpenSession())
         {
-            session.Update(alice, stored.Document.Take(), stored.Version);
+            session.Update(alice, stored.Document.Take("High", 3m), stored.Version);
             await session.CommitAsync();
         }
         var seeder = fixture.Factory.Services.GetRequiredService<WorkerSeeder>();
@@ -139,13 +140,14 @@ public sealed class AssignmentAccessTests(AssignmentFixture fixture)
 
         var after = await caseworker.GetFromJsonAsync<Page<WorkerView>>("/api/assignment/workers?teamId=housing");
         Assert.Equal(housing.Total, after!.Total);
-        Assert.Equal(stored.Document.OpenCases + 1, after.Items.Single(w => w.Id == alice).OpenCases);
+        Assert.Equal(stored.Document.Load.OpenCases + 1, after.Items.Single(w => w.Id == alice).OpenCases);
+        Assert.Equal(stored.Document.Load.Hours + 3m, after.Items.Single(w => w.Id == alice).LoadHours);
         Assert.Equal(stored.Version + 1, (await fixture.Store.GetAsync<Worker>(alice))!.Version);
 
         await using (var session = fixture.Store.OpenSession())
         {
             var current = (await fixture.Store.GetAsync<Worker>(alice))!;
-            session.Update(alice, current.Document.Release(), current.Version);
+            session.Update(alice, current.Document.Release("High", 3m), current.Version);
             await session.CommitAsync();
         }
     }
@@ -162,7 +164,8 @@ public sealed class AssignmentAccessTests(AssignmentFixture fixture)
         Assert.Equal(team, current.TeamId);
 
         var caseload = await CallAsync(invoker, GetCaseloadMethod, new GetCaseloadRequest { WorkerId = worker.Id }, fixture.StaffToken("supervisor", team));
-        Assert.Equal(5, caseload.Capacity);
+        Assert.Equal(10, caseload.Capacity);
+        Assert.Equal(("10", "2", "8", "Available"), (caseload.CapacityHours, caseload.LoadHours, caseload.FreeHours, caseload.Availability));
         Assert.Equal([caseId.ToString()], caseload.CaseIds);
 
         var otherTeam = await Assert.ThrowsAsync<RpcException>(() =>

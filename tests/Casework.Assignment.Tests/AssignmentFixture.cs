@@ -35,6 +35,7 @@ public sealed class AssignmentFixture() : ServiceFixture<Program>("assignment", 
     /// <summary>What the service published, as another service's queue receives it.</summary>
     public ConcurrentQueue<CaseAssigned> Assigned { get; } = new();
     public ConcurrentQueue<WorkerCapacityChanged> CapacityChanges { get; } = new();
+    public ConcurrentQueue<CaseUnassigned> Unassigned { get; } = new();
 
     public override async Task InitializeAsync()
     {
@@ -53,6 +54,11 @@ public sealed class AssignmentFixture() : ServiceFixture<Program>("assignment", 
             endpoint.Handler<WorkerCapacityChanged>(context =>
             {
                 CapacityChanges.Enqueue(context.Message);
+                return Task.CompletedTask;
+            });
+            endpoint.Handler<CaseUnassigned>(context =>
+            {
+                Unassigned.Enqueue(context.Message);
                 return Task.CompletedTask;
             });
         });
@@ -77,7 +83,20 @@ public sealed class AssignmentFixture() : ServiceFixture<Program>("assignment", 
     public string StaffToken(string role, params string[] teams) =>
         TestTokens.Staff("user-" + Guid.NewGuid().ToString("N")[..8], "Test " + role, [role], teams, [Audience], Scope);
 
-    /// <summary>Adds workers straight to the store (the service has no API to create them).</summary>
+    /// <summary>A worker of <paramref name="team"/> (Available, every pathway) carrying <paramref name="mediumCases"/> Medium cases of 2 hours.</summary>
+    public static Worker NewWorker(string team, decimal capacityHours, int mediumCases = 0, string? name = null, string availability = WorkerAvailability.Available,
+        IReadOnlyList<string>? pathways = null) => new()
+    {
+        Id = "w-" + Guid.NewGuid().ToString("N")[..10],
+        Name = name ?? $"Worker {capacityHours}h",
+        TeamIds = [team],
+        CapacityHours = capacityHours,
+        Availability = availability,
+        PathwayIds = pathways ?? [],
+        Load = new WorkerLoad(mediumCases, mediumCases * 2m, 0, mediumCases, 0, 0),
+    };
+
+    /// <summary>Adds workers straight to the store (tests that are not about the workers API).</summary>
     public async Task AddWorkersAsync(params Worker[] workers)
     {
         await using var session = Store.OpenSession();
@@ -101,8 +120,8 @@ public sealed class AssignmentFixture() : ServiceFixture<Program>("assignment", 
 
     public async Task<Worker> WorkerAsync(string id) => (await Store.GetAsync<Worker>(id))?.Document ?? throw new InvalidOperationException($"No worker {id}");
 
-    public static CaseOpened Opened(Guid caseId, string teamId) =>
-        new(caseId, Guid.NewGuid(), Guid.NewGuid(), "housing-support", teamId, "Medium", DateTimeOffset.UtcNow);
+    public static CaseOpened Opened(Guid caseId, string teamId, string concernLevel = "Medium", string pathwayId = "housing-support") =>
+        new(caseId, Guid.NewGuid(), Guid.NewGuid(), pathwayId, teamId, concernLevel, DateTimeOffset.UtcNow);
 
     /// <summary>Waits until the case has an active worker, as the API shows it to a manager.</summary>
     public async Task<AssignmentView> ActiveAssignmentAsync(Guid caseId)
@@ -110,8 +129,37 @@ public sealed class AssignmentFixture() : ServiceFixture<Program>("assignment", 
         using var manager = Staff("manager");
         return (await Eventually.Until(
             async () => await AssignmentOrNullAsync(manager, caseId),
-            view => view is not null,
+            view => view is { Status: AssignmentStatus.Active },
             what: $"case {caseId} to be assigned"))!;
+    }
+
+    /// <summary>Waits until the case is open here, assigned or queued.</summary>
+    public async Task<AssignmentView> OpenAssignmentAsync(Guid caseId)
+    {
+        using var manager = Staff("manager");
+        return (await Eventually.Until(
+            async () => await AssignmentOrNullAsync(manager, caseId),
+            view => view is not null,
+            what: $"case {caseId} to be open here"))!;
+    }
+
+    /// <summary>The assignment's ETag as GET /cases/{caseId} gives it.</summary>
+    public async Task<string> AssignmentETagAsync(Guid caseId)
+    {
+        using var manager = Staff("manager");
+        using var response = await manager.GetAsync($"/api/assignment/cases/{caseId}");
+        response.EnsureSuccessStatusCode();
+        return response.Headers.ETag!.Tag;
+    }
+
+    /// <summary>A team with settings (hours per case: Low 1, Medium 2, High 3, Critical 5 unless given), stored directly.</summary>
+    public async Task<string> AddTeamAsync(ConcernHours? hours = null, params string[] pathways)
+    {
+        var team = new Team(NewTeam(), "Team", pathways, hours ?? ConcernHours.Default);
+        await using var session = Store.OpenSession();
+        session.Insert(team.Id, team);
+        await session.CommitAsync();
+        return team.Id;
     }
 
     private static async Task<AssignmentView?> AssignmentOrNullAsync(HttpClient client, Guid caseId)

@@ -14,8 +14,8 @@ namespace Casework.Assignment.Tests;
 [Collection(AssignmentCollection.Name)]
 public sealed class AssignmentFlowTests(AssignmentFixture fixture)
 {
-    private static Worker NewWorker(string team, int capacity, int open = 0) =>
-        new("w-" + Guid.NewGuid().ToString("N")[..10], "Worker " + capacity, team, capacity, open);
+    /// <summary>A worker with room for <paramref name="capacity"/> Medium cases (2 hours each by the default table), holding <paramref name="open"/>.</summary>
+    private static Worker NewWorker(string team, int capacity, int open = 0) => AssignmentFixture.NewWorker(team, capacity * 2m, open);
 
     [Fact]
     public async Task CaseOpened_assigns_the_worker_with_most_free_capacity_and_publishes_CaseAssigned()
@@ -45,7 +45,7 @@ public sealed class AssignmentFlowTests(AssignmentFixture fixture)
         var workers = await caseworker.GetFromJsonAsync<Page<WorkerView>>($"/api/assignment/workers?teamId={team}");
         var view = Assert.Single(workers!.Items, w => w.Id == freest.Id);
         Assert.Equal(2, view.OpenCases);
-        Assert.Equal(2, view.FreeCapacity);
+        Assert.Equal(4m, view.FreeHours);
         Assert.Equal(new[] { caseId }, await fixture.ActiveCaseIdsAsync(freest.Id));
         Assert.Equal(3, workers.Total);
         Assert.Equal([3, 8], workers.Items.Where(w => w.Id != freest.Id).Select(w => w.OpenCases).Order());
@@ -66,7 +66,7 @@ public sealed class AssignmentFlowTests(AssignmentFixture fixture)
         await fixture.PublishAsync(opened, messageId);
         await fixture.Consumed.WaitForAsync<CaseOpened>(messageId, times: 2);
 
-        Assert.Equal(1, (await fixture.WorkerAsync(worker.Id)).OpenCases);
+        Assert.Equal(1, (await fixture.WorkerAsync(worker.Id)).Load.OpenCases);
         Assert.Equal(1, await fixture.OutboxCountAsync(nameof(CaseAssigned), caseId));
     }
 
@@ -86,7 +86,7 @@ public sealed class AssignmentFlowTests(AssignmentFixture fixture)
         await fixture.PublishAsync(opened, again);
         await fixture.Consumed.WaitForAsync<CaseOpened>(again);
 
-        var total = (await fixture.WorkerAsync(first.Id)).OpenCases + (await fixture.WorkerAsync(second.Id)).OpenCases;
+        var total = (await fixture.WorkerAsync(first.Id)).Load.OpenCases + (await fixture.WorkerAsync(second.Id)).Load.OpenCases;
         Assert.Equal(1, total);
         Assert.Equal(assignment.WorkerId, (await fixture.ActiveAssignmentAsync(caseId)).WorkerId);
         Assert.Equal(1, await fixture.OutboxCountAsync(nameof(CaseAssigned), caseId));
@@ -111,8 +111,8 @@ public sealed class AssignmentFlowTests(AssignmentFixture fixture)
         var workerA = await fixture.WorkerAsync(a.Id);
         var workerB = await fixture.WorkerAsync(b.Id);
         // Every case counted exactly once, against the worker it was assigned to, and the load is even.
-        Assert.Equal(4, workerA.OpenCases);
-        Assert.Equal(4, workerB.OpenCases);
+        Assert.Equal(4, workerA.Load.OpenCases);
+        Assert.Equal(4, workerB.Load.OpenCases);
         var casesOfA = await fixture.ActiveCaseIdsAsync(a.Id);
         var casesOfB = await fixture.ActiveCaseIdsAsync(b.Id);
         Assert.Equal(caseIds.Order(), casesOfA.Concat(casesOfB).Order());
@@ -137,7 +137,7 @@ public sealed class AssignmentFlowTests(AssignmentFixture fixture)
         await assigner.AssignAsync(second, two, CancellationToken.None);
         await one.CommitAsync();
         await Assert.ThrowsAsync<StaleVersionException>(() => two.CommitAsync());
-        Assert.Equal(1, (await fixture.WorkerAsync(worker.Id)).OpenCases);
+        Assert.Equal(1, (await fixture.WorkerAsync(worker.Id)).Load.OpenCases);
         Assert.Equal(new[] { first.CaseId }, await fixture.ActiveCaseIdsAsync(worker.Id));
         Assert.Null(await fixture.Store.GetAsync<CaseAssignment>(second.CaseId.ToString()));
 
@@ -145,7 +145,7 @@ public sealed class AssignmentFlowTests(AssignmentFixture fixture)
         await using var retry = fixture.Store.OpenSession();
         await assigner.AssignAsync(second, retry, CancellationToken.None);
         await retry.CommitAsync();
-        Assert.Equal(2, (await fixture.WorkerAsync(worker.Id)).OpenCases);
+        Assert.Equal(2, (await fixture.WorkerAsync(worker.Id)).Load.OpenCases);
         Assert.Equal(new[] { first.CaseId, second.CaseId }.Order(), (await fixture.ActiveCaseIdsAsync(worker.Id)).Order());
     }
 
@@ -158,19 +158,19 @@ public sealed class AssignmentFlowTests(AssignmentFixture fixture)
         var caseId = Guid.NewGuid();
         await fixture.PublishAsync(AssignmentFixture.Opened(caseId, team));
         await fixture.ActiveAssignmentAsync(caseId);
-        Assert.Equal(1, (await fixture.WorkerAsync(worker.Id)).OpenCases);
+        Assert.Equal(1, (await fixture.WorkerAsync(worker.Id)).Load.OpenCases);
 
         await fixture.PublishAsync(new CaseClosed(caseId, "housing-support", "Goals met", ["housed"], "user-1", DateTimeOffset.UtcNow));
 
-        var freed = await Eventually.Until(() => fixture.WorkerAsync(worker.Id), w => w.OpenCases == 0, what: "capacity freed");
-        Assert.Equal(3, freed.FreeCapacity);
+        var freed = await Eventually.Until(() => fixture.WorkerAsync(worker.Id), w => w.Load.OpenCases == 0, what: "capacity freed");
+        Assert.Equal(6m, freed.FreeHours);
         var stored = await fixture.Store.GetAsync<CaseAssignment>(caseId.ToString());
         Assert.Equal(AssignmentStatus.Released, stored!.Document.Status);
         Assert.NotNull(stored.Document.ReleasedAt);
         using var manager = fixture.Staff("manager");
         Assert.Equal(HttpStatusCode.NotFound, (await manager.GetAsync($"/api/assignment/cases/{caseId}")).StatusCode);
         await Eventually.Until(
-            () => Task.FromResult(fixture.CapacityChanges.Any(c => c.WorkerId == worker.Id && c.OpenCases == 0 && c.Capacity == 3)),
+            () => Task.FromResult(fixture.CapacityChanges.Any(c => c.WorkerId == worker.Id && c.OpenCases == 0 && c.CapacityHours == 6m && c.LoadHours == 0m)),
             seen => seen, what: "WorkerCapacityChanged with the freed capacity");
     }
 
@@ -186,7 +186,7 @@ public sealed class AssignmentFlowTests(AssignmentFixture fixture)
         if (closedAtVersion is { } version)
         {
             await fixture.PublishAsync(new CaseClosed(caseId, "housing-support", "Goals met", ["housed"], "user-1", DateTimeOffset.UtcNow, version));
-            await Eventually.Until(() => fixture.WorkerAsync(worker.Id), w => w.OpenCases == 0, what: "capacity freed");
+            await Eventually.Until(() => fixture.WorkerAsync(worker.Id), w => w.Load.OpenCases == 0, what: "capacity freed");
         }
         return (worker, caseId, team);
     }
@@ -198,20 +198,20 @@ public sealed class AssignmentFlowTests(AssignmentFixture fixture)
         var closedAt = DateTimeOffset.UtcNow;
         // Meanwhile the worker took another case: full.
         await fixture.PublishAsync(AssignmentFixture.Opened(Guid.NewGuid(), team));
-        await Eventually.Until(() => fixture.WorkerAsync(worker.Id), w => w.OpenCases == 1, what: "another case taken");
+        await Eventually.Until(() => fixture.WorkerAsync(worker.Id), w => w.Load.OpenCases == 1, what: "another case taken");
 
         var reopenedMessage = Guid.NewGuid();
         await fixture.PublishAsync(new CaseReopened(caseId, "New notice served", "user-1", closedAt.AddDays(3), CaseVersion: 6), reopenedMessage);
         await fixture.Consumed.WaitForAsync<CaseReopened>(reopenedMessage);
 
-        Assert.Equal(2, (await fixture.WorkerAsync(worker.Id)).OpenCases);
+        Assert.Equal(2, (await fixture.WorkerAsync(worker.Id)).Load.OpenCases);
         Assert.Equal(worker.Id, (await fixture.ActiveAssignmentAsync(caseId)).WorkerId);
         Assert.Contains(caseId, await fixture.ActiveCaseIdsAsync(worker.Id));
 
         // A redelivery changes nothing.
         await fixture.PublishAsync(new CaseReopened(caseId, "New notice served", "user-1", closedAt.AddDays(3), CaseVersion: 6), reopenedMessage);
         await fixture.Consumed.WaitForAsync<CaseReopened>(reopenedMessage, times: 2);
-        Assert.Equal(2, (await fixture.WorkerAsync(worker.Id)).OpenCases);
+        Assert.Equal(2, (await fixture.WorkerAsync(worker.Id)).Load.OpenCases);
     }
 
     [Fact]
@@ -229,7 +229,7 @@ public sealed class AssignmentFlowTests(AssignmentFixture fixture)
         await fixture.Consumed.WaitForAsync<CaseClosed>(closedMessage);
 
         Assert.Equal(AssignmentStatus.Active, (await fixture.Store.GetAsync<CaseAssignment>(caseId.ToString()))!.Document.Status);
-        Assert.Equal(1, (await fixture.WorkerAsync(worker.Id)).OpenCases);
+        Assert.Equal(1, (await fixture.WorkerAsync(worker.Id)).Load.OpenCases);
     }
 
     [Fact]
@@ -243,16 +243,40 @@ public sealed class AssignmentFlowTests(AssignmentFixture fixture)
         var stored = (await fixture.Store.GetAsync<Worker>(leaving.Id))!;
         await using (var session = fixture.Store.OpenSession())
         {
-            session.Update(stored.Id, stored.Document with { TeamId = AssignmentFixture.NewTeam() }, stored.Version);
+            session.Update(stored.Id, stored.Document with { TeamIds = [AssignmentFixture.NewTeam()] }, stored.Version);
             await session.CommitAsync();
         }
         await fixture.PublishAsync(new CaseReopened(caseId, "Back in touch", "user-1", DateTimeOffset.UtcNow, CaseVersion: 4));
 
         var reassigned = await Eventually.Until(() => fixture.ActiveAssignmentAsync(caseId), a => a.WorkerId == colleague.Id, what: "the colleague to get the case");
         Assert.Equal(colleague.Id, reassigned.WorkerId);
-        Assert.Equal(1, (await fixture.WorkerAsync(colleague.Id)).OpenCases);
-        Assert.Equal(0, (await fixture.WorkerAsync(leaving.Id)).OpenCases);
+        Assert.Equal(1, (await fixture.WorkerAsync(colleague.Id)).Load.OpenCases);
+        Assert.Equal(0, (await fixture.WorkerAsync(leaving.Id)).Load.OpenCases);
         Assert.Equal(2, await fixture.OutboxCountAsync(nameof(CaseAssigned), caseId)); // Case learns the new accountable worker
+        var published = await Eventually.Until(() => Task.FromResult(fixture.Assigned.FirstOrDefault(e => e.CaseId == caseId && e.Sequence == 2)),
+            e => e is not null, what: "the reassignment on the bus");
+        Assert.Equal((colleague.Id, leaving.Id), (published!.WorkerId, published.PreviousWorkerId));
+    }
+
+    [Fact]
+    public async Task A_reopened_case_whose_worker_left_and_nobody_has_room_for_is_queued_and_Case_is_told_they_are_no_longer_accountable()
+    {
+        var (leaving, caseId, _) = await AssignedCaseAsync(capacity: 3, closedAtVersion: 3);
+        var stored = (await fixture.Store.GetAsync<Worker>(leaving.Id))!;
+        await using (var session = fixture.Store.OpenSession())
+        {
+            session.Update(stored.Id, stored.Document with { Availability = WorkerAvailability.Left }, stored.Version);
+            await session.CommitAsync();
+        }
+        var reopened = Guid.NewGuid();
+        await fixture.PublishAsync(new CaseReopened(caseId, "Back in touch", "user-1", DateTimeOffset.UtcNow, CaseVersion: 4), reopened);
+        await fixture.Consumed.WaitForAsync<CaseReopened>(reopened);
+
+        Assert.Equal(AssignmentStatus.Unassigned, (await fixture.OpenAssignmentAsync(caseId)).Status);
+        var unassigned = await Eventually.Until(() => Task.FromResult(fixture.Unassigned.FirstOrDefault(e => e.CaseId == caseId)), e => e is not null,
+            what: "CaseUnassigned for the reopened case");
+        Assert.Equal((leaving.Id, 2L), (unassigned!.WorkerId, unassigned.Sequence));
+        Assert.Equal(0, (await fixture.WorkerAsync(leaving.Id)).Load.OpenCases);
     }
 
     [Fact]
@@ -270,24 +294,30 @@ public sealed class AssignmentFlowTests(AssignmentFixture fixture)
         await fixture.PublishAsync(AssignmentFixture.Opened(caseId, team), openedMessage);
         await fixture.Consumed.WaitForAsync<CaseOpened>(openedMessage);
 
-        Assert.Equal(0, (await fixture.WorkerAsync(worker.Id)).OpenCases);
+        Assert.Equal(0, (await fixture.WorkerAsync(worker.Id)).Load.OpenCases);
         Assert.Equal(0, await fixture.OutboxCountAsync(nameof(CaseAssigned), caseId));
     }
 
     [Fact]
-    public async Task A_full_team_still_gets_the_case_on_the_least_loaded_worker()
+    public async Task A_case_nobody_has_room_for_waits_in_the_queue_and_never_goes_over_capacity()
     {
         var team = AssignmentFixture.NewTeam();
-        var over = NewWorker(team, capacity: 1, open: 2);   // -1 free
-        var full = NewWorker(team, capacity: 2, open: 2);   // 0 free
-        await fixture.AddWorkersAsync(over, full);
+        var over = NewWorker(team, capacity: 1, open: 2);   // -2 h free
+        var full = NewWorker(team, capacity: 2, open: 2);   // 0 h free
+        var away = AssignmentFixture.NewWorker(team, 40m, availability: WorkerAvailability.Away);
+        await fixture.AddWorkersAsync(over, full, away);
         var caseId = Guid.NewGuid();
+        var messageId = Guid.NewGuid();
 
-        await fixture.PublishAsync(AssignmentFixture.Opened(caseId, team));
+        await fixture.PublishAsync(AssignmentFixture.Opened(caseId, team), messageId);
+        await fixture.Consumed.WaitForAsync<CaseOpened>(messageId);
 
-        Assert.Equal(full.Id, (await fixture.ActiveAssignmentAsync(caseId)).WorkerId);
-        Assert.Equal(3, (await fixture.WorkerAsync(full.Id)).OpenCases);
-        Assert.Equal(2, (await fixture.WorkerAsync(over.Id)).OpenCases);
+        var queued = await fixture.OpenAssignmentAsync(caseId);
+        Assert.Equal((AssignmentStatus.Unassigned, (string?)null, 2m), (queued.Status, queued.WorkerId, queued.Hours));
+        Assert.Equal(2, (await fixture.WorkerAsync(full.Id)).Load.OpenCases);
+        Assert.Equal(2, (await fixture.WorkerAsync(over.Id)).Load.OpenCases);
+        Assert.Equal(0, (await fixture.WorkerAsync(away.Id)).Load.OpenCases);
+        Assert.Equal(0, await fixture.OutboxCountAsync(nameof(CaseAssigned), caseId));
     }
 
     [Fact]
@@ -306,7 +336,8 @@ public sealed class AssignmentFlowTests(AssignmentFixture fixture)
         Assert.Equal(caseId, view.CaseId);
         Assert.Equal(AssignmentStatus.Unassigned, view.Status);
         Assert.Null(view.WorkerId);
-        Assert.Equal(HttpStatusCode.NotFound, (await supervisor.GetAsync($"/api/assignment/cases/{caseId}")).StatusCode);
+        var asCase = await supervisor.GetFromJsonAsync<AssignmentView>($"/api/assignment/cases/{caseId}");
+        Assert.Equal((AssignmentStatus.Unassigned, (string?)null), (asCase!.Status, asCase.WorkerId));
         Assert.Equal(0, await fixture.OutboxCountAsync(nameof(CaseAssigned), caseId));
 
         // Another team's supervisor does not see it.

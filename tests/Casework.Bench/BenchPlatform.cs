@@ -152,16 +152,20 @@ public sealed class BenchPlatform : IAsyncDisposable
     {
         var data = JsonNode.Parse(File.ReadAllText(TestEnvironment.DemoDataPath))!.AsObject();
         var workers = data["workers"]!.AsArray();
-        var teams = workers.Select(w => (string)w!["teamId"]!).Distinct().ToList();
+        // Hours without limit: the benchmark measures assignment, not a queue of cases nobody has room for.
+        var teams = workers.Select(w => (string)w!["teamIds"]![0]!).Distinct().ToList();
         foreach (var worker in workers)
         {
-            worker!["capacity"] = 100_000;
+            worker!["capacityHours"] = 100_000;
         }
         foreach (var team in teams)
         {
-            for (var i = workers.Count(w => (string)w!["teamId"]! == team); i < WorkersPerTeam; i++)
+            for (var i = workers.Count(w => (string)w!["teamIds"]![0]! == team); i < WorkersPerTeam; i++)
             {
-                workers.Add(new JsonObject { ["id"] = $"bench-{team}-{i:00}", ["name"] = $"Bench worker {team} {i}", ["teamId"] = team, ["capacity"] = 100_000 });
+                workers.Add(new JsonObject
+                {
+                    ["id"] = $"bench-{team}-{i:00}", ["name"] = $"Bench worker {team} {i}", ["teamIds"] = new JsonArray(team), ["capacityHours"] = 100_000,
+                });
             }
         }
         return data.ToJsonString(new JsonSerializerOptions { WriteIndented = true });

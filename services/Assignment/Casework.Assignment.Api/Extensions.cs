@@ -1,4 +1,5 @@
 using Casework.Assignment.Apis;
+using Casework.Assignment.Assigning;
 using Casework.Assignment.Consumers;
 using Casework.Assignment.Domain;
 using Casework.Assignment.Grpc;
@@ -17,23 +18,35 @@ public static class AssignmentService
     public const string Scope = "assignment";
 
     public static readonly ServiceDescription Description = new(Name, Audience, "assignment", "Casework Assignment API",
-        "Workers, their capacity and who is accountable for each open case. Cases are assigned automatically when they open, " +
-        "to the team's worker with the most free capacity. Staff only (scope assignment).");
+        "Teams, workers, their capacity in hours and who is accountable for each open case. Cases are assigned automatically when they open, " +
+        "to the team's available worker with the most free hours, or wait in the team's queue. Staff only (scope assignment).");
 
     public static WebApplicationBuilder AddAssignmentService(this WebApplicationBuilder builder)
     {
         builder.AddDocumentStore(collections => collections
-            .Add<Worker>("workers", ["teamId"], ["name"])
-            .Add<CaseAssignment>("assignments", ["status", "openedAt"], ["teamId", "status"], ["workerId", "status"]));
-        // Registered before the bus so the workers exist before the first CaseOpened is consumed.
+            .Add<Team>("teams", ["name"])
+            .Add<Worker>("workers", ["name"], ["overCapacity", "name"])
+            .Add<CaseAssignment>("assignments", ["status", "openedAt"], ["teamId", "status"], ["workerId", "status"], ["status", "nextReviewOn"])
+            .Add<AssignmentChange>("assignment_history", ["caseId"]));
+        // Documents stored before hours (case counts, one team per worker) are brought up to date: workers before the
+        // service starts (they are few), assignments in the background (an old one is weighed as Medium meanwhile).
+        builder.Services.AddSingleton<IDocumentUpgrade<Worker>, WorkerShapeUpgrade>();
+        builder.Services.AddHostedService<WorkerUpgradeAtStart>();
+        builder.AddDocumentUpgrade<CaseAssignment, AssignmentShapeUpgrade>();
+        // Registered before the bus so the teams and workers exist before the first CaseOpened is consumed.
         builder.AddDemoDataSeeder<WorkerSeeder>();
         builder.AddMessaging(Name, bus =>
         {
             bus.AddConsumer<CaseOpenedConsumer>();
             bus.AddConsumer<CaseClosedConsumer>();
             bus.AddConsumer<CaseReopenedConsumer>();
+            bus.AddConsumer<ConcernLevelChangedConsumer>();
+            bus.AddConsumer<ReviewScheduledConsumer>();
         });
         builder.Services.AddScoped<CaseAssigner>();
+        builder.Services.AddScoped<CaseMoves>();
+        builder.Services.AddScoped<QueueFiller>();
+        builder.Services.AddScoped<Handover>();
         return builder;
     }
 
@@ -41,6 +54,8 @@ public static class AssignmentService
     {
         app.MapMessagingAdmin(Description.ApiSegment);
         app.MapAssignmentApi();
+        app.MapTeamsApi();
+        app.MapWorkersApi();
         app.MapGrpcService<AssignmentQueriesService>().RequireAuthorization();
         return app;
     }

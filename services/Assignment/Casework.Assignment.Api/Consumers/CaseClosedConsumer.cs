@@ -1,3 +1,4 @@
+using Casework.Assignment.Assigning;
 using Casework.Assignment.Domain;
 using Casework.Contracts.Events;
 using Casework.Messaging;
@@ -5,8 +6,11 @@ using Casework.Persistence;
 
 namespace Casework.Assignment.Consumers;
 
-/// <summary>Releases a closed case's assignment and frees the capacity it held.</summary>
-public sealed class CaseClosedConsumer(IDocumentStore store, TimeProvider clock, ILogger<CaseClosedConsumer> logger)
+/// <summary>
+/// Releases a closed case's assignment and frees the hours it held; the worker then takes the oldest queued case of
+/// their teams that fits, in the same commit.
+/// </summary>
+public sealed class CaseClosedConsumer(IDocumentStore store, QueueFiller queue, TimeProvider clock, ILogger<CaseClosedConsumer> logger)
     : InboxConsumer<CaseClosed>(store)
 {
     protected override async Task ApplyAsync(CaseClosed message, IDocumentSession session, CancellationToken cancellationToken)
@@ -31,15 +35,15 @@ public sealed class CaseClosedConsumer(IDocumentStore store, TimeProvider clock,
             return;
         }
 
-        var now = clock.GetUtcNow();
-        // Only an active assignment holds capacity (an unassigned case never took any).
-        if (assignment.Document is { Status: AssignmentStatus.Active, WorkerId: { } workerId }
-            && await session.GetAsync<Worker>(workerId, cancellationToken) is { } worker)
+        var loads = new WorkerLoads(session, clock);
+        var held = await session.WeighedAsync(assignment.Document, cancellationToken);
+        // Only an active assignment holds capacity (a queued case never took any).
+        if (held is { Status: AssignmentStatus.Active, WorkerId: { } workerId } && await loads.GetAsync(workerId, cancellationToken) is not null)
         {
-            var released = worker.Document.Release();
-            session.Update(worker.Id, released, worker.Version);
-            session.Publish(new WorkerCapacityChanged(released.Id, released.TeamId, released.Capacity, released.OpenCases, now));
+            loads.Release(workerId, held.Level, held.Hours);
+            await queue.FillAsync(session, loads, [workerId], new HashSet<Guid> { message.CaseId }, cancellationToken);
         }
-        session.Update(id, assignment.Document.Release(message.CaseVersion, now), assignment.Version);
+        session.Update(id, held.Release(message.CaseVersion, clock.GetUtcNow()), assignment.Version);
+        loads.Flush();
     }
 }

@@ -1,3 +1,4 @@
+using Casework.Assignment.Assigning;
 using Casework.Assignment.Domain;
 using Casework.Contracts.Events;
 using Casework.Messaging;
@@ -6,9 +7,9 @@ using Casework.Persistence;
 namespace Casework.Assignment.Consumers;
 
 /// <summary>
-/// A reopened case goes back to the worker it had (Case still shows them as accountable) and counts against their
-/// caseload again, even above capacity: capacity limits new assignments, not returning people. When that worker
-/// is gone or has moved team, the case is assigned anew like an opened one (or queued), so it never stays without one.
+/// A reopened case goes back to the worker it had (Case still shows them as accountable) and counts its hours against
+/// their load again, even above capacity: capacity limits new assignments, not returning people. When that worker has
+/// left the team or the service, the case is assigned anew like an opened one (or queued), so it never stays without one.
 /// </summary>
 public sealed class CaseReopenedConsumer(IDocumentStore store, CaseAssigner assigner, TimeProvider clock) : InboxConsumer<CaseReopened>(store)
 {
@@ -27,22 +28,23 @@ public sealed class CaseReopenedConsumer(IDocumentStore store, CaseAssigner assi
             return; // closed again after this reopening, or applied before
         }
         var reopened = assignment.Document.Reopened(message.CaseVersion);
-        if (reopened.Status != AssignmentStatus.Released || reopened.TeamId == "")
+        if (reopened.Status != AssignmentStatus.Released || !reopened.OpenedHere)
         {
             // Still active (the reopening overtook its closure) or queued; or opened here not yet (CaseOpened will assign).
             session.Update(id, reopened, assignment.Version);
             return;
         }
-        if (reopened.WorkerId is { } workerId && await session.GetAsync<Worker>(workerId, cancellationToken) is { } worker
-            && worker.Document.TeamId == reopened.TeamId)
+        // Weighed again by today's table: the team's hours may have changed while it was closed.
+        var hours = (await session.HoursOfTeamAsync(reopened.TeamId, cancellationToken)).For(reopened.Level);
+        var loads = new WorkerLoads(session, clock);
+        if (reopened.WorkerId is { } workerId && await loads.GetAsync(workerId, cancellationToken) is { } worker
+            && worker.InTeam(reopened.TeamId) && worker.Availability != WorkerAvailability.Left)
         {
-            var taken = worker.Document.Take();
-            session.Update(worker.Id, taken, worker.Version);
-            session.Publish(new WorkerCapacityChanged(taken.Id, taken.TeamId, taken.Capacity, taken.OpenCases, clock.GetUtcNow()));
-            session.Update(id, reopened.Reactivate(), assignment.Version);
+            loads.Take(workerId, reopened.Level, hours);
+            session.Update(id, reopened.Reactivate(hours), assignment.Version);
+            loads.Flush();
             return;
         }
-        await assigner.AssignAsync(message.CaseId, reopened.TeamId, reopened.OpenedAt ?? message.OccurredAt, new Stored<CaseAssignment>(assignment.Id, assignment.Version, reopened),
-            session, cancellationToken);
+        await assigner.AssignAsync(reopened, assignment.Version, session, cancellationToken);
     }
 }

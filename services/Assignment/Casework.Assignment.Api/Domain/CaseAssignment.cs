@@ -1,18 +1,24 @@
+using System.Text.Json.Serialization;
+using Casework.Contracts;
+
 namespace Casework.Assignment.Domain;
 
 public static class AssignmentStatus
 {
     /// <summary>The case has an accountable worker.</summary>
     public const string Active = "Active";
-    /// <summary>The case was opened for a team with no workers; it waits for one.</summary>
+    /// <summary>The case is open with nobody accountable: it waits in its team's queue (supervisors see it there).</summary>
     public const string Unassigned = "Unassigned";
     /// <summary>The case closed; the worker's capacity was freed (until it is reopened).</summary>
     public const string Released = "Released";
+    /// <summary>Only later events (a concern change, a review date) have arrived; CaseOpened will assign it.</summary>
+    public const string Pending = "Pending";
 }
 
 /// <summary>
-/// Who is accountable for a case. The document id is the case id, so a case has at most one
-/// assignment and a second CaseOpened for it (whatever its message id) cannot assign it twice.
+/// Who is accountable for a case, and what the case weighs on them. The document id is the case id, so a case has
+/// at most one assignment (exactly one accountable worker while it is open) and a second CaseOpened for it
+/// (whatever its message id) cannot assign it twice.
 /// </summary>
 public sealed record CaseAssignment(
     Guid CaseId,
@@ -26,11 +32,42 @@ public sealed record CaseAssignment(
 {
     public static string DocumentId(Guid caseId) => caseId.ToString();
 
-    public static CaseAssignment Assign(Guid caseId, string teamId, Worker worker, DateTimeOffset openedAt, DateTimeOffset now) =>
-        new(caseId, teamId, AssignmentStatus.Active, worker.Id, worker.Name, openedAt.ToUniversalTime(), now.ToUniversalTime(), null);
+    public string? PathwayId { get; init; }
 
-    public static CaseAssignment Unassigned(Guid caseId, string teamId, DateTimeOffset openedAt) =>
-        new(caseId, teamId, AssignmentStatus.Unassigned, null, null, openedAt.ToUniversalTime(), null, null);
+    /// <summary>The concern level the case's <see cref="Hours"/> were weighed at (the upgrade's marker: every current document has it).</summary>
+    public string? ConcernLevel { get; init; }
+
+    /// <summary>The hours a week the case counts against its worker while Active (from its team's table when weighed).</summary>
+    public decimal Hours { get; init; }
+
+    /// <summary>The case's version at the last concern change applied here (0: only the level it opened with).</summary>
+    public long ConcernVersion { get; init; }
+
+    /// <summary>When the case's next review is due (from ReviewScheduled), for the overdue view.</summary>
+    public DateOnly? NextReviewOn { get; init; }
+
+    public long ReviewVersion { get; init; }
+
+    /// <summary>
+    /// How many times the accountable worker changed (assigned, reassigned, unassigned). Published on CaseAssigned and
+    /// CaseUnassigned as their Sequence: consumers apply only a higher one, so changes that overtake each other on the
+    /// bus end where Assignment ended.
+    /// </summary>
+    public long Sequence { get; init; }
+
+    /// <summary>
+    /// The case's version at the last closure or reopening applied here, and whether it was a reopening: a closure
+    /// and a reopening that arrive out of order are ordered by the case's own versions (replicas' clocks differ).
+    /// </summary>
+    public long LifecycleVersion { get; init; }
+    public bool ReopenedLast { get; init; }
+
+    /// <summary>A case whose CaseOpened has not arrived yet (only later events have): its team is unknown here.</summary>
+    [JsonIgnore]
+    public bool OpenedHere => TeamId != "";
+
+    public static CaseAssignment Placeholder(Guid caseId) =>
+        new(caseId, "", AssignmentStatus.Pending, null, null, null, null, null);
 
     /// <summary>A case closed before its CaseOpened arrived: remembered so the late CaseOpened assigns nobody.</summary>
     public static CaseAssignment ClosedBeforeOpened(Guid caseId, DateTimeOffset closedAt, long caseVersion) =>
@@ -40,18 +77,53 @@ public sealed record CaseAssignment(
     public static CaseAssignment ReopenedBeforeOpened(Guid caseId, long caseVersion) =>
         new(caseId, "", AssignmentStatus.Released, null, null, null, null, null) { LifecycleVersion = caseVersion, ReopenedLast = true };
 
-    /// <summary>
-    /// The case's version at the last closure or reopening applied here, and whether it was a reopening: a closure
-    /// and a reopening that arrive out of order are ordered by the case's own versions (replicas' clocks differ).
-    /// </summary>
-    public long LifecycleVersion { get; init; }
-    public bool ReopenedLast { get; init; }
-
     /// <summary>Whether a closure or reopening at <paramref name="caseVersion"/> is older than one already applied (0: an event from before versions, always applied).</summary>
     public bool HasApplied(long caseVersion) => caseVersion > 0 && caseVersion <= LifecycleVersion;
 
-    /// <summary>Whether a CaseOpened (or a reopening) should give the case a worker: it waits in the queue, or it was reopened with nobody.</summary>
-    public bool NeedsWorker => Status == AssignmentStatus.Unassigned || (Status == AssignmentStatus.Released && ReopenedLast);
+    /// <summary>Whether a CaseOpened (or a reopening) should give the case a worker: it waits in the queue, was reopened with nobody, or only later events came.</summary>
+    [JsonIgnore]
+    public bool NeedsWorker => Status is AssignmentStatus.Unassigned or AssignmentStatus.Pending || (Status == AssignmentStatus.Released && ReopenedLast);
+
+    [JsonIgnore]
+    public bool IsOpen => Status is AssignmentStatus.Active or AssignmentStatus.Unassigned;
+
+    /// <summary>The case as CaseOpened describes it, keeping a concern level a newer concern change already set.</summary>
+    public CaseAssignment Opened(string teamId, string pathwayId, string concernLevel, DateTimeOffset openedAt) => this with
+    {
+        TeamId = teamId,
+        PathwayId = pathwayId,
+        ConcernLevel = ConcernVersion > 0 && ConcernLevel is not null ? ConcernLevel : concernLevel,
+        OpenedAt = openedAt.ToUniversalTime(),
+    };
+
+    /// <summary>Now <paramref name="worker"/>'s: the next change in <see cref="Sequence"/>.</summary>
+    public CaseAssignment AssignTo(Worker worker, decimal hours, DateTimeOffset now) => this with
+    {
+        Status = AssignmentStatus.Active,
+        WorkerId = worker.Id,
+        WorkerName = worker.Name,
+        AssignedAt = now.ToUniversalTime(),
+        ReleasedAt = null,
+        Hours = hours,
+        Sequence = Sequence + 1,
+    };
+
+    /// <summary>
+    /// The worker Case shows as accountable: the active one, or the one a reopened case had before its closure (Case
+    /// keeps them through the closure; they get it back unless they have gone).
+    /// </summary>
+    [JsonIgnore]
+    public string? AccountableWorkerId => Status == AssignmentStatus.Active || (Status == AssignmentStatus.Released && ReopenedLast) ? WorkerId : null;
+
+    /// <summary>Back in the team's queue with nobody accountable (a change in <see cref="Sequence"/> only when someone was).</summary>
+    public CaseAssignment ToQueue(decimal hours) => this with
+    {
+        Status = AssignmentStatus.Unassigned,
+        WorkerId = null,
+        WorkerName = null,
+        Hours = hours,
+        Sequence = AccountableWorkerId is null ? Sequence : Sequence + 1,
+    };
 
     public CaseAssignment Release(long caseVersion, DateTimeOffset now) =>
         this with { Status = AssignmentStatus.Released, ReleasedAt = now.ToUniversalTime(), LifecycleVersion = caseVersion, ReopenedLast = false };
@@ -59,6 +131,38 @@ public sealed record CaseAssignment(
     /// <summary>Records a reopening at <paramref name="caseVersion"/> (the status is decided by the caller).</summary>
     public CaseAssignment Reopened(long caseVersion) => this with { LifecycleVersion = Math.Max(LifecycleVersion, caseVersion), ReopenedLast = true };
 
-    /// <summary>The reopened case is its worker's again.</summary>
-    public CaseAssignment Reactivate() => this with { Status = AssignmentStatus.Active, ReleasedAt = null };
+    /// <summary>The reopened case is its worker's again, weighed at <paramref name="hours"/>.</summary>
+    public CaseAssignment Reactivate(decimal hours) => this with { Status = AssignmentStatus.Active, ReleasedAt = null, Hours = hours };
+
+    /// <summary>The level the case counts at (Medium for one stored before levels were kept).</summary>
+    [JsonIgnore]
+    public string Level => ConcernLevel ?? ConcernLevels.Medium;
+
+    public CaseToPlace ToPlace(decimal hours) => new(CaseId, TeamId, PathwayId, Level, hours);
+}
+
+/// <summary>
+/// One change of a case's accountable worker, kept for its history (id: case id and sequence, so one change is
+/// written once). <paramref name="Kind"/>: Assigned (from nobody), Reassigned, Unassigned.
+/// </summary>
+public sealed record AssignmentChange(
+    Guid CaseId,
+    long Sequence,
+    string Kind,
+    string? FromWorkerId,
+    string? FromWorkerName,
+    string? ToWorkerId,
+    string? ToWorkerName,
+    string Reason,
+    string? HandoverNote,
+    bool OverrideCapacity,
+    string By,
+    string ByName,
+    DateTimeOffset At)
+{
+    public const string Assigned = "Assigned";
+    public const string Reassigned = "Reassigned";
+    public const string Unassigned = "Unassigned";
+
+    public static string DocumentId(Guid caseId, long sequence) => $"{caseId}:{sequence}";
 }

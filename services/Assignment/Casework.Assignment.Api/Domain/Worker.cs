@@ -1,56 +1,130 @@
+using System.Text.Json.Serialization;
+using Casework.Contracts;
+using Casework.Domain;
+
 namespace Casework.Assignment.Domain;
 
-/// <summary>
-/// A member of staff who can be accountable for cases. The id is the staff user's id (the token's sub),
-/// so a worker and the person signing in are the same record. The caseload is a count: which cases they
-/// are is in the case assignments (by worker id). A list of case ids here grew with every case and made
-/// each assignment read and rewrite every team member's whole list (make bench: the cost of assigning
-/// rose with the region's caseload). Each case's assignment document guards the count: it changes only
-/// together with an assignment's move into or out of Active, in one commit.
-/// </summary>
-public sealed record Worker(string Id, string Name, string TeamId, int Capacity, int OpenCases)
+public static class WorkerAvailability
 {
-    /// <summary>Capacity minus open cases; negative when the worker is over capacity.</summary>
-    public int FreeCapacity => Capacity - OpenCases;
+    public const string Available = "Available";
+    /// <summary>Off for a while (leave, sickness): keeps their cases, takes no new ones.</summary>
+    public const string Away = "Away";
+    /// <summary>No longer works here: takes no cases; their cases should be handed over.</summary>
+    public const string Left = "Left";
 
-    public bool IsFull => FreeCapacity <= 0;
-
-    /// <summary>Counts a newly assigned case against the worker.</summary>
-    public Worker Take() => this with { OpenCases = OpenCases + 1 };
-
-    /// <summary>Frees the capacity a released case held (never below none).</summary>
-    public Worker Release() => this with { OpenCases = Math.Max(0, OpenCases - 1) };
-
-    /// <summary>Details from the staff directory (seed), keeping the caseload.</summary>
-    public Worker WithProfile(string name, string teamId, int capacity) => this with { Name = name, TeamId = teamId, Capacity = capacity };
-
-    public bool HasProfile(string name, string teamId, int capacity) => Name == name && TeamId == teamId && Capacity == capacity;
+    public static readonly IReadOnlyList<string> All = [Available, Away, Left];
 }
 
-public static class WorkerSelection
+/// <summary>
+/// What a worker carries: open cases, the hours they take a week and how many there are of each concern level.
+/// Kept on the worker and changed in the same commit as the assignment documents that cause the change, so it is
+/// never out of step with them (reading every assignment to weigh a worker was the cost make bench showed).
+/// </summary>
+public sealed record WorkerLoad(int OpenCases, decimal Hours, int Low, int Medium, int High, int Critical)
 {
-    /// <summary>
-    /// The worker who should take a new case of a team: the most free capacity, then the fewest open cases.
-    /// Among workers still tied, the case id picks one (the same case always the same worker), so cases
-    /// opened together go to different workers instead of all contending for one caseload record (which made
-    /// every concurrent assignment but one retry, seen in make bench). Full workers are still candidates
-    /// (every open case needs an accountable worker); null only when there is nobody.
-    /// </summary>
-    public static Worker? Choose(IEnumerable<Worker> teamWorkers, Guid caseId)
+    public static readonly WorkerLoad None = new(0, 0m, 0, 0, 0, 0);
+
+    public WorkerLoad Add(string level, decimal hours) => Change(level, hours, +1);
+
+    /// <summary>Removes one case (never below none: a stray release must not make room that is not there).</summary>
+    public WorkerLoad Remove(string level, decimal hours) => Change(level, hours, -1);
+
+    public int CountOf(string level) => level switch
     {
-        var best = teamWorkers
-            .GroupBy(w => (w.FreeCapacity, w.OpenCases))
-            .OrderByDescending(g => g.Key.FreeCapacity)
-            .ThenBy(g => g.Key.OpenCases)
-            .FirstOrDefault()?
-            .OrderBy(w => w.Id, StringComparer.Ordinal)
-            .ToList();
-        if (best is null)
+        ConcernLevels.Low => Low,
+        ConcernLevels.High => High,
+        ConcernLevels.Critical => Critical,
+        _ => Medium,
+    };
+
+    private WorkerLoad Change(string level, decimal hours, int sign) => (level switch
+    {
+        ConcernLevels.Low => this with { Low = Math.Max(0, Low + sign) },
+        ConcernLevels.High => this with { High = Math.Max(0, High + sign) },
+        ConcernLevels.Critical => this with { Critical = Math.Max(0, Critical + sign) },
+        _ => this with { Medium = Math.Max(0, Medium + sign) },
+    }) with
+    {
+        OpenCases = Math.Max(0, OpenCases + sign),
+        Hours = Math.Max(0m, Hours + sign * hours),
+    };
+}
+
+/// <summary>
+/// A member of staff who can be accountable for cases. The id is the staff user's id (the token's sub), so a worker
+/// and the person signing in are the same record. Which cases they hold is in the case assignments (by worker id);
+/// here is only their weight (<see cref="Load"/>).
+/// </summary>
+public sealed record Worker
+{
+    public required string Id { get; init; }
+    public required string Name { get; init; }
+
+    /// <summary>The teams whose cases they take. Every current document has this field (the upgrade's marker).</summary>
+    public IReadOnlyList<string> TeamIds { get; init; } = [];
+
+    public string? Region { get; init; }
+
+    /// <summary>The pathways they work on; empty: every pathway of their teams.</summary>
+    public IReadOnlyList<string> PathwayIds { get; init; } = [];
+
+    /// <summary>Hours a week they have for cases.</summary>
+    public decimal CapacityHours { get; init; }
+
+    public string Availability { get; init; } = WorkerAvailability.Available;
+
+    /// <summary>When an Away worker is expected back (informational: they become Available when someone says so).</summary>
+    public DateOnly? ReturnsOn { get; init; }
+
+    public WorkerLoad Load { get; init; } = WorkerLoad.None;
+
+    /// <summary>Capacity minus load hours; negative when over capacity.</summary>
+    [JsonIgnore]
+    public decimal FreeHours => CapacityHours - Load.Hours;
+
+    /// <summary>Stored so the over-capacity list is a query, not a scan in memory.</summary>
+    public bool OverCapacity => Load.Hours > CapacityHours;
+
+    [JsonIgnore]
+    public bool IsAvailable => Availability == WorkerAvailability.Available;
+
+    public bool InTeam(string teamId) => TeamIds.Contains(teamId, StringComparer.Ordinal);
+
+    public bool WorksOn(string? pathwayId) => PathwayIds.Count == 0 || pathwayId is null || PathwayIds.Contains(pathwayId, StringComparer.Ordinal);
+
+    public bool HasRoomFor(decimal hours) => FreeHours >= hours;
+
+    public Worker Take(string level, decimal hours) => this with { Load = Load.Add(level, hours) };
+
+    public Worker Release(string level, decimal hours) => this with { Load = Load.Remove(level, hours) };
+
+    /// <summary>
+    /// Why this worker cannot be made accountable for a case of <paramref name="teamId"/> on <paramref name="pathwayId"/>
+    /// taking <paramref name="hours"/> a week, or null when they can. Capacity is checked only when not overridden.
+    /// </summary>
+    public string? WhyNot(string teamId, string? pathwayId, decimal hours, bool overrideCapacity = false) =>
+        !InTeam(teamId) ? $"{Name} is not in team {teamId}."
+        : !IsAvailable ? $"{Name} is {Availability}, not available for cases."
+        : !WorksOn(pathwayId) ? $"{Name} does not work on pathway {pathwayId}."
+        : !overrideCapacity && !HasRoomFor(hours) ? $"{Name} has {FreeHours:0.##} free hours a week; the case needs {hours:0.##}."
+        : null;
+
+    /// <summary>Refuses (409) unless the worker can take the case; see <see cref="WhyNot"/>.</summary>
+    public void EnsureCanTake(string teamId, string? pathwayId, decimal hours, bool overrideCapacity)
+    {
+        if (WhyNot(teamId, pathwayId, hours, overrideCapacity) is { } reason)
         {
-            return null;
+            throw new DomainRuleException(reason);
         }
-        // The last bytes of a case id (v7 or v4) are random.
-        var spread = BitConverter.ToUInt32(caseId.ToByteArray(), 12);
-        return best[(int)(spread % (uint)best.Count)];
     }
+
+    // The shape stored before hours (a case count and one team): read only by WorkerShapeUpgrade, never written again.
+    [JsonPropertyName("teamId"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? LegacyTeamId { get; init; }
+
+    [JsonPropertyName("capacity"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? LegacyCaseCapacity { get; init; }
+
+    [JsonPropertyName("openCases"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? LegacyOpenCases { get; init; }
 }

@@ -19,7 +19,7 @@ public sealed class AssignmentQueriesService(IDocumentStore store) : AssignmentQ
         var assignment = Guid.TryParse(request.CaseId, out var caseId)
             ? await store.GetAsync<CaseAssignment>(CaseAssignment.DocumentId(caseId), context.CancellationToken)
             : null;
-        if (assignment is null || !AssignmentApi.CanSeeTeam(user, assignment.Document.TeamId))
+        if (assignment is null || !AssignmentAccess.CanSeeTeam(user, assignment.Document.TeamId))
         {
             throw new RpcException(new Status(StatusCode.NotFound, "No such case."));
         }
@@ -38,16 +38,27 @@ public sealed class AssignmentQueriesService(IDocumentStore store) : AssignmentQ
     {
         var user = RequireStaff(context);
         var worker = string.IsNullOrEmpty(request.WorkerId) ? null : await store.GetAsync<Worker>(request.WorkerId, context.CancellationToken);
-        if (worker is null || (worker.Id != user.SubjectId() && !AssignmentApi.CanSeeTeam(user, worker.Document.TeamId)))
+        if (worker is null || (worker.Id != user.SubjectId() && !worker.Document.TeamIds.Any(team => AssignmentAccess.CanSeeTeam(user, team))))
         {
             throw new RpcException(new Status(StatusCode.NotFound, "No such worker."));
         }
-        var caseload = new Caseload { WorkerId = worker.Id, Capacity = worker.Document.Capacity };
+        var w = worker.Document;
+        var caseload = new Caseload
+        {
+            WorkerId = worker.Id,
+            Capacity = (int)Math.Floor(w.CapacityHours),
+            CapacityHours = Hours(w.CapacityHours),
+            LoadHours = Hours(w.Load.Hours),
+            FreeHours = Hours(w.FreeHours),
+            Availability = w.Availability,
+        };
         var active = await store.QueryAllAsync<CaseAssignment>(
             new DocumentFilter().Equal("workerId", worker.Id).Equal("status", AssignmentStatus.Active), context.CancellationToken);
         caseload.CaseIds.AddRange(active.Select(a => a.Document.CaseId.ToString()));
         return caseload;
     }
+
+    private static string Hours(decimal hours) => hours.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture);
 
     private static System.Security.Claims.ClaimsPrincipal RequireStaff(ServerCallContext context)
     {
