@@ -95,6 +95,8 @@ public sealed class NoteRulesTests
             NoteRules.Check(bad, facts, Now).Select(e => e.Field).Order(StringComparer.Ordinal));
         Assert.Equal(["occurredAt"], NoteRules.Check(good with { OccurredAt = Now.AddDays(-11) }, facts, Now).Select(e => e.Field));
         Assert.Empty(NoteRules.Check(good with { OccurredAt = Now.AddDays(-11) }, facts with { OpenedAt = null }, Now));
+        Assert.Equal(["restrictionReason"], NoteRules.Check(good with { RestrictionReason = "health" }, facts, Now).Select(e => e.Field));
+        Assert.Empty(NoteRules.Check(good with { Restricted = true, RestrictionReason = "health" }, facts, Now));
     }
 
     [Fact]

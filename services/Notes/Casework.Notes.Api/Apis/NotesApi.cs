@@ -92,7 +92,8 @@ public static class NotesApi
             errors.Check(type == template.NoteType, "type", $"The template is for {template.NoteType} notes.");
             var (composed, sectionErrors) = template.Compose(request.Sections);
             AddAll(errors, sectionErrors);
-            body = composed ?? "-"; // errors are already recorded; keep the body rules from naming it too
+            // When composing failed the sections are already named; a placeholder keeps "body" (which the caller did not send) out of the 400.
+            body = composed ?? "-";
         }
 
         var now = clock.GetUtcNow();

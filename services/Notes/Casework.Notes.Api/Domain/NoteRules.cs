@@ -70,9 +70,10 @@ public static class NoteRules
         {
             errors.Add(new("restrictionReason", "A restricted note needs a reason: safeguarding or health."));
         }
-        else if (draft.Restricted == false && draft.RestrictionReason is not null)
+        else if (draft.Restricted != true && draft.RestrictionReason is not null && draft.Type != NoteTypes.SafeguardingConcern)
         {
-            errors.Add(new("restrictionReason", "Only a restricted note has a restriction reason."));
+            // A reason alone would otherwise be dropped silently, leaving readable what the writer meant to restrict.
+            errors.Add(new("restrictionReason", "Only a restricted note has a restriction reason (send restricted: true)."));
         }
         CheckGoals(draft.GoalIds, facts.GoalIds, errors);
         return errors;
