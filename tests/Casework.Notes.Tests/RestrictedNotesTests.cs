@@ -114,6 +114,8 @@ public sealed class RestrictedNotesTests(NotesFixture fixture)
         Assert.Equal(HttpStatusCode.Forbidden, caseworker.StatusCode);
         using var badPaging = await auditor.GetAsync("/api/notes/access-log?limit=0");
         Assert.Contains("limit", (await badPaging.ProblemAsync(HttpStatusCode.BadRequest)).ErrorFields());
+        using var badDate = await auditor.GetAsync("/api/notes/access-log?from=yesterday");
+        Assert.Contains("from", (await badDate.ProblemAsync(HttpStatusCode.BadRequest)).ErrorFields());
     }
 
     [Fact]

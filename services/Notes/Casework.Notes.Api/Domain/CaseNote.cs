@@ -97,7 +97,6 @@ public sealed record NoteCase(string? TeamId, string? AssignedWorkerId);
 public sealed class NoteAccess(IReadOnlyCollection<string> grantedReaderRoles)
 {
     public const string Supervisor = "supervisor";
-    private static readonly string[] TeamLeads = ["supervisor", "manager", "admin"];
 
     public IReadOnlyCollection<string> GrantedReaderRoles { get; } = grantedReaderRoles;
 

@@ -26,6 +26,11 @@ public sealed record NoteTemplate(
     {
         texts ??= new Dictionary<string, string?>();
         var errors = new List<FieldError>();
+        if (texts.Count > Sections.Count)
+        {
+            // More texts than sections: name the whole field rather than list every unknown key back.
+            return (null, [new FieldError("sections", $"The template has {Sections.Count} sections.")]);
+        }
         foreach (var unknown in texts.Keys.Where(key => Sections.All(s => s.Id != key)))
         {
             errors.Add(new($"sections.{unknown}", "The template has no such section."));
