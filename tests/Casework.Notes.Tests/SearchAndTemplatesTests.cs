@@ -146,30 +146,34 @@ public sealed class SearchAndTemplatesTests(NotesFixture fixture)
     }
 
     [Fact]
-    public async Task The_case_record_consumers_apply_each_message_once_and_keep_the_newest_assignment()
+    public async Task The_case_record_consumers_apply_each_message_once_and_keep_the_newest_assignment_and_lifecycle_change()
     {
         var caseId = Guid.NewGuid();
-        var opened = new CaseOpened(caseId, Guid.NewGuid(), Guid.NewGuid(), "housing-support", "housing", "Low", DateTimeOffset.UtcNow);
-        var later = new CaseAssigned(caseId, "w-later", "Later", "housing", DateTimeOffset.UtcNow, Sequence: 2);
-        var earlier = new CaseAssigned(caseId, "w-earlier", "Earlier", "housing", DateTimeOffset.UtcNow, Sequence: 1);
+        var now = DateTimeOffset.UtcNow;
+
+        // One at a time, so the order they arrive in is the one staged here.
+        async Task DeliverAsync<T>(T message, Guid id, int times = 1) where T : class
+        {
+            await fixture.PublishAsync(message, id);
+            await fixture.Consumed.WaitForAsync(id, times);
+        }
         var openedId = Guid.NewGuid();
+        var opened = new CaseOpened(caseId, Guid.NewGuid(), Guid.NewGuid(), "housing-support", "housing", "Low", now);
+        await DeliverAsync(new CaseAssigned(caseId, "w-later", "Later", "housing", now, Sequence: 2), Guid.NewGuid()); // overtakes the opening
+        await DeliverAsync(opened, openedId);
+        await DeliverAsync(new CaseAssigned(caseId, "w-earlier", "Earlier", "housing", now, Sequence: 1), Guid.NewGuid()); // overtaken: ignored
+        await DeliverAsync(opened, openedId, times: 2); // redelivered: nothing changes
+        await DeliverAsync(new CaseReopened(caseId, "Back", "sup", now, CaseVersion: 10), Guid.NewGuid());
+        await DeliverAsync(new CaseClosed(caseId, "housing-support", "Done", [], "sup", now, CaseVersion: 9), Guid.NewGuid()); // older: ignored
 
-        await fixture.PublishAsync(later); // overtakes the opening
-        await fixture.PublishAsync(opened, openedId);
-        await fixture.PublishAsync(earlier);
-        await fixture.PublishAsync(opened, openedId); // redelivered
-        var record = await Eventually.Until(() => fixture.Store.GetAsync<CaseRecord>(caseId.ToString()),
-            r => r?.Document.TeamId is not null && r.Document.AssignedWorkerId is not null && r.Document.AssignmentSequence == 2, what: "the case record");
-        var closedAt = new CaseClosed(caseId, "housing-support", "Done", [], "sup", DateTimeOffset.UtcNow, CaseVersion: 9);
-        await fixture.PublishAsync(new CaseReopened(caseId, "Back", "sup", DateTimeOffset.UtcNow, CaseVersion: 10));
-        await fixture.PublishAsync(closedAt); // older than the reopening
-        await Eventually.Until(() => fixture.Store.GetAsync<CaseRecord>(caseId.ToString()), r => r!.Document.LifecycleVersion == 10, what: "the reopening");
-        await Task.Delay(500);
+        var record = (await fixture.Store.GetAsync<CaseRecord>(caseId.ToString()))!;
+        Assert.Equal(("w-later", 2L, "housing", "housing-support", false, 10L),
+            (record.Document.AssignedWorkerId, record.Document.AssignmentSequence, record.Document.TeamId, record.Document.PathwayId,
+             record.Document.Closed, record.Document.LifecycleVersion));
+        Assert.Equal(3, record.Version); // started by the assignment, then the opening and the reopening: nothing else wrote
+        Assert.Equal(1, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM inbox WHERE message_id = $1", openedId));
 
-        var final = (await fixture.Store.GetAsync<CaseRecord>(caseId.ToString()))!;
-        Assert.Equal("w-later", final.Document.AssignedWorkerId);
-        Assert.False(final.Document.Closed);
-        Assert.Equal("housing-support", final.Document.PathwayId);
-        Assert.True(final.Version <= record!.Version + 1);
+        await DeliverAsync(new CaseUnassigned(caseId, "w-later", "Left", now, "housing", Sequence: 3), Guid.NewGuid());
+        Assert.Null((await fixture.Store.GetAsync<CaseRecord>(caseId.ToString()))!.Document.AssignedWorkerId);
     }
 }

@@ -78,6 +78,13 @@ public sealed class NoteRulesTests
         var (none, missing) = template.Compose(new Dictionary<string, string?> { ["situation"] = "x", ["mood"] = "fine" });
         Assert.Null(none);
         Assert.Equal(["sections.mood", "sections.next-steps"], missing.Select(e => e.Field).Order(StringComparer.Ordinal));
+
+        var draft = new NoteDraft(null, null, null, null, null, null, null, null);
+        var (filled, fine) = template.Fill(draft, new Dictionary<string, string?> { ["situation"] = "s", ["next-steps"] = "n" });
+        Assert.Empty(fine);
+        Assert.Equal((NoteTypes.Appointment, "# Current situation\ns\n\n# Next steps\nn"), (filled.Type, filled.Body));
+        var (_, wrongType) = template.Fill(draft with { Type = NoteTypes.Plan }, new Dictionary<string, string?> { ["situation"] = "s", ["next-steps"] = "n" });
+        Assert.Equal(["type"], wrongType.Select(e => e.Field));
     }
 
     [Fact]
@@ -108,6 +115,12 @@ public sealed class NoteRulesTests
         Assert.True(NoteRules.IsRestricted(NoteTypes.SafeguardingConcern, restricted: false));
         Assert.Equal(RestrictionReasons.Safeguarding, NoteRules.ReasonFor(NoteTypes.SafeguardingConcern, null, null));
         Assert.Null(NoteRules.ReasonFor(NoteTypes.Plan, null, null));
+
+        var concern = CaseNote.Write(Guid.NewGuid(), Guid.NewGuid(), "housing",
+            new NoteDraft(NoteTypes.SafeguardingConcern, null, null, [" Client "], "Seen.", false, null, ["ABC"]), null, "w", "W", Now);
+        Assert.Equal((true, "safeguarding", Now, "Seen."), (concern.Restricted, concern.RestrictionReason, concern.OccurredAt, concern.OriginalBody));
+        Assert.Equal(["Client"], concern.Present);
+        Assert.Equal(["abc"], concern.GoalIds);
     }
 
     [Fact]

@@ -78,8 +78,8 @@ public static class NotesApi
             return refused;
         }
 
-        var body = request.Body;
-        var type = request.Type;
+        var draft = new NoteDraft(request.Type, request.OccurredAt, request.DurationMinutes, request.Present, request.Body, request.Restricted,
+            request.RestrictionReason, request.GoalIds);
         if (request.TemplateId is { } templateId)
         {
             var template = (await store.GetAsync<NoteTemplate>(templateId.ToString(), cancellationToken))?.Document;
@@ -88,42 +88,31 @@ public static class NotesApi
                 errors.Add("templateId", "The field must be a note template of the case's pathway.");
                 return errors.ToProblem();
             }
-            type ??= template.NoteType;
-            errors.Check(type == template.NoteType, "type", $"The template is for {template.NoteType} notes.");
-            var (composed, sectionErrors) = template.Compose(request.Sections);
-            AddAll(errors, sectionErrors);
-            // When composing failed the sections are already named; a placeholder keeps "body" (which the caller did not send) out of the 400.
-            body = composed ?? "-";
+            (draft, var templateErrors) = template.Fill(draft, request.Sections);
+            AddAll(errors, templateErrors);
         }
 
         var now = clock.GetUtcNow();
         var facts = visible!.Facts();
-        AddAll(errors, NoteRules.Check(
-            new NoteDraft(type, request.OccurredAt, request.DurationMinutes, request.Present, body, request.Restricted, request.RestrictionReason, request.GoalIds),
-            facts, now));
+        AddAll(errors, NoteRules.Check(draft, facts, now));
         if (errors.Any)
         {
             return errors.ToProblem();
         }
-        if (!NoteRules.AcceptsNewNote(facts, type!))
+        if (!NoteRules.AcceptsNewNote(facts, draft.Type!))
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The case is closed.",
                 detail: "Reopen the case to add notes; a safeguarding concern can still be recorded (type SafeguardingConcern).");
         }
 
-        var restricted = NoteRules.IsRestricted(type!, request.Restricted);
-        var note = new CaseNote(
-            Guid.CreateVersion7(now), caseId, visible.Reply.TeamId, type!, request.OccurredAt ?? now, now, request.DurationMinutes,
-            request.Present?.Select(p => p!.Trim()).ToList() ?? [], body!, body!, [], restricted,
-            NoteRules.ReasonFor(type!, request.Restricted, request.RestrictionReason), http.ActorId(), http.User.DisplayName(),
-            request.GoalIds?.Select(g => g!.ToLowerInvariant()).Distinct().ToList() ?? [], request.TemplateId);
+        var note = CaseNote.Write(Guid.CreateVersion7(now), caseId, visible.Reply.TeamId, draft, request.TemplateId, http.ActorId(), http.User.DisplayName(), now);
         await using var session = store.OpenSession();
         session.Insert(note.Id.ToString(), note);
-        if (restricted)
+        if (note.Restricted)
         {
             session.Audit(http, "write", NoteReading.AuditRecordType, note.Id.ToString(), now, note.CaseId.ToString());
         }
-        session.Publish(new NoteAdded(note.Id, caseId, note.AuthorId, note.Type, restricted, now, note.OccurredAt, note.DurationMinutes));
+        session.Publish(new NoteAdded(note.Id, caseId, note.AuthorId, note.Type, note.Restricted, now, note.OccurredAt, note.DurationMinutes));
         await session.CommitAsync(cancellationToken);
         ETags.Set(http.Response, 1); // a new document's version
         return TypedResults.Created($"/api/notes/cases/{caseId}/notes/{note.Id}", NoteView.From(note, redact: false));

@@ -36,6 +36,18 @@ public sealed record CaseNote(
     [JsonPropertyName("createdAt"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public DateTimeOffset? LegacyCreatedAt { get; init; }
 
+    /// <summary>A new note from a draft that passed <see cref="NoteRules.Check"/>: restricted as its type and the writer say.</summary>
+    public static CaseNote Write(Guid id, Guid caseId, string? teamId, NoteDraft draft, Guid? templateId, string authorId, string authorName, DateTimeOffset now)
+    {
+        var type = draft.Type ?? throw new ArgumentException("A note needs a type.", nameof(draft));
+        var body = draft.Body ?? throw new ArgumentException("A note needs a body.", nameof(draft));
+        return new CaseNote(
+            id, caseId, teamId, type, draft.OccurredAt ?? now, now, draft.DurationMinutes,
+            draft.Present?.Select(p => p!.Trim()).ToList() ?? [], body, body, [],
+            NoteRules.IsRestricted(type, draft.Restricted), NoteRules.ReasonFor(type, draft.Restricted, draft.RestrictionReason),
+            authorId, authorName, draft.GoalIds?.Select(g => g!.ToLowerInvariant()).Distinct().ToList() ?? [], templateId);
+    }
+
     /// <summary>
     /// The note in the current shape, whatever shape it was stored in: the old text becomes the body, the old write time
     /// both times, Safeguarding becomes SafeguardingConcern (still restricted), missing lists empty.

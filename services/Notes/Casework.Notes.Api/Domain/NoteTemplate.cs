@@ -19,6 +19,21 @@ public sealed record NoteTemplate(
     public const int MaxSectionLength = 5000;
 
     /// <summary>
+    /// The draft of a note written from this template: its type (the template's, unless another was asked: an error) and the
+    /// body composed from the sections. When composing fails the draft keeps a placeholder body, so only the sections are named.
+    /// </summary>
+    public (NoteDraft Draft, IReadOnlyList<FieldError> Errors) Fill(NoteDraft draft, IReadOnlyDictionary<string, string?>? texts)
+    {
+        var (body, errors) = Compose(texts);
+        var all = errors.ToList();
+        if (draft.Type is not null && draft.Type != NoteType)
+        {
+            all.Add(new("type", $"The template is for {NoteType} notes."));
+        }
+        return (draft with { Type = NoteType, Body = body ?? "-" }, all);
+    }
+
+    /// <summary>
     /// The body of a note from the section texts (by section id), in the template's order; optional sections left empty are
     /// left out. Errors name <c>sections.&lt;id&gt;</c>: a required section missing, an unknown one, or one too long.
     /// </summary>
