@@ -14,6 +14,7 @@ public static class NoteQueries
         var errors = new ValidationErrors().Paging(search.Offset, search.Limit);
         errors.Check(search.Text is null || (search.Text.Trim().Length is > 0 and <= MaxTextLength), "text",
             $"The field must be 1 to {MaxTextLength} characters.");
+        errors.Optional("authorId", search.AuthorId);
         errors.OneOf("type", search.Type, [.. NoteTypes.Readable, NoteTypes.LegacySafeguarding], required: false);
         errors.Check(search.From is null || search.To is null || search.From <= search.To, "to", "The field must not be before from.");
         return errors;
