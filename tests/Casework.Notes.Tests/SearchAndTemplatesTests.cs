@@ -105,6 +105,11 @@ public sealed class SearchAndTemplatesTests(NotesFixture fixture)
 
         using var missing = await client.PostJsonAsync(NotesOf(caseId), new { templateId = HousingFirstAppointment, sections = new { situation = "x" } });
         Assert.Equal(["sections.needs", "sections.next-steps"], (await missing.ProblemAsync(HttpStatusCode.BadRequest)).ErrorFields().Order(StringComparer.Ordinal));
+        using var both = await client.PostJsonAsync(NotesOf(caseId), new { templateId = HousingFirstAppointment, body = "free text", sections = new { situation = "x" } });
+        Assert.Equal(["body"], (await both.ProblemAsync(HttpStatusCode.BadRequest)).ErrorFields());
+        using var noTemplate = await client.PostJsonAsync(NotesOf(caseId), new { type = "Plan", body = "x", sections = new { situation = "x" } });
+        Assert.Equal(["sections"], (await noTemplate.ProblemAsync(HttpStatusCode.BadRequest)).ErrorFields());
+        Assert.Equal(1, await fixture.NotesOfCaseAsync(caseId));
         var employmentCase = await fixture.OpenCaseAsync("employment-programme");
         using var employment = fixture.Client(NewId("cw"), "caseworker", "employment");
         using var otherPathway = await employment.PostJsonAsync(NotesOf(employmentCase), new { templateId = HousingFirstAppointment, sections = new { situation = "x" } });
