@@ -2,6 +2,7 @@ using System.Net;
 using Casework.Contracts.Events;
 using Casework.Notes.Domain;
 using Casework.Testing;
+using MassTransit;
 using static Casework.Notes.Tests.NotesApiTests;
 
 namespace Casework.Notes.Tests;
@@ -156,10 +157,12 @@ public sealed class SearchAndTemplatesTests(NotesFixture fixture)
         var caseId = Guid.NewGuid();
         var now = DateTimeOffset.UtcNow;
 
-        // One at a time, so the order they arrive in is the one staged here.
+        // One at a time, so the order they arrive in is the one staged here; sent to Notes' own queues only (Case, on the
+        // same vhost, would reject assignments of a case it never opened).
         async Task DeliverAsync<T>(T message, Guid id, int times = 1) where T : class
         {
-            await fixture.PublishAsync(message, id);
+            var queue = await fixture.Bus.GetSendEndpoint(new Uri($"queue:notes-{KebabCase(typeof(T).Name)}"));
+            await queue.Send(message, context => context.MessageId = id);
             await fixture.Consumed.WaitForAsync(id, times);
         }
         var openedId = Guid.NewGuid();
@@ -181,4 +184,6 @@ public sealed class SearchAndTemplatesTests(NotesFixture fixture)
         await DeliverAsync(new CaseUnassigned(caseId, "w-later", "Left", now, "housing", Sequence: 3), Guid.NewGuid());
         Assert.Null((await fixture.Store.GetAsync<CaseRecord>(caseId.ToString()))!.Document.AssignedWorkerId);
     }
+
+    private static string KebabCase(string name) => string.Concat(name.Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
 }
