@@ -14,7 +14,7 @@ public static class EventTypes
         typeof(CaseOpened), typeof(CaseStageChanged), typeof(CaseStatusChanged), typeof(ConcernLevelChanged),
         typeof(ReviewScheduled), typeof(CaseClosed), typeof(CaseReopened),
         typeof(CaseAssessed), typeof(SupportPlanChanged), typeof(CaseReviewed), typeof(PathwayPublished),
-        typeof(NoteAdded), typeof(NoteAmended),
+        typeof(NoteAdded), typeof(NoteAmended), typeof(NoteTemplateSaved),
         typeof(CaseAssigned), typeof(CaseUnassigned), typeof(WorkerCapacityChanged), typeof(TeamSettingsChanged),
     ];
 

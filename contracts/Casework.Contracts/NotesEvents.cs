@@ -1,5 +1,20 @@
 namespace Casework.Contracts.Events;
 
-public sealed record NoteAdded(Guid NoteId, Guid CaseId, string AuthorId, string Type, bool Restricted, DateTimeOffset OccurredAt);
+/// <summary>
+/// A note was added to a case. <paramref name="OccurredAt"/> is when it was written; <paramref name="HappenedAt"/> when what it
+/// records happened and <paramref name="DurationMinutes"/> how long it took (support hours by type; null on notes sent before).
+/// </summary>
+public sealed record NoteAdded(
+    Guid NoteId, Guid CaseId, string AuthorId, string Type, bool Restricted, DateTimeOffset OccurredAt,
+    DateTimeOffset? HappenedAt = null, int? DurationMinutes = null);
 
-public sealed record NoteAmended(Guid NoteId, Guid CaseId, string AuthorId, DateTimeOffset OccurredAt);
+/// <summary>
+/// A note was amended (its original is kept). <paramref name="AuthorId"/> is who amended it; <paramref name="Reason"/> why,
+/// <paramref name="AmendmentNumber"/> which amendment this is (1 for the first).
+/// </summary>
+public sealed record NoteAmended(
+    Guid NoteId, Guid CaseId, string AuthorId, DateTimeOffset OccurredAt, string? Reason = null, int? AmendmentNumber = null);
+
+/// <summary>A note template of a pathway was created or edited (its new <paramref name="Version"/>).</summary>
+public sealed record NoteTemplateSaved(
+    Guid TemplateId, string PathwayId, string NoteType, string Name, long Version, string SavedBy, DateTimeOffset OccurredAt);

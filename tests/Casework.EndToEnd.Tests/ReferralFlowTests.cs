@@ -112,10 +112,10 @@ public sealed class ReferralFlowTests(PlatformFixture platform)
 
         // A note on the case, visible in its notes.
         var note = await alice.PostAsJsonAsync($"api/notes/cases/{caseId}/notes",
-            new { type = "Interaction", text = "First call: agreed to meet at the drop-in on Thursday." });
+            new { type = "PhoneCall", body = "First call: agreed to meet at the drop-in on Thursday.", durationMinutes = 15 });
         Assert.Equal(HttpStatusCode.Created, note.StatusCode);
         var notes = await alice.GetFromJsonAsync<JsonElement>($"api/notes/cases/{caseId}/notes");
-        Assert.Contains(notes.GetProperty("items").EnumerateArray(), n => n.GetProperty("text").GetString()!.StartsWith("First call"));
+        Assert.Contains(notes.GetProperty("items").EnumerateArray(), n => n.GetProperty("body").GetString()!.StartsWith("First call"));
 
         // The partner sees the decision on its referral.
         var status = await partner.GetFromJsonAsync<JsonElement>($"api/intake/referrals/{referralId}");

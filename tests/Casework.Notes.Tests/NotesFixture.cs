@@ -64,6 +64,9 @@ public sealed class NotesFixture() : ServiceFixture<Program>("notes", Vhost)
         {
             ["Services:Case:Grpc"] = Case.Server.BaseAddress.ToString(),
             ["Logging:LogLevel:Default"] = "Warning",
+            // As in the local run: managers read restricted notes in this region.
+            ["Notes:RestrictedNotes:ReaderRoles:0"] = "manager",
+            ["Seed:DemoDataPath"] = TestEnvironment.DemoDataPath,
         }, () => Case.Server.CreateHandler());
 
     public override async Task DisposeAsync()
@@ -84,7 +87,10 @@ public sealed class NotesFixture() : ServiceFixture<Program>("notes", Vhost)
 
     public HttpClient Client(string subject, string role, params string[] teams) => Factory.CreateClient(Staff(subject, role, teams));
 
-    /// <summary>Opens a case in Case (as Intake would, by ReferralAccepted), optionally assigns it, and waits until Case has applied both.</summary>
+    /// <summary>
+    /// Opens a case in Case (as Intake would, by ReferralAccepted), optionally assigns it, and waits until Case and Notes' own
+    /// case record (from CaseOpened and CaseAssigned) have applied both.
+    /// </summary>
     public async Task<Guid> OpenCaseAsync(string pathwayId = "housing-support", string? assignedWorker = null)
     {
         var accepted = new ReferralAccepted(Guid.NewGuid(), Guid.NewGuid(), "Ada Lovelace", pathwayId, "High", "intake-worker", DateTimeOffset.UtcNow);
@@ -95,13 +101,51 @@ public sealed class NotesFixture() : ServiceFixture<Program>("notes", Vhost)
         var caseId = opened.Items[0].Document.Id;
         if (assignedWorker is not null)
         {
-            await CaseBus.Publish(new CaseAssigned(caseId, assignedWorker, assignedWorker + " name", "housing", DateTimeOffset.UtcNow),
+            var team = opened.Items[0].Document.TeamId;
+            await CaseBus.Publish(new CaseAssigned(caseId, assignedWorker, assignedWorker + " name", team, DateTimeOffset.UtcNow, Sequence: 100),
                 context => context.MessageId = NewId.NextGuid());
             await Eventually.Until(() => CaseStore.GetAsync<SupportCase>(caseId.ToString()),
                 stored => stored!.Document.AssignedWorkerId == assignedWorker, what: "Case to assign the worker");
         }
+        await Eventually.Until(() => Store.GetAsync<Domain.CaseRecord>(caseId.ToString()),
+            record => record?.Document.TeamId is not null && (assignedWorker is null || record.Document.AssignedWorkerId == assignedWorker),
+            what: "Notes to record the case");
         return caseId;
     }
+
+    /// <summary>Gives the case a support-plan goal (written straight into Case's store: Case's own tests cover its goal API).</summary>
+    public async Task<Guid> AddGoalAsync(Guid caseId)
+    {
+        var goalId = Guid.NewGuid();
+        var stored = (await CaseStore.GetAsync<SupportCase>(caseId.ToString()))!;
+        await using var session = CaseStore.OpenSession();
+        session.Update(stored.Id, stored.Document with
+        {
+            Goals = [.. stored.Document.Goals, new CaseApi::Casework.Case.Domain.Goal(goalId, "Keep the tenancy", null, "InProgress", [], [], "test", DateTimeOffset.UtcNow)],
+        }, stored.Version);
+        await session.CommitAsync();
+        return goalId;
+    }
+
+    /// <summary>Closes the case through Case's API (as its supervisor) and waits until Notes' case record has it closed.</summary>
+    public async Task CloseCaseAsync(Guid caseId)
+    {
+        using var supervisor = Case.CreateClient(Staff("sup-closer", "supervisor", "housing", "employment"));
+        using var read = await supervisor.GetAsync($"/api/cases/{caseId}");
+        read.EnsureSuccessStatusCode();
+        using var closed = await supervisor.PostJsonAsync($"/api/cases/{caseId}/close",
+            new { reason = "Moved out of area", outcomes = new[] { "referred-on" }, summary = "Referred to the new area's service." },
+            ("If-Match", read.Headers.ETag!.Tag));
+        await closed.JsonAsync(System.Net.HttpStatusCode.OK);
+        await Eventually.Until(() => Store.GetAsync<Domain.CaseRecord>(caseId.ToString()), record => record!.Document.Closed, what: "Notes to see the closure");
+    }
+
+    public async Task<IReadOnlyList<Casework.ServiceDefaults.AuditEntry>> AuditOfAsync(Guid noteId) =>
+        (await Store.QueryAsync<Casework.ServiceDefaults.AuditEntry>(new DocumentQuery
+        {
+            Filter = new DocumentFilter().Equal("recordId", noteId.ToString()),
+            OrderBy = "at",
+        })).Items.Select(i => i.Document).ToList();
 
     public async Task<long> NotesOfCaseAsync(Guid caseId) =>
         (await Store.QueryAsync<Domain.CaseNote>(new DocumentQuery { Filter = new DocumentFilter().Equal("caseId", caseId.ToString()), Limit = 1 })).Total;

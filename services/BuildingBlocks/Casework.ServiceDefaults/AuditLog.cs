@@ -9,14 +9,19 @@ namespace Casework.ServiceDefaults;
 /// leaves the service.
 /// </summary>
 /// <param name="ParentId">The record the audited one belongs to, when there is one (a note's case).</param>
+/// <param name="At">Stored as sortable UTC text, so the log can be read by time range.</param>
 public sealed record AuditEntry(
-    Guid Id, string Action, string RecordType, string RecordId, string? ParentId, string ActorId, string ActorName, DateTimeOffset At);
+    Guid Id, string Action, string RecordType, string RecordId, string? ParentId, string ActorId, string ActorName,
+    [property: System.Text.Json.Serialization.JsonConverter(typeof(SortableUtc.JsonConverter))] DateTimeOffset At);
 
 public static class AuditLog
 {
-    /// <summary>Declares the service's audit log collection, indexed for "who looked at this record".</summary>
+    /// <summary>
+    /// Declares the service's audit log collection, indexed for "who looked at this record", "what did this person look
+    /// at" and "who looked at anything of this parent record" (e.g. a case's notes) and "what of this kind was looked at, when".
+    /// </summary>
     public static DocumentCollections AddAuditLog(this DocumentCollections collections) =>
-        collections.Add<AuditEntry>("audit_log", ["recordId", "at"], ["actorId", "at"]);
+        collections.Add<AuditEntry>("audit_log", ["recordId", "at"], ["actorId", "at"], ["parentId", "at"], ["recordType", "at"]);
 
     /// <summary>Queues an audit entry for the caller of <paramref name="http"/> on the session.</summary>
     public static void Audit(this IDocumentSession session, HttpContext http, string action, string recordType, string recordId,

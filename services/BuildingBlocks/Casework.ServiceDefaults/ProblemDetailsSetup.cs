@@ -102,10 +102,14 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
     /// The parameter a minimal-API binding failure names: 'Failed to bind parameter "int? offset" from "abc".'
     /// or 'Required parameter "string name" was not provided ...'.
     /// </summary>
+    /// <summary>
+    /// The parameter a binding failure names, as the caller spells it: a property of an [AsParameters] record ("From")
+    /// is the query parameter "from".
+    /// </summary>
     private static string? BoundParameter(string message)
     {
         var match = BindingFailure().Match(message);
-        return match.Success ? match.Groups["name"].Value : null;
+        return match.Success ? JsonNamingPolicy.CamelCase.ConvertName(match.Groups["name"].Value) : null;
     }
 
     [System.Text.RegularExpressions.GeneratedRegex("parameter \"(?:[^\"]*\\s)?(?<name>[A-Za-z_][A-Za-z0-9_]*)\"")]

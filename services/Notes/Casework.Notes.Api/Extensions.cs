@@ -1,8 +1,10 @@
 using Casework.Contracts.Grpc.Case.V1;
 using Casework.Messaging;
 using Casework.Notes.Apis;
+using Casework.Notes.Consumers;
 using Casework.Notes.Domain;
 using Casework.Notes.Grpc;
+using Casework.Notes.Hosting;
 using Casework.Persistence;
 using Casework.ServiceDefaults;
 
@@ -15,17 +17,39 @@ public static class NotesService
     public const string Scope = "notes";
 
     public static readonly ServiceDescription Description = new(Name, Audience, "notes", "Casework Notes API",
-        "Case notes: the append-only record of interactions, observations and plans. Staff (scope notes) who may see a case " +
-        "may read and add its notes; restricted (safeguarding) notes only the assigned worker, supervisors and managers, and every access to one is audited.");
+        "Case notes: the append-only record of appointments, calls, visits, observations, plans and safeguarding concerns, corrected " +
+        "by amendments that keep the original. Staff (scope notes) who may see a case may read and add its notes; restricted notes " +
+        "only the case's worker, supervisors of its team, the roles the region grants and the note's author, and every access to " +
+        "one is in the access log auditors read. Note templates per pathway.");
 
     public static WebApplicationBuilder AddNotesService(this WebApplicationBuilder builder)
     {
         builder.AddDocumentStore(collections => collections
-            .Add<CaseNote>("notes", ["caseId", "createdAt"])
+            .Add<CaseNote>("notes",
+                ["caseId", "occurredAt", DocumentCollections.DocumentId],
+                ["caseId", "writtenAt"],
+                ["teamId", "occurredAt", DocumentCollections.DocumentId],
+                ["occurredAt", DocumentCollections.DocumentId])
+            .Add<CaseRecord>("cases", ["assignedWorkerId"])
+            .Add<NoteTemplate>("note_templates", ["pathwayId"])
             .AddAuditLog());
-        // Notes publishes events but consumes none yet; the bus is still needed for the outbox relay.
-        builder.AddMessaging(Name);
+        builder.AddDocumentUpgrade<CaseNote, NoteShapeUpgrade>();
+        // Before the bus, so templates exist before anything is consumed.
+        builder.AddDemoDataSeeder<TemplateSeeder>();
+        builder.AddMessaging(Name, bus =>
+        {
+            bus.AddConsumer<CaseOpenedConsumer>();
+            bus.AddConsumer<CaseAssignedConsumer>();
+            bus.AddConsumer<CaseUnassignedConsumer>();
+            bus.AddConsumer<CaseClosedConsumer>();
+            bus.AddConsumer<CaseReopenedConsumer>();
+        });
         builder.Services.AddUserForwardingGrpcClient<CaseQueries.CaseQueriesClient>(builder.Configuration, "Services:Case:Grpc");
+        // Which roles, besides a case's worker, its team's supervisors and the author, read restricted notes (default: none).
+        var readerRoles = builder.Configuration.GetSection("Notes:RestrictedNotes:ReaderRoles").Get<string[]>() ?? [];
+        builder.Services.AddSingleton(new NoteAccess(readerRoles));
+        builder.Services.AddScoped<CaseAccess>();
+        builder.Services.AddScoped<NoteReading>();
         return builder;
     }
 
@@ -33,6 +57,9 @@ public static class NotesService
     {
         app.MapMessagingAdmin(Description.ApiSegment);
         app.MapNotesApi();
+        app.MapNoteSearchApi();
+        app.MapAccessLogApi();
+        app.MapTemplatesApi();
         app.MapGrpcService<NotesQueriesService>().RequireAuthorization();
         return app;
     }

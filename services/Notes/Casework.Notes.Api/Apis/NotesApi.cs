@@ -1,20 +1,9 @@
 using Casework.Contracts.Events;
-using Casework.Contracts.Grpc.Case.V1;
 using Casework.Notes.Domain;
 using Casework.Persistence;
 using Casework.ServiceDefaults;
-using Grpc.Core;
 
 namespace Casework.Notes.Apis;
-
-public sealed record AddNoteRequest(string? Type, string? Text, bool? Restricted);
-
-/// <summary>A note as the API returns it; a restricted note the caller may not read comes back redacted.</summary>
-public sealed record NoteView(Guid Id, Guid CaseId, string Type, string? Text, bool Restricted, bool Redacted, string AuthorId, string AuthorName, DateTimeOffset CreatedAt)
-{
-    public static NoteView From(CaseNote note, bool redact) =>
-        new(note.Id, note.CaseId, note.Type, redact ? null : note.Text, note.Restricted, redact, note.AuthorId, note.AuthorName, note.CreatedAt);
-}
 
 public static class NotesApi
 {
@@ -25,107 +14,201 @@ public static class NotesApi
         notes.MapPost("", AddAsync)
             .WithName("AddNote")
             .WithSummary("Add a note to a case")
-            .WithDescription("The caller must be allowed to see the case (404 otherwise). Closed cases take no new notes (409). " +
-                "Restricted notes are readable only by the case's worker, the note's author, supervisors and managers.")
+            .WithDescription("The caller must be allowed to see the case (404 otherwise). Types: " + string.Join(", ", NoteTypes.Accepted) + ". " +
+                "Either a body, or a templateId of the case's pathway with sections (section id → text). goalIds must be goals of the " +
+                "case's support plan. A closed case takes only SafeguardingConcern notes (409 otherwise). A SafeguardingConcern, or a " +
+                "note with restricted: true and a restrictionReason (safeguarding, health), is restricted. Publishes NoteAdded.")
             .Produces<NoteView>(StatusCodes.Status201Created)
-            .ProducesValidationProblem();
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
 
         notes.MapGet("", ListAsync)
             .WithName("ListNotes")
-            .WithSummary("List a case's notes, oldest first");
+            .WithSummary("List or search a case's notes, newest first (by occurredAt)")
+            .WithDescription("Filters: text (in the current body), type, authorId, from/to (occurredAt). Restricted notes the caller may " +
+                "not read come back redacted; a text search only looks in restricted notes the caller may read all of (as the case's " +
+                "worker, a supervisor of its team or a granted role). Reading a restricted note's content is audited.")
+            .Produces<Page<NoteView>>()
+            .ProducesValidationProblem();
+
+        notes.MapGet("/{noteId:guid}", GetAsync)
+            .WithName("GetNote")
+            .WithSummary("One note with its history (original and amendments), with its ETag")
+            .Produces<NoteView>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        notes.MapPost("/{noteId:guid}/amendments", AmendAsync)
+            .WithName("AmendNote")
+            .WithSummary("Correct a note: a new body with a reason; the original and earlier amendments are kept")
+            .WithDescription("Needs If-Match with the note's ETag (428 without, 412 when stale), so a retried amendment cannot apply " +
+                "twice. The author, or a supervisor (of the case's team), manager or admin who may read the note, may amend. Closed " +
+                "cases take amendments. Publishes NoteAmended.")
+            .Produces<NoteView>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .ProducesProblem(StatusCodes.Status428PreconditionRequired);
         return app;
     }
 
+    public static IResult NoteNotFound() => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "The note was not found.");
+
     private static async Task<IResult> AddAsync(
-        Guid caseId, AddNoteRequest request, HttpContext http, IDocumentStore store, CaseQueries.CaseQueriesClient cases, TimeProvider clock,
+        Guid caseId, AddNoteRequest request, HttpContext http, IDocumentStore store, CaseAccess cases, TimeProvider clock,
         CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
-        errors.OneOf("type", request.Type, NoteTypes.All);
-        errors.Required("text", request.Text, 20_000);
+        if (request.TemplateId is null)
+        {
+            errors.Check(request.Sections is null, "sections", "Sections need a templateId.");
+        }
+        else
+        {
+            errors.Check(request.Body is null, "body", "Send either a body or a template's sections, not both.");
+        }
         if (errors.Any)
         {
             return errors.ToProblem();
         }
-        var access = await CheckAccessAsync(cases, caseId, cancellationToken);
-        if (access.Result is { } refused)
+        var (visible, refused) = await cases.CheckAsync(caseId, cancellationToken);
+        if (refused is not null)
         {
             return refused;
         }
-        if (access.Reply!.Closed)
+
+        var draft = new NoteDraft(request.Type, request.OccurredAt, request.DurationMinutes, request.Present, request.Body, request.Restricted,
+            request.RestrictionReason, request.GoalIds);
+        if (request.TemplateId is { } templateId)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The case is closed.", detail: "Reopen the case to add notes.");
+            var template = (await store.GetAsync<NoteTemplate>(templateId.ToString(), cancellationToken))?.Document;
+            if (template is null || template.PathwayId != visible!.Reply.PathwayId)
+            {
+                errors.Add("templateId", "The field must be a note template of the case's pathway.");
+                return errors.ToProblem();
+            }
+            (draft, var templateErrors) = template.Fill(draft, request.Sections);
+            AddAll(errors, templateErrors);
         }
 
         var now = clock.GetUtcNow();
-        var restricted = request.Restricted == true || request.Type == NoteTypes.Safeguarding;
-        var note = new CaseNote(Guid.CreateVersion7(now), caseId, request.Type!, request.Text!, restricted, http.ActorId(), http.User.DisplayName(), now);
+        var facts = visible!.Facts();
+        AddAll(errors, NoteRules.Check(draft, facts, now));
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+        if (!NoteRules.AcceptsNewNote(facts, draft.Type!))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The case is closed.",
+                detail: "Reopen the case to add notes; a safeguarding concern can still be recorded (type SafeguardingConcern).");
+        }
+
+        var note = CaseNote.Write(Guid.CreateVersion7(now), caseId, visible.Reply.TeamId, draft, request.TemplateId, http.ActorId(), http.User.DisplayName(), now);
         await using var session = store.OpenSession();
         session.Insert(note.Id.ToString(), note);
-        if (restricted)
+        if (note.Restricted)
         {
-            session.Audit(http, "write", "note", note.Id.ToString(), now, note.CaseId.ToString());
+            session.Audit(http, "write", NoteReading.AuditRecordType, note.Id.ToString(), now, note.CaseId.ToString());
         }
-        session.Publish(new NoteAdded(note.Id, caseId, note.AuthorId, note.Type, restricted, now));
+        session.Publish(new NoteAdded(note.Id, caseId, note.AuthorId, note.Type, note.Restricted, now, note.OccurredAt, note.DurationMinutes));
         await session.CommitAsync(cancellationToken);
+        ETags.Set(http.Response, 1); // a new document's version
         return TypedResults.Created($"/api/notes/cases/{caseId}/notes/{note.Id}", NoteView.From(note, redact: false));
     }
 
     private static async Task<IResult> ListAsync(
-        Guid caseId, HttpContext http, IDocumentStore store, CaseQueries.CaseQueriesClient cases, TimeProvider clock,
-        int? offset, int? limit, CancellationToken cancellationToken)
+        Guid caseId, [AsParameters] NoteSearch search, HttpContext http, IDocumentStore store, CaseAccess cases, NoteReading reading,
+        CancellationToken cancellationToken)
     {
-        var errors = new ValidationErrors();
-        errors.Paging(offset, limit);
+        var errors = NoteQueries.Validate(search);
         if (errors.Any)
         {
             return errors.ToProblem();
         }
-        var access = await CheckAccessAsync(cases, caseId, cancellationToken);
-        if (access.Result is { } refused)
+        var (visible, refused) = await cases.CheckAsync(caseId, cancellationToken);
+        if (refused is not null)
         {
             return refused;
         }
-        var page = await store.QueryAsync<CaseNote>(new DocumentQuery
+        var noteCase = visible!.AsNoteCase();
+        var filter = NoteQueries.Filter(search).Equal("caseId", caseId.ToString());
+        if (search.Text is not null && !reading.Access.ReadsRestrictedOf(NoteReading.ViewerOf(http.User), noteCase))
         {
-            Filter = new DocumentFilter().Equal("caseId", caseId.ToString()),
-            OrderBy = "createdAt",
-            Offset = offset ?? 0,
-            Limit = limit ?? 100,
-        }, cancellationToken);
-
-        var roles = http.User.FindAll(CaseworkClaims.Role).Select(c => c.Value).ToList();
-        var now = clock.GetUtcNow();
-        await using var audit = store.OpenSession();
-        var views = new List<NoteView>(page.Items.Count);
-        foreach (var note in page.Items.Select(n => n.Document))
-        {
-            var readable = !note.Restricted || RestrictedNotes.MayRead(http.User.SubjectId(), roles, access.Reply!.AssignedWorkerId, note.AuthorId);
-            if (note.Restricted && readable)
-            {
-                audit.Audit(http, "read", "note", note.Id.ToString(), now, note.CaseId.ToString());
-            }
-            views.Add(NoteView.From(note, redact: !readable));
+            // The text must not tell anyone that a restricted note they cannot read says it.
+            filter.Equal("restricted", "false");
         }
-        // The audit trail is written before the restricted text leaves the service.
-        await audit.CommitAsync(cancellationToken);
+        var page = await store.QueryAsync<CaseNote>(NoteQueries.Query(filter, search), cancellationToken);
+        var views = await reading.ShowAsync(http, page.Items.Select(n => (n.Document.Normalised(), noteCase)), cancellationToken);
         return TypedResults.Ok(page.With(views));
     }
 
-    /// <summary>Asks Case, for this user, whether the case exists and may be seen; both "no" answers are a 404.</summary>
-    private static async Task<(CheckAccessReply? Reply, IResult? Result)> CheckAccessAsync(
-        CaseQueries.CaseQueriesClient cases, Guid caseId, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(
+        Guid caseId, Guid noteId, HttpContext http, IDocumentStore store, CaseAccess cases, NoteReading reading, CancellationToken cancellationToken)
     {
-        try
+        var (visible, refused) = await cases.CheckAsync(caseId, cancellationToken);
+        if (refused is not null)
         {
-            var reply = await cases.CheckAccessAsync(new CheckAccessRequest { CaseId = caseId.ToString() }, cancellationToken: cancellationToken);
-            return reply.Allowed
-                ? (reply, null)
-                : (null, TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "The case was not found."));
+            return refused;
         }
-        catch (RpcException exception)
+        var stored = await store.GetAsync<CaseNote>(noteId.ToString(), cancellationToken);
+        if (stored is null || stored.Document.CaseId != caseId)
         {
-            return (null, GrpcCallProblems.For(exception, "case", "cases"));
+            return NoteNotFound();
+        }
+        var view = await reading.ShowAsync(http, stored.Document.Normalised(), visible!.AsNoteCase(), cancellationToken);
+        ETags.Set(http.Response, stored.Version);
+        return TypedResults.Ok(view);
+    }
+
+    private static async Task<IResult> AmendAsync(
+        Guid caseId, Guid noteId, AmendNoteRequest request, HttpContext http, IDocumentStore store, CaseAccess cases, NoteReading reading,
+        TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        AddAll(errors, NoteRules.CheckAmendment(request.Body, request.Reason));
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+        var (visible, refused) = await cases.CheckAsync(caseId, cancellationToken);
+        if (refused is not null)
+        {
+            return refused;
+        }
+        await using var session = store.OpenSession();
+        var (current, refusal) = await session.ReadForChangeAsync<CaseNote>(noteId.ToString(), http.Request, NoteNotFound, cancellationToken,
+            visible: note => note.CaseId == caseId, required: true);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+        var note = current!.Document.Normalised();
+        if (!reading.Access.MayAmend(NoteReading.ViewerOf(http.User), note, visible!.AsNoteCase()))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "You may not amend this note.",
+                detail: "Its author, or a supervisor of the case's team, a manager or an admin who may read it, can amend it.");
+        }
+        var now = clock.GetUtcNow();
+        var amended = note.Amend(request.Body!, request.Reason!.Trim(), http.ActorId(), http.User.DisplayName(), now);
+        session.Update(current.Id, amended, current.Version);
+        if (amended.Restricted)
+        {
+            // Also the record that the amender saw the note's content in the response.
+            session.Audit(http, "amend", NoteReading.AuditRecordType, note.Id.ToString(), now, caseId.ToString());
+        }
+        session.Publish(new NoteAmended(note.Id, caseId, http.ActorId(), now, amended.Amendments[^1].Reason, amended.Amendments.Count));
+        await session.CommitAsync(cancellationToken);
+        ETags.Set(http.Response, current.Version + 1);
+        return TypedResults.Ok(NoteView.From(amended, redact: false));
+    }
+
+    internal static void AddAll(ValidationErrors errors, IEnumerable<FieldError> found)
+    {
+        foreach (var error in found)
+        {
+            errors.Add(error.Field, error.Message);
         }
     }
 }

@@ -1,33 +1,136 @@
+using System.Text.Json.Serialization;
+using Casework.Persistence;
+
 namespace Casework.Notes.Domain;
 
-public static class NoteTypes
-{
-    public const string Interaction = "Interaction";
-    public const string Observation = "Observation";
-    public const string Plan = "Plan";
-    public const string Safeguarding = "Safeguarding";
-
-    public static readonly IReadOnlyList<string> All = [Interaction, Observation, Plan, Safeguarding];
-}
-
 /// <summary>
-/// A record of an interaction, observation or plan on a case. Append-only: a correction is an
-/// amendment that keeps the original text.
+/// The record of something that happened on a case. Append-only: <see cref="OriginalBody"/> never changes; a
+/// correction is an <see cref="NoteAmendment"/>, and <see cref="Body"/> is the latest text (what search looks in).
+/// <see cref="TeamId"/> and <see cref="OccurredAt"/> are top-level, indexed fields for search (OccurredAt and
+/// WrittenAt as sortable UTC text).
 /// </summary>
 public sealed record CaseNote(
     Guid Id,
     Guid CaseId,
+    string? TeamId,
     string Type,
-    string Text,
+    [property: JsonConverter(typeof(SortableUtc.JsonConverter))] DateTimeOffset OccurredAt,
+    [property: JsonConverter(typeof(SortableUtc.JsonConverter))] DateTimeOffset WrittenAt,
+    int? DurationMinutes,
+    IReadOnlyList<string> Present,
+    string Body,
+    string OriginalBody,
+    IReadOnlyList<NoteAmendment> Amendments,
     bool Restricted,
+    string? RestrictionReason,
     string AuthorId,
     string AuthorName,
-    DateTimeOffset CreatedAt);
-
-/// <summary>Who may read a restricted note: the case's accountable worker, supervisors and managers (and admins, auditors).</summary>
-public static class RestrictedNotes
+    IReadOnlyList<string> GoalIds,
+    Guid? TemplateId)
 {
-    public static bool MayRead(string? viewerId, IReadOnlyCollection<string> viewerRoles, string? assignedWorkerId, string authorId) =>
-        (viewerId is not null && (viewerId == assignedWorkerId || viewerId == authorId))
-        || viewerRoles.Any(role => role is "supervisor" or "manager" or "admin" or "auditor");
+    /// <summary>The text of a note stored before bodies and amendments (read by <see cref="Normalised"/> only).</summary>
+    [JsonPropertyName("text"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? LegacyText { get; init; }
+
+    /// <summary>When a note stored before occurredAt/writtenAt was written.</summary>
+    [JsonPropertyName("createdAt"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DateTimeOffset? LegacyCreatedAt { get; init; }
+
+    /// <summary>A new note from a draft that passed <see cref="NoteRules.Check"/>: restricted as its type and the writer say.</summary>
+    public static CaseNote Write(Guid id, Guid caseId, string? teamId, NoteDraft draft, Guid? templateId, string authorId, string authorName, DateTimeOffset now)
+    {
+        var type = draft.Type ?? throw new ArgumentException("A note needs a type.", nameof(draft));
+        var body = draft.Body ?? throw new ArgumentException("A note needs a body.", nameof(draft));
+        return new CaseNote(
+            id, caseId, teamId, type, draft.OccurredAt ?? now, now, draft.DurationMinutes,
+            draft.Present?.Select(p => p!.Trim()).ToList() ?? [], body, body, [],
+            NoteRules.IsRestricted(type, draft.Restricted), NoteRules.ReasonFor(type, draft.Restricted, draft.RestrictionReason),
+            authorId, authorName, draft.GoalIds?.Select(g => g!.ToLowerInvariant()).Distinct().ToList() ?? [], templateId);
+    }
+
+    /// <summary>
+    /// The note in the current shape, whatever shape it was stored in: the old text becomes the body, the old write time
+    /// both times, Safeguarding becomes SafeguardingConcern (still restricted), missing lists empty.
+    /// </summary>
+    public CaseNote Normalised()
+    {
+        var written = WrittenAt == default ? LegacyCreatedAt ?? default : WrittenAt;
+        var body = Body ?? LegacyText ?? "";
+        var type = NoteTypes.Current(Type);
+        return this with
+        {
+            Type = type,
+            WrittenAt = written,
+            OccurredAt = OccurredAt == default ? written : OccurredAt,
+            Body = body,
+            OriginalBody = OriginalBody ?? body,
+            Present = Present ?? [],
+            Amendments = Amendments ?? [],
+            GoalIds = GoalIds ?? [],
+            Restricted = Restricted || type == NoteTypes.SafeguardingConcern,
+            LegacyText = null,
+            LegacyCreatedAt = null,
+        };
+    }
+
+    /// <summary>
+    /// A correction: the original and earlier amendments stay, the new body becomes current. Who may amend is decided by
+    /// <see cref="NoteAccess.MayAmend"/>; a closed case still takes amendments.
+    /// </summary>
+    public CaseNote Amend(string body, string reason, string amendedBy, string amendedByName, DateTimeOffset at)
+    {
+        if (string.IsNullOrWhiteSpace(body) || string.IsNullOrWhiteSpace(reason))
+        {
+            throw new ArgumentException("An amendment needs a body and a reason.");
+        }
+        return this with { Body = body, Amendments = [.. Amendments, new NoteAmendment(Amendments.Count + 1, body, reason, amendedBy, amendedByName, at)] };
+    }
+}
+
+/// <summary>One correction of a note: the new body, why, by whom and when.</summary>
+public sealed record NoteAmendment(int Number, string Body, string Reason, string AmendedBy, string AmendedByName, DateTimeOffset AmendedAt);
+
+/// <summary>Someone who reads or writes notes: their id, roles and teams (from their token).</summary>
+public sealed record Viewer(string Id, IReadOnlyCollection<string> Roles, IReadOnlyCollection<string> Teams)
+{
+    public bool Is(string role) => Roles.Contains(role, StringComparer.Ordinal);
+
+    public bool InTeam(string? teamId) => teamId is not null && Teams.Contains(teamId, StringComparer.Ordinal);
+}
+
+/// <summary>The case a note belongs to, as far as reading and amending it is concerned.</summary>
+public sealed record NoteCase(string? TeamId, string? AssignedWorkerId);
+
+/// <summary>
+/// Who may read restricted notes and amend notes. A restricted note (a safeguarding concern, or restricted for safeguarding
+/// or health) is readable by: the case's assigned worker, supervisors of the case's team, the roles the region grants
+/// (<paramref name="grantedReaderRoles"/>, e.g. manager), and the note's author, who must be able to amend what they wrote.
+/// </summary>
+public sealed class NoteAccess(IReadOnlyCollection<string> grantedReaderRoles)
+{
+    public const string Supervisor = "supervisor";
+
+    public IReadOnlyCollection<string> GrantedReaderRoles { get; } = grantedReaderRoles;
+
+    /// <summary>May read every restricted note of every case the viewer can see (a granted role).</summary>
+    public bool ReadsAllRestricted(Viewer viewer) => GrantedReaderRoles.Any(viewer.Is);
+
+    /// <summary>May read every restricted note of this case (not counting notes they wrote themselves).</summary>
+    public bool ReadsRestrictedOf(Viewer viewer, NoteCase noteCase) =>
+        ReadsAllRestricted(viewer)
+        || (noteCase.AssignedWorkerId is { Length: > 0 } worker && worker == viewer.Id)
+        || (viewer.Is(Supervisor) && viewer.InTeam(noteCase.TeamId));
+
+    public bool MayRead(Viewer viewer, CaseNote note, NoteCase noteCase) =>
+        !note.Restricted || note.AuthorId == viewer.Id || ReadsRestrictedOf(viewer, noteCase);
+
+    /// <summary>
+    /// The author, or a supervisor/manager/admin of the case's team (managers and admins lead every team) — and only someone
+    /// who may read the note, since an amendment shows it.
+    /// </summary>
+    public bool MayAmend(Viewer viewer, CaseNote note, NoteCase noteCase) =>
+        MayRead(viewer, note, noteCase)
+        && (note.AuthorId == viewer.Id
+            || viewer.Is("manager") || viewer.Is("admin")
+            || (viewer.Is(Supervisor) && viewer.InTeam(noteCase.TeamId ?? note.TeamId)));
 }

@@ -23,7 +23,7 @@ public sealed class NotesQueriesService(IDocumentStore store) : NotesQueries.Not
         var latest = await store.QueryAsync<CaseNote>(new DocumentQuery
         {
             Filter = new DocumentFilter().Equal("caseId", caseId.ToString()),
-            OrderBy = "createdAt",
+            OrderBy = "writtenAt",
             Descending = true,
             Limit = 1,
             CountLimit = null, // the summary gives the exact number of a case's notes
@@ -31,7 +31,7 @@ public sealed class NotesQueriesService(IDocumentStore store) : NotesQueries.Not
         var summary = new NotesSummary { CaseId = caseId.ToString(), Count = (int)latest.Total };
         if (latest.Items.Count > 0)
         {
-            summary.LatestAt = Timestamp.FromDateTimeOffset(latest.Items[0].Document.CreatedAt);
+            summary.LatestAt = Timestamp.FromDateTimeOffset(latest.Items[0].Document.Normalised().WrittenAt);
         }
         return summary;
     }
