@@ -13,11 +13,11 @@ public sealed class SeedingAndKeysTests(IdentityFixture fixture)
     [Fact]
     public async Task The_demo_data_is_seeded()
     {
-        Assert.Equal(6, await CountAsync("SELECT count(*) FROM \"AspNetUsers\""));
+        Assert.Equal(7, await CountAsync("SELECT count(*) FROM \"AspNetUsers\""));
         Assert.Equal(5, await CountAsync("SELECT count(*) FROM \"AspNetRoles\""));
         Assert.Equal(3, await CountAsync("SELECT count(*) FROM \"OpenIddictApplications\""));
         Assert.Equal(7, await CountAsync("SELECT count(*) FROM \"OpenIddictScopes\""));
-        // maria has two teams, admin none, the other four one each.
+        // maria has two teams, admin and audrey (auditor) none, the other four one each.
         Assert.Equal(6, await CountAsync("SELECT count(*) FROM \"AspNetUserClaims\" WHERE \"ClaimType\" = 'team'"));
         Assert.Equal(1, await CountAsync(
             "SELECT count(*) FROM \"AspNetUserRoles\" ur JOIN \"AspNetRoles\" r ON r.\"Id\" = ur.\"RoleId\" " +
