@@ -133,8 +133,8 @@ public sealed class AssignmentFlowTests(AssignmentFixture fixture)
         // Both read the worker at the same version, as two concurrent consumers would.
         await using var one = fixture.Store.OpenSession();
         await using var two = fixture.Store.OpenSession();
-        await assigner.AssignAsync(first, one, CancellationToken.None);
-        await assigner.AssignAsync(second, two, CancellationToken.None);
+        await assigner.OpenedAsync(first, one, CancellationToken.None);
+        await assigner.OpenedAsync(second, two, CancellationToken.None);
         await one.CommitAsync();
         await Assert.ThrowsAsync<StaleVersionException>(() => two.CommitAsync());
         Assert.Equal(1, (await fixture.WorkerAsync(worker.Id)).Load.OpenCases);
@@ -143,7 +143,7 @@ public sealed class AssignmentFlowTests(AssignmentFixture fixture)
 
         // The retry reads afresh and counts both.
         await using var retry = fixture.Store.OpenSession();
-        await assigner.AssignAsync(second, retry, CancellationToken.None);
+        await assigner.OpenedAsync(second, retry, CancellationToken.None);
         await retry.CommitAsync();
         Assert.Equal(2, (await fixture.WorkerAsync(worker.Id)).Load.OpenCases);
         Assert.Equal(new[] { first.CaseId, second.CaseId }.Order(), (await fixture.ActiveCaseIdsAsync(worker.Id)).Order());
