@@ -136,9 +136,9 @@ public static class WorkersApi
         loads.Add(worker);
         loads.Flush();
         await session.CommitAsync(cancellationToken);
-        await capacity.FillFreedAsync(cancellationToken);
-        ETags.Set(http.Response, 1);
-        return TypedResults.Created($"/api/assignment/workers/{worker.Id}", WorkerView.From(loads[worker.Id]));
+        var after = await AfterFillingAsync(store, capacity, worker.Id, cancellationToken);
+        ETags.Set(http.Response, after.Version);
+        return TypedResults.Created($"/api/assignment/workers/{worker.Id}", WorkerView.From(after.Document));
     }
 
     private static async Task<IResult> EditAsync(
@@ -204,9 +204,19 @@ public static class WorkersApi
         loads.Set(changed);
         loads.Flush();
         await session.CommitAsync(cancellationToken);
+        var after = await AfterFillingAsync(store, capacity, workerId, cancellationToken);
+        ETags.Set(http.Response, after.Version);
+        return TypedResults.Ok(WorkerView.From(after.Document));
+    }
+
+    /// <summary>
+    /// Offers queued cases to the worker if their room grew (a step after the commit), then reads them again: the answer
+    /// and its ETag show them with whatever they took.
+    /// </summary>
+    private static async Task<Stored<Worker>> AfterFillingAsync(IDocumentStore store, CapacityUnit capacity, string workerId, CancellationToken cancellationToken)
+    {
         await capacity.FillFreedAsync(cancellationToken);
-        ETags.Set(http.Response, current.Version + 1);
-        return TypedResults.Ok(WorkerView.From(loads[workerId]));
+        return await store.GetAsync<Worker>(workerId, cancellationToken) ?? throw new InvalidOperationException($"Worker {workerId} vanished.");
     }
 
     private static IResult HandOverFirst(string workerId, string detail) => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict,
