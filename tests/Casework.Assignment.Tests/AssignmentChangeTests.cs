@@ -292,4 +292,35 @@ public sealed class AssignmentChangeTests(AssignmentFixture fixture)
         Assert.Equal(first.Id, (await fixture.ActiveAssignmentAsync(queued)).WorkerId);
         Assert.Equal(new WorkerLoad(1, 2m, 0, 1, 0, 0), (await fixture.WorkerAsync(first.Id)).Load);
     }
+
+    [Fact]
+    public async Task A_closure_commits_and_frees_the_hours_even_when_offering_the_queue_fails_and_the_queued_case_stays_queued()
+    {
+        var team = await fixture.AddTeamAsync();
+        var worker = AssignmentFixture.NewWorker(team, 3m);
+        await fixture.AddWorkersAsync(worker);
+        var (first, second) = (Guid.NewGuid(), Guid.NewGuid());
+        await fixture.PublishAsync(AssignmentFixture.Opened(first, team, "Low"));
+        await fixture.PublishAsync(AssignmentFixture.Opened(second, team, "Medium")); // 3 of 3
+        await Eventually.Until(() => fixture.WorkerAsync(worker.Id), w => w.Load.OpenCases == 2, what: "both cases taken");
+        var queued = Guid.NewGuid();
+        await fixture.PublishAsync(AssignmentFixture.Opened(queued, team, "Low"));
+        Assert.Equal(AssignmentStatus.Unassigned, (await fixture.OpenAssignmentAsync(queued)).Status);
+        // Taking the queued case will always fail (its first history entry is already there): the fill step fails every time.
+        await using (var session = fixture.Store.OpenSession())
+        {
+            session.Insert(AssignmentChange.DocumentId(queued, 1), new AssignmentChange(queued, 1, AssignmentChange.Assigned, null, null, "x", "X", "In the way",
+                null, false, "test", "Test", DateTimeOffset.UtcNow));
+            await session.CommitAsync();
+        }
+        var closed = Guid.NewGuid();
+
+        await fixture.PublishAsync(new CaseClosed(first, "housing-support", "Done", [], "user-1", DateTimeOffset.UtcNow, 4), closed);
+        await fixture.Consumed.WaitForAsync<CaseClosed>(closed);
+
+        Assert.Equal(new WorkerLoad(1, 2m, 0, 1, 0, 0), (await fixture.WorkerAsync(worker.Id)).Load);
+        Assert.Equal(AssignmentStatus.Released, (await fixture.Store.GetAsync<CaseAssignment>(first.ToString()))!.Document.Status);
+        Assert.Equal(AssignmentStatus.Unassigned, (await fixture.OpenAssignmentAsync(queued)).Status);
+        Assert.True(await fixture.Store.HasConsumedAsync(closed, "CaseClosedConsumer"));
+    }
 }
