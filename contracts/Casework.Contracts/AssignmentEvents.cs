@@ -30,11 +30,25 @@ public sealed record CaseUnassigned(
     long Sequence = 0);
 
 /// <summary>
-/// A worker's capacity, load or availability changed (a case assigned, released, reweighed by a concern change, or
-/// the worker edited). Hours are per week: <paramref name="CapacityHours"/> minus <paramref name="LoadHours"/> is
-/// <paramref name="FreeHours"/> (negative when over capacity); the counts are the open cases by concern level.
-/// <paramref name="TeamId"/> is the first of <paramref name="TeamIds"/>.
+/// A worker's capacity, load or availability changed (a case assigned, released, reweighed by a concern change, the
+/// worker edited, or their load recounted from their assignments). Hours are per week.
 /// </summary>
+/// <param name="WorkerId">The worker (the staff user's id, their token's sub).</param>
+/// <param name="TeamId">The first of <paramref name="TeamIds"/> (kept from when a worker had one team).</param>
+/// <param name="CapacityHours">
+/// Hours a week the worker has for cases. Before capacity was in hours this third field was <c>Capacity</c>, a count of
+/// cases; nothing consumed it, so it was renamed rather than kept.
+/// </param>
+/// <param name="OpenCases">How many open cases they are accountable for.</param>
+/// <param name="OccurredAt">When the change was committed.</param>
+/// <param name="TeamIds">Every team whose cases they take.</param>
+/// <param name="LoadHours">The hours a week their open cases take (each weighed by its team's table by concern level).</param>
+/// <param name="FreeHours"><paramref name="CapacityHours"/> minus <paramref name="LoadHours"/>; negative when over capacity.</param>
+/// <param name="Availability">Available, Away or Left.</param>
+/// <param name="LowCases">Open cases of concern level Low.</param>
+/// <param name="MediumCases">Open cases of concern level Medium.</param>
+/// <param name="HighCases">Open cases of concern level High.</param>
+/// <param name="CriticalCases">Open cases of concern level Critical.</param>
 public sealed record WorkerCapacityChanged(
     string WorkerId,
     string TeamId,

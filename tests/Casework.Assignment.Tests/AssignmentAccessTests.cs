@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Casework.Assignment.Apis;
 using Casework.Assignment.Domain;
 using Casework.Assignment.Hosting;
+using Casework.Contracts.Events;
 using Casework.Contracts.Grpc.Assignment.V1;
 using Casework.Persistence;
 using Casework.Testing;
@@ -153,6 +154,38 @@ public sealed class AssignmentAccessTests(AssignmentFixture fixture)
     }
 
     [Fact]
+    public async Task Seeding_publishes_team_and_worker_changes_and_a_worker_given_more_hours_takes_queued_cases()
+    {
+        var team = AssignmentFixture.NewTeam();
+        var workerId = "seeded-" + Guid.NewGuid().ToString("N")[..8];
+        var seeder = fixture.Factory.Services.GetRequiredService<WorkerSeeder>();
+        async Task SeedAsync(decimal capacityHours)
+        {
+            using var demoData = System.Text.Json.JsonDocument.Parse($$$"""
+                {"teams": [{"id": "{{{team}}}", "name": "Seeded", "pathwayIds": ["housing-support"], "hoursPerCase": {"low": 1, "medium": 2.5, "high": 3, "critical": 5}}],
+                 "workers": [{"id": "{{{workerId}}}", "name": "Seeded Worker", "teamIds": ["{{{team}}}"], "capacityHours": {{{capacityHours}}}}]}
+                """);
+            await seeder.SeedAsync(demoData.RootElement, CancellationToken.None);
+        }
+        async Task<long> OutboxAsync(string type, string field, string value) =>
+            await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM outbox WHERE type = $1 AND payload->>$2 = $3", type, field, value);
+
+        await SeedAsync(0m);
+        Assert.Equal(1, await OutboxAsync(nameof(TeamSettingsChanged), "teamId", team));
+        Assert.Equal(1, await OutboxAsync(nameof(WorkerCapacityChanged), "workerId", workerId));
+        var caseId = Guid.NewGuid();
+        await fixture.PublishAsync(AssignmentFixture.Opened(caseId, team));
+        Assert.Equal(AssignmentStatus.Unassigned, (await fixture.OpenAssignmentAsync(caseId)).Status);
+
+        await SeedAsync(5m);
+
+        Assert.Equal(workerId, (await fixture.ActiveAssignmentAsync(caseId)).WorkerId);
+        Assert.Equal(new WorkerLoad(1, 2.5m, 0, 1, 0, 0), (await fixture.WorkerAsync(workerId)).Load);
+        Assert.Equal(1, await OutboxAsync(nameof(TeamSettingsChanged), "teamId", team)); // unchanged team: nothing published
+        Assert.True(await OutboxAsync(nameof(WorkerCapacityChanged), "workerId", workerId) >= 2);
+    }
+
+    [Fact]
     public async Task Grpc_answers_the_current_worker_and_caseload_for_the_forwarded_user_only()
     {
         var (team, worker, caseId) = await AssignedCaseAsync();
@@ -164,7 +197,6 @@ public sealed class AssignmentAccessTests(AssignmentFixture fixture)
         Assert.Equal(team, current.TeamId);
 
         var caseload = await CallAsync(invoker, GetCaseloadMethod, new GetCaseloadRequest { WorkerId = worker.Id }, fixture.StaffToken("supervisor", team));
-        Assert.Equal(10, caseload.Capacity);
         Assert.Equal(("10", "2", "8", "Available"), (caseload.CapacityHours, caseload.LoadHours, caseload.FreeHours, caseload.Availability));
         Assert.Equal([caseId.ToString()], caseload.CaseIds);
 

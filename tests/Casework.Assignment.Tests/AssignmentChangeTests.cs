@@ -103,6 +103,7 @@ public sealed class AssignmentChangeTests(AssignmentFixture fixture)
     [InlineData("unassign", """{"reason": ["a"]}""")]
     [InlineData("handover", """{"targets": {"not-a-guid": "w"}, "handoverNote": "n", "reason": "r"}""")]
     [InlineData("handover", """{"caseIds": ["nope"], "targetWorkerIds": ["w"], "handoverNote": "n", "reason": "r"}""")]
+    [InlineData("handover", """{"caseIds": [null], "targetWorkerIds": ["w"], "handoverNote": "n", "reason": "r"}""")]
     [InlineData("availability", """{"availability": "Away", "returnsOn": "next week"}""")]
     public async Task Malformed_bodies_get_400_problem_details_never_500(string action, string json)
     {
@@ -138,10 +139,22 @@ public sealed class AssignmentChangeTests(AssignmentFixture fixture)
         var path = $"/api/assignment/cases/{caseId}/assign";
         using var supervisor = fixture.Staff("supervisor", team);
 
-        foreach (var (target, says) in new[] { (outsider, "not in team"), (away, "Away"), (elsewhere, "pathway"), (full, "free hours") })
+        foreach (var (target, says) in new[] { (away, "Away"), (elsewhere, "pathway"), (full, "free hours") })
         {
             var refused = await (await supervisor.PostJsonAsync(path, Assign(target.Id), ("If-Match", etag))).ProblemAsync(HttpStatusCode.Conflict);
             Assert.Contains(says, refused.Text("detail"));
+        }
+        // A worker of a team the supervisor cannot see is no worker to them: nothing about them is told.
+        using (var hidden = await supervisor.PostJsonAsync(path, Assign(outsider.Id), ("If-Match", etag)))
+        {
+            var problem = await hidden.ProblemAsync(HttpStatusCode.BadRequest);
+            Assert.Equal(["workerId"], problem.ErrorFields());
+            Assert.DoesNotContain(outsider.Name, problem.GetRawText());
+        }
+        using (var seesAll = fixture.Staff("manager"))
+        {
+            var refused = await (await seesAll.PostJsonAsync(path, Assign(outsider.Id), ("If-Match", etag))).ProblemAsync(HttpStatusCode.Conflict);
+            Assert.Contains("not in team", refused.Text("detail"));
         }
         using (var admin = fixture.Staff("admin"))
         {
@@ -203,7 +216,8 @@ public sealed class AssignmentChangeTests(AssignmentFixture fixture)
         Assert.Equal(worker.Id, (await fixture.ActiveAssignmentAsync(fits)).WorkerId);
         Assert.Equal(AssignmentStatus.Unassigned, (await fixture.OpenAssignmentAsync(tooHeavy)).Status);
         Assert.Equal(AssignmentStatus.Unassigned, (await fixture.OpenAssignmentAsync(mine)).Status);
-        Assert.Equal((1, 3m), ((await fixture.WorkerAsync(worker.Id)).Load.OpenCases, (await fixture.WorkerAsync(worker.Id)).Load.High * 3m));
+        var load = (await fixture.WorkerAsync(worker.Id)).Load;
+        Assert.Equal((1, 3m, 1), (load.OpenCases, load.Hours, load.High));
         var history = await supervisor.GetFromJsonAsync<List<AssignmentChange>>($"/api/assignment/cases/{mine}/history");
         Assert.Equal([AssignmentChange.Assigned, AssignmentChange.Unassigned], history!.Select(h => h.Kind));
 
@@ -236,5 +250,77 @@ public sealed class AssignmentChangeTests(AssignmentFixture fixture)
         Assert.Equal(new WorkerLoad(1, 2m, 0, 1, 0, 0), load);
         var published = await Eventually.Until(() => Task.FromResult(fixture.Assigned.FirstOrDefault(e => e.CaseId == queued)), e => e is not null, what: "CaseAssigned");
         Assert.Equal("system", published!.AssignedBy);
+    }
+
+    [Fact]
+    public async Task Unassigning_offers_the_case_to_another_worker_of_the_team_with_room_and_never_back_to_the_previous_one()
+    {
+        var (team, first, second, caseId) = await AssignedCaseAsync();
+        using var supervisor = fixture.Staff("supervisor", team);
+
+        using var response = await supervisor.PostJsonAsync($"/api/assignment/cases/{caseId}/unassign", new { reason = "Conflict of interest" },
+            ("If-Match", await fixture.AssignmentETagAsync(caseId)));
+
+        var view = await response.JsonAsync(HttpStatusCode.OK);
+        Assert.Equal(("Active", second.Id, 2L), (view.Text("status"), view.Text("workerId"), view.GetProperty("sequence").GetInt64()));
+        var published = await Eventually.Until(() => Task.FromResult(fixture.Assigned.FirstOrDefault(e => e.CaseId == caseId && e.Sequence == 2)),
+            e => e is not null, what: "CaseAssigned to the other worker");
+        Assert.Equal((second.Id, first.Id, "Conflict of interest"), (published!.WorkerId, published.PreviousWorkerId, published.Reason));
+        Assert.Equal(WorkerLoad.None, (await fixture.WorkerAsync(first.Id)).Load);
+        Assert.Equal(new WorkerLoad(1, 2m, 0, 1, 0, 0), (await fixture.WorkerAsync(second.Id)).Load);
+    }
+
+    [Fact]
+    public async Task A_hand_reassignment_frees_the_previous_worker_who_then_takes_the_queued_case_that_fits()
+    {
+        var team = await fixture.AddTeamAsync(pathways: "housing-support");
+        var first = AssignmentFixture.NewWorker(team, 3m, name: "First");
+        await fixture.AddWorkersAsync(first);
+        var held = Guid.NewGuid();
+        await fixture.PublishAsync(AssignmentFixture.Opened(held, team, "High")); // 3 of 3
+        await fixture.ActiveAssignmentAsync(held);
+        var queued = Guid.NewGuid();
+        await fixture.PublishAsync(AssignmentFixture.Opened(queued, team, "Medium"));
+        Assert.Equal(AssignmentStatus.Unassigned, (await fixture.OpenAssignmentAsync(queued)).Status);
+        var second = AssignmentFixture.NewWorker(team, 3m, name: "Second");
+        await fixture.AddWorkersAsync(second); // straight to the store: takes nothing from the queue
+        using var supervisor = fixture.Staff("supervisor", team);
+
+        using var response = await supervisor.PostJsonAsync($"/api/assignment/cases/{held}/assign", Assign(second.Id), ("If-Match", await fixture.AssignmentETagAsync(held)));
+
+        Assert.Equal(second.Id, (await response.JsonAsync(HttpStatusCode.OK)).Text("workerId"));
+        Assert.Equal(first.Id, (await fixture.ActiveAssignmentAsync(queued)).WorkerId);
+        Assert.Equal(new WorkerLoad(1, 2m, 0, 1, 0, 0), (await fixture.WorkerAsync(first.Id)).Load);
+    }
+
+    [Fact]
+    public async Task A_closure_commits_and_frees_the_hours_even_when_offering_the_queue_fails_and_the_queued_case_stays_queued()
+    {
+        var team = await fixture.AddTeamAsync();
+        var worker = AssignmentFixture.NewWorker(team, 3m);
+        await fixture.AddWorkersAsync(worker);
+        var (first, second) = (Guid.NewGuid(), Guid.NewGuid());
+        await fixture.PublishAsync(AssignmentFixture.Opened(first, team, "Low"));
+        await fixture.PublishAsync(AssignmentFixture.Opened(second, team, "Medium")); // 3 of 3
+        await Eventually.Until(() => fixture.WorkerAsync(worker.Id), w => w.Load.OpenCases == 2, what: "both cases taken");
+        var queued = Guid.NewGuid();
+        await fixture.PublishAsync(AssignmentFixture.Opened(queued, team, "Low"));
+        Assert.Equal(AssignmentStatus.Unassigned, (await fixture.OpenAssignmentAsync(queued)).Status);
+        // Taking the queued case will always fail (its first history entry is already there): the fill step fails every time.
+        await using (var session = fixture.Store.OpenSession())
+        {
+            session.Insert(AssignmentChange.DocumentId(queued, 1), new AssignmentChange(queued, 1, AssignmentChange.Assigned, null, null, "x", "X", "In the way",
+                null, false, "test", "Test", DateTimeOffset.UtcNow));
+            await session.CommitAsync();
+        }
+        var closed = Guid.NewGuid();
+
+        await fixture.PublishAsync(new CaseClosed(first, "housing-support", "Done", [], "user-1", DateTimeOffset.UtcNow, 4), closed);
+        await fixture.Consumed.WaitForAsync<CaseClosed>(closed);
+
+        Assert.Equal(new WorkerLoad(1, 2m, 0, 1, 0, 0), (await fixture.WorkerAsync(worker.Id)).Load);
+        Assert.Equal(AssignmentStatus.Released, (await fixture.Store.GetAsync<CaseAssignment>(first.ToString()))!.Document.Status);
+        Assert.Equal(AssignmentStatus.Unassigned, (await fixture.OpenAssignmentAsync(queued)).Status);
+        Assert.True(await fixture.Store.HasConsumedAsync(closed, "CaseClosedConsumer"));
     }
 }

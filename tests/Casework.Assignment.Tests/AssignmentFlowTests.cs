@@ -133,8 +133,8 @@ public sealed class AssignmentFlowTests(AssignmentFixture fixture)
         // Both read the worker at the same version, as two concurrent consumers would.
         await using var one = fixture.Store.OpenSession();
         await using var two = fixture.Store.OpenSession();
-        await assigner.AssignAsync(first, one, CancellationToken.None);
-        await assigner.AssignAsync(second, two, CancellationToken.None);
+        await assigner.OpenedAsync(first, one, CancellationToken.None);
+        await assigner.OpenedAsync(second, two, CancellationToken.None);
         await one.CommitAsync();
         await Assert.ThrowsAsync<StaleVersionException>(() => two.CommitAsync());
         Assert.Equal(1, (await fixture.WorkerAsync(worker.Id)).Load.OpenCases);
@@ -143,7 +143,7 @@ public sealed class AssignmentFlowTests(AssignmentFixture fixture)
 
         // The retry reads afresh and counts both.
         await using var retry = fixture.Store.OpenSession();
-        await assigner.AssignAsync(second, retry, CancellationToken.None);
+        await assigner.OpenedAsync(second, retry, CancellationToken.None);
         await retry.CommitAsync();
         Assert.Equal(2, (await fixture.WorkerAsync(worker.Id)).Load.OpenCases);
         Assert.Equal(new[] { first.CaseId, second.CaseId }.Order(), (await fixture.ActiveCaseIdsAsync(worker.Id)).Order());
@@ -205,13 +205,74 @@ public sealed class AssignmentFlowTests(AssignmentFixture fixture)
         await fixture.Consumed.WaitForAsync<CaseReopened>(reopenedMessage);
 
         Assert.Equal(2, (await fixture.WorkerAsync(worker.Id)).Load.OpenCases);
-        Assert.Equal(worker.Id, (await fixture.ActiveAssignmentAsync(caseId)).WorkerId);
+        var back = await fixture.ActiveAssignmentAsync(caseId);
+        Assert.Equal((worker.Id, 1L, "Medium", 2m), (back.WorkerId, back.Sequence, back.ConcernLevel, back.Hours));
         Assert.Contains(caseId, await fixture.ActiveCaseIdsAsync(worker.Id));
+        // Not silently over capacity: the return is in the history, by the system, with the override and why.
+        using var manager = fixture.Staff("manager");
+        var history = await manager.GetFromJsonAsync<List<AssignmentChange>>($"/api/assignment/cases/{caseId}/history");
+        var returned = Assert.Single(history!, h => h.Kind == AssignmentChange.Returned);
+        Assert.Equal((true, "system", worker.Id), (returned.OverrideCapacity, returned.By, returned.ToWorkerId));
+        Assert.Contains("over capacity", returned.Reason);
 
         // A redelivery changes nothing.
         await fixture.PublishAsync(new CaseReopened(caseId, "New notice served", "user-1", closedAt.AddDays(3), CaseVersion: 6), reopenedMessage);
         await fixture.Consumed.WaitForAsync<CaseReopened>(reopenedMessage, times: 2);
         Assert.Equal(2, (await fixture.WorkerAsync(worker.Id)).Load.OpenCases);
+        Assert.Single((await manager.GetFromJsonAsync<List<AssignmentChange>>($"/api/assignment/cases/{caseId}/history"))!, h => h.Kind == AssignmentChange.Returned);
+    }
+
+    [Fact]
+    public async Task A_reopened_case_within_capacity_goes_back_without_a_history_entry_and_one_of_an_Away_worker_is_assigned_anew_weighed_by_todays_table()
+    {
+        var (worker, caseId, team) = await AssignedCaseAsync(capacity: 3, closedAtVersion: 3);
+        var reopened = Guid.NewGuid();
+        await fixture.PublishAsync(new CaseReopened(caseId, "Back in touch", "user-1", DateTimeOffset.UtcNow, CaseVersion: 4), reopened);
+        await fixture.Consumed.WaitForAsync<CaseReopened>(reopened);
+        Assert.Equal((worker.Id, 1L), ((await fixture.ActiveAssignmentAsync(caseId)).WorkerId, (await fixture.ActiveAssignmentAsync(caseId)).Sequence));
+        Assert.Equal(1, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM doc_assignment_history WHERE data->>'caseId' = $1", caseId.ToString()));
+
+        // Closed again; the worker goes Away; the team's table changes; a colleague joins; then it reopens.
+        await fixture.PublishAsync(new CaseClosed(caseId, "housing-support", "Goals met", [], "user-1", DateTimeOffset.UtcNow, 5));
+        await Eventually.Until(() => fixture.WorkerAsync(worker.Id), w => w.Load.OpenCases == 0, what: "capacity freed");
+        var stored = (await fixture.Store.GetAsync<Worker>(worker.Id))!;
+        var colleague = NewWorker(team, capacity: 3);
+        await using (var session = fixture.Store.OpenSession())
+        {
+            session.Update(stored.Id, stored.Document with { Availability = WorkerAvailability.Away }, stored.Version);
+            session.Insert(team, new Team(team, "Team", [], new ConcernHours(1m, 2.5m, 3m, 5m)));
+            await session.CommitAsync();
+        }
+        await fixture.AddWorkersAsync(colleague);
+        await fixture.PublishAsync(new CaseReopened(caseId, "Back again", "user-1", DateTimeOffset.UtcNow, CaseVersion: 6));
+
+        var anew = await Eventually.Until(() => fixture.ActiveAssignmentAsync(caseId), a => a.WorkerId == colleague.Id, what: "the colleague to get the case");
+        Assert.Equal((2L, "Medium", 2.5m), (anew.Sequence, anew.ConcernLevel, anew.Hours));
+        Assert.Equal(new WorkerLoad(1, 2.5m, 0, 1, 0, 0), (await fixture.WorkerAsync(colleague.Id)).Load);
+        Assert.Equal(WorkerLoad.None, (await fixture.WorkerAsync(worker.Id)).Load);
+    }
+
+    [Fact]
+    public async Task A_case_closed_then_opened_then_reopened_in_that_order_ends_with_a_worker()
+    {
+        var team = AssignmentFixture.NewTeam();
+        var worker = NewWorker(team, capacity: 3);
+        await fixture.AddWorkersAsync(worker);
+        var caseId = Guid.NewGuid();
+        var closed = Guid.NewGuid();
+        var opened = Guid.NewGuid();
+        await fixture.PublishAsync(new CaseClosed(caseId, "housing-support", "Withdrawn", [], "user-1", DateTimeOffset.UtcNow, CaseVersion: 2), closed);
+        await fixture.Consumed.WaitForAsync<CaseClosed>(closed);
+        await fixture.PublishAsync(AssignmentFixture.Opened(caseId, team, "High"), opened);
+        await fixture.Consumed.WaitForAsync<CaseOpened>(opened);
+        var recorded = (await fixture.Store.GetAsync<CaseAssignment>(caseId.ToString()))!.Document;
+        Assert.Equal((AssignmentStatus.Released, team, "housing-support", "High"), (recorded.Status, recorded.TeamId, recorded.PathwayId, recorded.ConcernLevel));
+
+        await fixture.PublishAsync(new CaseReopened(caseId, "Back in touch", "user-1", DateTimeOffset.UtcNow, CaseVersion: 3));
+
+        var active = await fixture.ActiveAssignmentAsync(caseId);
+        Assert.Equal((worker.Id, "High", 3m, 1L), (active.WorkerId, active.ConcernLevel, active.Hours, active.Sequence));
+        Assert.Equal(new WorkerLoad(1, 3m, 0, 0, 1, 0), (await fixture.WorkerAsync(worker.Id)).Load);
     }
 
     [Fact]

@@ -1,12 +1,13 @@
 using System.Net;
 using System.Net.Http.Json;
 using Casework.Assignment.Apis;
+using Casework.Assignment.Assigning;
+using Casework.Assignment.Hosting;
 using Casework.Assignment.Domain;
 using Casework.Contracts.Events;
 using Casework.Persistence;
 using Casework.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
 
 namespace Casework.Assignment.Tests;
@@ -65,7 +66,10 @@ public sealed class HandoverAndLoadTests(AssignmentFixture fixture)
         var leavingAfter = (await fixture.Store.GetAsync<Worker>(leaving.Id))!;
         Assert.Equal((leavingBefore.Version, WorkerAvailability.Available, 2), (leavingAfter.Version, leavingAfter.Document.Availability, leavingAfter.Document.Load.OpenCases));
         Assert.Equal(0, (await fixture.WorkerAsync(roomy.Id)).Load.OpenCases);
-        Assert.All(cases, c => Assert.Equal(1, fixture.OutboxCountAsync(nameof(CaseAssigned), c).Result));
+        foreach (var caseId in cases)
+        {
+            Assert.Equal(1, await fixture.OutboxCountAsync(nameof(CaseAssigned), caseId));
+        }
     }
 
     [Fact]
@@ -104,9 +108,9 @@ public sealed class HandoverAndLoadTests(AssignmentFixture fixture)
         var result = await response.JsonAsync(HttpStatusCode.OK);
         Assert.Equal("Left", result.Text("availability"));
         var moved = result.GetProperty("moved").EnumerateArray().ToDictionary(m => Guid.Parse(m.Text("caseId")!), m => m.Text("toWorkerId"));
-        // Critical 5 → A (8 free); High 3 → B (6); Medium 2 → B (3 left vs A's 3: A first given... both 3, A); Low 1 → B.
-        Assert.Equal(a.Id, moved[cases[0]]);
-        Assert.Equal(b.Id, moved[cases[1]]);
+        // Heaviest first, each to the target with most free hours left: Critical 5 → A (8 free, then 3); High 3 → B (6, then 3);
+        // Medium 2 → A (both have 3; A is named first, then 1); Low 1 → B (3 vs 1, then 2).
+        Assert.Equal([a.Id, b.Id, a.Id, b.Id], cases.Select(c => moved[c]));
         Assert.Equal(cases.Order(), moved.Keys.Order());
         var loadA = (await fixture.WorkerAsync(a.Id)).Load.Hours;
         var loadB = (await fixture.WorkerAsync(b.Id)).Load.Hours;
@@ -159,9 +163,13 @@ public sealed class HandoverAndLoadTests(AssignmentFixture fixture)
         await fixture.Consumed.WaitForAsync<ConcernLevelChanged>(lowered);
         Assert.Equal(new WorkerLoad(1, 1m, 1, 0, 0, 0), (await fixture.WorkerAsync(worker.Id)).Load);
 
-        // Closing frees exactly what the case weighs now.
+        // Closing frees exactly what the case weighs now (a second case stays, so a release clamped at zero would show).
+        var other = Guid.NewGuid();
+        await fixture.PublishAsync(AssignmentFixture.Opened(other, team, "High"));
+        await fixture.ActiveAssignmentAsync(other);
         await fixture.PublishAsync(new CaseClosed(caseId, "housing-support", "Done", [], "user-1", DateTimeOffset.UtcNow, 8));
-        await Eventually.Until(() => fixture.WorkerAsync(worker.Id), w => w.Load == WorkerLoad.None, what: "the hours freed");
+        await Eventually.Until(() => fixture.WorkerAsync(worker.Id), w => w.Load.OpenCases == 1, what: "the hours freed");
+        Assert.Equal(new WorkerLoad(1, 3.5m, 0, 0, 1, 0), (await fixture.WorkerAsync(worker.Id)).Load);
     }
 
     [Fact]
@@ -225,56 +233,193 @@ public sealed class HandoverAndLoadTests(AssignmentFixture fixture)
     }
 
     [Fact]
-    public async Task Workers_and_assignments_stored_before_hours_are_upgraded_and_keep_working()
+    public async Task Workers_and_assignments_stored_before_hours_are_upgraded_at_start_weighed_by_their_teams_table_and_loads_set_from_them()
     {
-        var team = AssignmentFixture.NewTeam();
+        // A team whose table is not the default (Medium 2.5, not 2): an upgrade weighing by the wrong table would show.
+        var team = await fixture.AddTeamAsync(new ConcernHours(1m, 2.5m, 4m, 6m));
         var workerId = "legacy-" + Guid.NewGuid().ToString("N")[..8];
-        var caseId = Guid.NewGuid();
-        // As the previous version wrote them: capacity as a count of cases, one team, no hours or concern level.
+        var (first, second) = (Guid.NewGuid(), Guid.NewGuid());
+        // As the previous version wrote them: capacity as a count of cases, one team, no hours or concern level; and
+        // an open-case count (3) out of step with the two cases the worker really holds.
         await fixture.Database.ScalarAsync<int>("INSERT INTO doc_workers (id, version, data) VALUES ($1, 3, $2::jsonb) RETURNING 1", workerId,
-            $$"""{"id":"{{workerId}}","name":"Old Worker","teamId":"{{team}}","capacity":5,"openCases":1}""");
-        await fixture.Database.ScalarAsync<int>("INSERT INTO doc_assignments (id, version, data) VALUES ($1, 1, $2::jsonb) RETURNING 1", caseId.ToString(),
-            $$"""{"caseId":"{{caseId}}","teamId":"{{team}}","status":"Active","workerId":"{{workerId}}","workerName":"Old Worker","openedAt":"2025-01-02T09:00:00+00:00","assignedAt":"2025-01-02T09:00:01+00:00","releasedAt":null,"lifecycleVersion":0,"reopenedLast":false}""");
+            $$"""{"id":"{{workerId}}","name":"Old Worker","teamId":"{{team}}","capacity":5,"openCases":3}""");
+        foreach (var caseId in new[] { first, second })
+        {
+            await fixture.Database.ScalarAsync<int>("INSERT INTO doc_assignments (id, version, data) VALUES ($1, 1, $2::jsonb) RETURNING 1", caseId.ToString(),
+                $$"""{"caseId":"{{caseId}}","teamId":"{{team}}","status":"Active","workerId":"{{workerId}}","workerName":"Old Worker","openedAt":"2025-01-02T09:00:00+00:00","assignedAt":"2025-01-02T09:00:01+00:00","releasedAt":null,"lifecycleVersion":0,"reopenedLast":false}""");
+        }
 
-        await UpgradeAsync<Worker>();
-        await UpgradeAsync<CaseAssignment>();
+        await fixture.Factory.Services.GetRequiredService<StoredDataAtStart>().RunAsync(CancellationToken.None);
 
-        var worker = (await fixture.Store.GetAsync<Worker>(workerId))!;
-        Assert.Equal(4, worker.Version);
-        Assert.Equal([team], worker.Document.TeamIds);
-        Assert.Equal((10m, new WorkerLoad(1, 2m, 0, 1, 0, 0)), (worker.Document.CapacityHours, worker.Document.Load));
-        Assert.Equal(0L, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM doc_workers WHERE id = $1 AND data ? 'capacity'", workerId));
-        var assignment = (await fixture.Store.GetAsync<CaseAssignment>(caseId.ToString()))!.Document;
-        Assert.Equal(("Medium", 2m, 1L), (assignment.ConcernLevel, assignment.Hours, assignment.Sequence));
+        var worker = (await fixture.Store.GetAsync<Worker>(workerId))!.Document;
+        Assert.Equal([team], worker.TeamIds);
+        Assert.Equal((12.5m, new WorkerLoad(2, 5m, 0, 2, 0, 0)), (worker.CapacityHours, worker.Load));
+        Assert.Equal(0L, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM doc_workers WHERE id = $1 AND (data ? 'capacity' OR data ? 'openCases')", workerId));
+        foreach (var caseId in new[] { first, second })
+        {
+            var assignment = (await fixture.Store.GetAsync<CaseAssignment>(caseId.ToString()))!.Document;
+            Assert.Equal(("Medium", 2.5m, 1L), (assignment.ConcernLevel, assignment.Hours, assignment.Sequence));
+        }
+        Assert.Equal(0L, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM doc_assignments WHERE NOT data ? 'concernLevel'"));
+        Assert.Equal(1L, await fixture.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM outbox WHERE type = 'WorkerCapacityChanged' AND payload->>'workerId' = $1", workerId));
 
-        // And they work as new ones: the closure frees the upgraded hours; the worker takes a new case.
-        await fixture.PublishAsync(new CaseClosed(caseId, "housing-support", "Done", [], "user-1", DateTimeOffset.UtcNow, 9));
-        await Eventually.Until(() => fixture.WorkerAsync(workerId), w => w.Load == WorkerLoad.None, what: "the upgraded hours freed");
+        // And they work as new ones: the closure frees exactly the stored hours of one case, the other stays.
+        await fixture.PublishAsync(new CaseClosed(first, "housing-support", "Done", [], "user-1", DateTimeOffset.UtcNow, 9));
+        await Eventually.Until(() => fixture.WorkerAsync(workerId), w => w.Load.OpenCases == 1, what: "the upgraded hours freed");
+        Assert.Equal(new WorkerLoad(1, 2.5m, 0, 1, 0, 0), (await fixture.WorkerAsync(workerId)).Load);
         var next = Guid.NewGuid();
         await fixture.PublishAsync(AssignmentFixture.Opened(next, team));
         Assert.Equal(workerId, (await fixture.ActiveAssignmentAsync(next)).WorkerId);
     }
 
     [Fact]
-    public async Task An_assignment_the_background_upgrade_has_not_reached_yet_is_weighed_as_a_Medium_case_of_its_team()
+    public async Task The_recount_sets_a_drifted_load_to_the_workers_assignments_for_managers_and_admins_only_and_publishes_only_a_change()
     {
-        var team = await fixture.AddTeamAsync(new ConcernHours(1m, 2.5m, 3m, 5m));
-        var worker = AssignmentFixture.NewWorker(team, 10m) with { Load = new WorkerLoad(1, 2.5m, 0, 1, 0, 0) };
+        var team = await fixture.AddTeamAsync();
+        var worker = AssignmentFixture.NewWorker(team, 20m);
         await fixture.AddWorkersAsync(worker);
         var caseId = Guid.NewGuid();
-        await fixture.Database.ScalarAsync<int>("INSERT INTO doc_assignments (id, version, data) VALUES ($1, 1, $2::jsonb) RETURNING 1", caseId.ToString(),
-            $$"""{"caseId":"{{caseId}}","teamId":"{{team}}","status":"Active","workerId":"{{worker.Id}}","workerName":"W","openedAt":"2025-01-02T09:00:00+00:00","assignedAt":null,"releasedAt":null}""");
+        await fixture.PublishAsync(AssignmentFixture.Opened(caseId, team, "High"));
+        await fixture.ActiveAssignmentAsync(caseId);
+        var stored = (await fixture.Store.GetAsync<Worker>(worker.Id))!;
+        await using (var session = fixture.Store.OpenSession())
+        {
+            session.Update(worker.Id, stored.Document with { Load = new WorkerLoad(4, 9m, 0, 3, 1, 0) }, stored.Version); // drifted
+            await session.CommitAsync();
+        }
+        var path = $"/api/assignment/workers/{worker.Id}/recount";
+        using (var supervisor = fixture.Staff("supervisor", team))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, (await supervisor.PostAsync(path, null)).StatusCode);
+        }
+        using var manager = fixture.Staff("manager");
+        Assert.Equal(HttpStatusCode.NotFound, (await manager.PostAsync("/api/assignment/workers/nobody-here/recount", null)).StatusCode);
+        var published = () => fixture.Database.ScalarAsync<long>("SELECT count(*) FROM outbox WHERE type = 'WorkerCapacityChanged' AND payload->>'workerId' = $1", worker.Id);
+        var before = await published();
 
-        await fixture.PublishAsync(new CaseClosed(caseId, "housing-support", "Done", [], "user-1", DateTimeOffset.UtcNow, 4));
+        var view = await (await manager.PostAsync(path, null)).JsonAsync(HttpStatusCode.OK);
 
-        await Eventually.Until(() => fixture.WorkerAsync(worker.Id), w => w.Load == WorkerLoad.None, what: "the old case's hours freed");
-        var closed = (await fixture.Store.GetAsync<CaseAssignment>(caseId.ToString()))!.Document;
-        Assert.Equal((AssignmentStatus.Released, "Medium", 2.5m), (closed.Status, closed.ConcernLevel, closed.Hours));
+        Assert.Equal((1, 3m), (view.GetProperty("openCases").GetInt32(), view.GetProperty("loadHours").GetDecimal()));
+        Assert.Equal(new WorkerLoad(1, 3m, 0, 0, 1, 0), (await fixture.WorkerAsync(worker.Id)).Load);
+        Assert.Equal(before + 1, await published());
+        (await manager.PostAsync(path, null)).EnsureSuccessStatusCode();
+        Assert.Equal(before + 1, await published()); // nothing to change: nothing published
     }
 
-    private async Task UpgradeAsync<T>() where T : class
+    [Fact]
+    public async Task Null_or_overlong_target_ids_in_a_handover_are_400_naming_the_entry_and_nothing_changes()
     {
-        var upgrader = new DocumentUpgrader<T>(fixture.Store, fixture.Factory.Services.GetRequiredService<IDocumentUpgrade<T>>(), NullLogger<DocumentUpgrader<T>>.Instance);
-        Assert.True(await upgrader.UpgradeAllAsync(CancellationToken.None) >= 1);
+        var (team, leaving, cases) = await LeavingWorkerAsync("Medium");
+        using var manager = fixture.Staff("manager");
+        var path = $"/api/assignment/workers/{leaving.Id}/handover";
+        var bodies = new[]
+        {
+            ("""{"targetWorkerIds": [null], "handoverNote": "n", "reason": "r"}""", "targetWorkerIds[0]"),
+            ($$"""{"targetWorkerIds": ["{{new string('w', 101)}}"], "handoverNote": "n", "reason": "r"}""", "targetWorkerIds[0]"),
+            ($$"""{"targets": {"{{cases[0]}}": null}, "handoverNote": "n", "reason": "r"}""", $"targets.{cases[0]}"),
+        };
+        foreach (var (json, field) in bodies)
+        {
+            using var response = await manager.PostAsync(path, new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+            Assert.Equal([field], (await response.ProblemAsync(HttpStatusCode.BadRequest)).ErrorFields());
+        }
+        var tooMany = Enumerable.Range(0, HandoverPlan.MaxCases + 1).ToDictionary(_ => Guid.NewGuid(), _ => "w");
+        using (var response = await manager.PostAsJsonAsync(path, new { targets = tooMany, handoverNote = "n", reason = "r" }))
+        {
+            Assert.Contains("targets", (await response.ProblemAsync(HttpStatusCode.BadRequest)).ErrorFields());
+        }
+        Assert.Equal(leaving.Id, (await fixture.ActiveAssignmentAsync(cases[0])).WorkerId);
+    }
+
+    [Fact]
+    public async Task A_target_in_a_team_the_supervisor_cannot_see_is_no_such_worker_and_nothing_about_them_is_told()
+    {
+        var (team, leaving, cases) = await LeavingWorkerAsync("Medium");
+        var hidden = AssignmentFixture.NewWorker(AssignmentFixture.NewTeam(), 40m, name: "Hidden Person", availability: WorkerAvailability.Away);
+        await fixture.AddWorkersAsync(hidden);
+        using var supervisor = fixture.Staff("supervisor", team);
+
+        foreach (var (body, field) in new (object, string)[]
+                 {
+                     (new { targetWorkerIds = new[] { hidden.Id }, handoverNote = "n", reason = "r" }, "targetWorkerIds[0]"),
+                     (new { targets = new Dictionary<Guid, string> { [cases[0]] = hidden.Id }, handoverNote = "n", reason = "r" }, $"targets.{cases[0]}"),
+                 })
+        {
+            using var response = await supervisor.PostAsJsonAsync($"/api/assignment/workers/{leaving.Id}/handover", body);
+            var problem = await response.ProblemAsync(HttpStatusCode.BadRequest);
+            Assert.Equal([field], problem.ErrorFields());
+            Assert.DoesNotContain("Hidden Person", problem.GetRawText());
+            Assert.DoesNotContain("Away", problem.GetRawText());
+        }
+        Assert.Equal(leaving.Id, (await fixture.ActiveAssignmentAsync(cases[0])).WorkerId);
+    }
+
+    [Fact]
+    public async Task A_handover_without_markAs_and_a_lowered_concern_level_free_room_that_queued_cases_then_take()
+    {
+        var team = await fixture.AddTeamAsync();
+        var worker = AssignmentFixture.NewWorker(team, 3m, name: "Full");
+        await fixture.AddWorkersAsync(worker);
+        var (heavy, light) = (Guid.NewGuid(), Guid.NewGuid());
+        await fixture.PublishAsync(AssignmentFixture.Opened(heavy, team, "Medium"));
+        await fixture.PublishAsync(AssignmentFixture.Opened(light, team, "Low")); // 3 of 3
+        await Eventually.Until(() => fixture.WorkerAsync(worker.Id), w => w.Load.OpenCases == 2, what: "both cases taken");
+        var (queuedLow, queuedMedium) = (Guid.NewGuid(), Guid.NewGuid());
+        await fixture.PublishAsync(AssignmentFixture.Opened(queuedLow, team, "Low"));
+        Assert.Equal(AssignmentStatus.Unassigned, (await fixture.OpenAssignmentAsync(queuedLow)).Status);
+        await fixture.PublishAsync(AssignmentFixture.Opened(queuedMedium, team, "Medium"));
+        Assert.Equal(AssignmentStatus.Unassigned, (await fixture.OpenAssignmentAsync(queuedMedium)).Status);
+
+        // Lowered Medium → Low: one hour frees, and the queued Low case (the oldest that fits) takes it.
+        await fixture.PublishAsync(new ConcernLevelChanged(heavy, team, "Medium", "Low", "user-1", "Settled", DateTimeOffset.UtcNow, CaseVersion: 3));
+        Assert.Equal(worker.Id, (await fixture.ActiveAssignmentAsync(queuedLow)).WorkerId);
+        Assert.Equal(new WorkerLoad(3, 3m, 3, 0, 0, 0), (await fixture.WorkerAsync(worker.Id)).Load);
+
+        // A handover of two Low cases (no markAs): the two hours freed take the queued Medium case.
+        var target = AssignmentFixture.NewWorker(team, 10m, name: "Target");
+        await fixture.AddWorkersAsync(target);
+        using var supervisor = fixture.Staff("supervisor", team);
+        using var response = await supervisor.PostAsJsonAsync($"/api/assignment/workers/{worker.Id}/handover", new
+        {
+            caseIds = new[] { heavy, light },
+            targetWorkerIds = new[] { target.Id },
+            handoverNote = "n",
+            reason = "Balancing",
+        });
+        await response.JsonAsync(HttpStatusCode.OK);
+        Assert.Equal(worker.Id, (await fixture.ActiveAssignmentAsync(queuedMedium)).WorkerId);
+        Assert.Equal(new WorkerLoad(2, 3m, 1, 1, 0, 0), (await fixture.WorkerAsync(worker.Id)).Load);
+    }
+
+    [Fact]
+    public async Task Freed_room_is_offered_queued_cases_of_the_workers_pathways_even_behind_many_older_ones_of_other_pathways()
+    {
+        var team = await fixture.AddTeamAsync(null, "housing-support", "employment-programme");
+        var old = DateTimeOffset.UtcNow.AddDays(-30);
+        await using (var session = fixture.Store.OpenSession())
+        {
+            for (var i = 0; i < QueueFiller.MaxPerWorker * 5 + 5; i++)
+            {
+                var id = Guid.NewGuid();
+                session.Insert(id.ToString(), new CaseAssignment(id, team, AssignmentStatus.Unassigned, null, null, old.AddMinutes(i), null, null)
+                    { PathwayId = "housing-support", ConcernLevel = "Low", Hours = 1m });
+            }
+            await session.CommitAsync();
+        }
+        var mine = Guid.NewGuid();
+        await fixture.PublishAsync(AssignmentFixture.Opened(mine, team, "Medium", pathwayId: "employment-programme"));
+        Assert.Equal(AssignmentStatus.Unassigned, (await fixture.OpenAssignmentAsync(mine)).Status);
+        using var admin = fixture.Staff("admin");
+
+        using var created = await admin.PostAsJsonAsync("/api/assignment/workers", new
+        {
+            id = "w-" + Guid.NewGuid().ToString("N")[..10], name = "Employment", teamIds = new[] { team }, pathwayIds = new[] { "employment-programme" },
+            capacityHours = 2m, availability = "Available",
+        });
+
+        var view = await created.JsonAsync(HttpStatusCode.Created);
+        Assert.Equal((1, 0m), (view.GetProperty("openCases").GetInt32(), view.GetProperty("freeHours").GetDecimal())); // the answer shows what they took
+        Assert.Equal(view.Text("id"), (await fixture.ActiveAssignmentAsync(mine)).WorkerId);
     }
 }

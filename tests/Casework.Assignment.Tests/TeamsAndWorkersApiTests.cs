@@ -18,7 +18,7 @@ public sealed class TeamsAndWorkersApiTests(AssignmentFixture fixture)
         new { id, name, pathwayIds = pathways ?? ["money-advice"], hoursPerCase = new { low, medium, high, critical } };
 
     private static object WorkerBody(string? id, string[] teamIds, decimal? capacityHours = 20, string name = "New Worker", string[]? pathwayIds = null,
-        string? availability = null) =>
+        string? availability = "Available") =>
         new { id, name, teamIds, region = "north", pathwayIds = pathwayIds ?? [], capacityHours, availability };
 
     private static string NewId(string prefix) => prefix + "-" + Guid.NewGuid().ToString("N")[..10];
@@ -103,6 +103,10 @@ public sealed class TeamsAndWorkersApiTests(AssignmentFixture fixture)
         Assert.True(await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM outbox WHERE type = 'WorkerCapacityChanged' AND payload->>'workerId' = $1", workerId) >= 1);
 
         Assert.Equal(HttpStatusCode.PreconditionRequired, (await admin.PutAsJsonAsync($"/api/assignment/workers/{workerId}", WorkerBody(null, [team]))).StatusCode);
+        // availability is required on an edit: leaving it out must not quietly make an Away or Left worker Available.
+        var noAvailability = await (await admin.PutJsonAsync($"/api/assignment/workers/{workerId}", WorkerBody(null, [team], availability: null), ("If-Match", "\"1\"")))
+            .ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(["availability"], noAvailability.ErrorFields());
         using var edited = await admin.PutJsonAsync($"/api/assignment/workers/{workerId}", WorkerBody(null, [team], 30, name: "Renamed"), ("If-Match", "\"1\""));
         var after = await edited.JsonAsync(HttpStatusCode.OK);
         Assert.Equal(("Renamed", 30m), (after.Text("name"), after.GetProperty("capacityHours").GetDecimal()));
@@ -141,7 +145,7 @@ public sealed class TeamsAndWorkersApiTests(AssignmentFixture fixture)
         using var back = await supervisor.PutJsonAsync(path, new { availability = "Available" }, ("If-Match", "\"1\""));
 
         Assert.Equal("Available", (await back.JsonAsync(HttpStatusCode.OK)).Text("availability"));
-        Assert.Equal(worker.Id, (await fixture.ActiveAssignmentAsync(queued)).WorkerId); // in the same commit
+        Assert.Equal(worker.Id, (await fixture.ActiveAssignmentAsync(queued)).WorkerId); // offered right after the change committed
         using var away = await supervisor.PutJsonAsync(path, new { availability = "Away", returnsOn = "2030-01-01" }, ("If-Match", back.Headers.ETag!.Tag));
         var awayView = await away.JsonAsync(HttpStatusCode.OK);
         Assert.Equal(("Away", "2030-01-01", 1), (awayView.Text("availability"), awayView.Text("returnsOn"), awayView.GetProperty("openCases").GetInt32()));
@@ -205,5 +209,36 @@ public sealed class TeamsAndWorkersApiTests(AssignmentFixture fixture)
         var caseId = Guid.NewGuid();
         await fixture.PublishAsync(AssignmentFixture.Opened(caseId, teamB));
         Assert.Equal(both.Id, (await fixture.ActiveAssignmentAsync(caseId)).WorkerId);
+    }
+
+    [Fact]
+    public async Task A_worker_holding_cases_cannot_be_marked_Left_or_taken_out_of_their_team_the_409_points_to_the_handover()
+    {
+        var team = await fixture.AddTeamAsync(null, "housing-support");
+        var other = await fixture.AddTeamAsync(null, "housing-support");
+        var worker = AssignmentFixture.NewWorker(team, 10m) with { TeamIds = [team, other] };
+        await fixture.AddWorkersAsync(worker);
+        var caseId = Guid.NewGuid();
+        await fixture.PublishAsync(AssignmentFixture.Opened(caseId, team));
+        Assert.Equal(worker.Id, (await fixture.ActiveAssignmentAsync(caseId)).WorkerId);
+        var etag = $"\"{(await fixture.Store.GetAsync<Worker>(worker.Id))!.Version}\"";
+        using var admin = fixture.Staff("admin");
+
+        var left = await (await admin.PutJsonAsync($"/api/assignment/workers/{worker.Id}/availability", new { availability = "Left" }, ("If-Match", etag)))
+            .ProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal($"/api/assignment/workers/{worker.Id}/handover", left.Text("handover"));
+        var edited = await (await admin.PutJsonAsync($"/api/assignment/workers/{worker.Id}", WorkerBody(null, [other], 10m), ("If-Match", etag)))
+            .ProblemAsync(HttpStatusCode.Conflict);
+        Assert.Contains(team, edited.Text("detail"));
+        var editedLeft = await (await admin.PutJsonAsync($"/api/assignment/workers/{worker.Id}", WorkerBody(null, [team, other], 10m, availability: "Left"), ("If-Match", etag)))
+            .ProblemAsync(HttpStatusCode.Conflict);
+        Assert.NotNull(editedLeft.Text("handover"));
+        Assert.Equal(WorkerAvailability.Available, (await fixture.WorkerAsync(worker.Id)).Availability);
+        Assert.Equal([team, other], (await fixture.WorkerAsync(worker.Id)).TeamIds);
+
+        // Away keeps their cases; leaving the team they hold no cases of is fine.
+        using var away = await admin.PutJsonAsync($"/api/assignment/workers/{worker.Id}", WorkerBody(null, [team], 10m, availability: "Away"), ("If-Match", etag));
+        var view = await away.JsonAsync(HttpStatusCode.OK);
+        Assert.Equal(("Away", 1), (view.Text("availability"), view.GetProperty("openCases").GetInt32()));
     }
 }

@@ -167,6 +167,14 @@ public sealed class AssignmentEndToEndTests(PlatformFixture platform)
         Assert.Equal(("Available", 2, 5m), (unchanged.Text("availability"), unchanged.GetProperty("openCases").GetInt32(), unchanged.GetProperty("loadHours").GetDecimal()));
         Assert.Equal(0m, (await WorkerAsync(setup.Maria, big)).GetProperty("loadHours").GetDecimal());
 
+        // Marking them Left while they still hold cases is refused, pointing to the handover.
+        using (var current = await setup.Maria.GetAsync($"api/assignment/workers/{leaving}"))
+        {
+            using var markedLeft = await setup.Maria.PutJsonAsync($"api/assignment/workers/{leaving}/availability", new { availability = "Left" },
+                ("If-Match", current.Headers.ETag!.Tag));
+            Assert.Equal($"/api/assignment/workers/{leaving}/handover", (await markedLeft.ProblemAsync(HttpStatusCode.Conflict)).Text("handover"));
+        }
+
         // By free hours: the High case to Big (3), the Medium one to Tight (2); the worker is marked Left in the same commit.
         using var handedOver = await setup.Maria.PostAsJsonAsync($"api/assignment/workers/{leaving}/handover", new
         {

@@ -28,11 +28,12 @@ public static class AssignmentService
             .Add<Worker>("workers", ["name"], ["overCapacity", "name"])
             .Add<CaseAssignment>("assignments", ["status", "openedAt"], ["teamId", "status"], ["workerId", "status"], ["status", "nextReviewOn"])
             .Add<AssignmentChange>("assignment_history", ["caseId"]));
-        // Documents stored before hours (case counts, one team per worker) are brought up to date: workers before the
-        // service starts (they are few), assignments in the background (an old one is weighed as Medium meanwhile).
+        // Documents stored before hours (case counts, one team per worker) are brought up to date, and every worker's load
+        // set from their assignments, before the seeder, the bus and HTTP start (see StoredDataAtStart).
         builder.Services.AddSingleton<IDocumentUpgrade<Worker>, WorkerShapeUpgrade>();
-        builder.Services.AddHostedService<WorkerUpgradeAtStart>();
-        builder.AddDocumentUpgrade<CaseAssignment, AssignmentShapeUpgrade>();
+        builder.Services.AddSingleton<IDocumentUpgrade<CaseAssignment>, AssignmentShapeUpgrade>();
+        builder.Services.AddSingleton<StoredDataAtStart>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<StoredDataAtStart>());
         // Registered before the bus so the teams and workers exist before the first CaseOpened is consumed.
         builder.AddDemoDataSeeder<WorkerSeeder>();
         builder.AddMessaging(Name, bus =>
@@ -46,6 +47,8 @@ public static class AssignmentService
         builder.Services.AddScoped<CaseAssigner>();
         builder.Services.AddScoped<CaseMoves>();
         builder.Services.AddScoped<QueueFiller>();
+        builder.Services.AddScoped<CapacityUnit>();
+        builder.Services.AddScoped<LoadRecount>();
         builder.Services.AddScoped<Handover>();
         return builder;
     }

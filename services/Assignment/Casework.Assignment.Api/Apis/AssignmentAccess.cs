@@ -18,6 +18,13 @@ internal static class AssignmentAccess
 
     public static bool CanSeeTeam(ClaimsPrincipal user, string teamId) => user.SeesAllTeams() || user.Teams().Contains(teamId, StringComparer.Ordinal);
 
+    /// <summary>
+    /// The worker themself, anyone sharing a team with them, and those who see every team. A worker the caller cannot
+    /// see is answered as no worker at all, wherever they are named (nothing about their team, availability or hours).
+    /// </summary>
+    public static bool CanSeeWorker(ClaimsPrincipal user, Domain.Worker worker) =>
+        user.SeesAllTeams() || worker.Id == user.SubjectId() || worker.TeamIds.Any(t => CanSeeTeam(user, t));
+
     public static bool IsAdministrator(ClaimsPrincipal user) => user.IsInAnyRole(Administrators);
 
     /// <summary>Assign, unassign, hand over and set availability in <paramref name="teamId"/>.</summary>

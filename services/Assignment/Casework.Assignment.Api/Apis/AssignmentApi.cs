@@ -1,4 +1,5 @@
 using Casework.Assignment.Assigning;
+using Casework.Assignment.Consumers;
 using Casework.Assignment.Domain;
 using Casework.Persistence;
 using Casework.ServiceDefaults;
@@ -43,8 +44,10 @@ public static class AssignmentApi
 
         api.MapPost("/cases/{caseId:guid}/unassign", UnassignAsync)
             .WithName("UnassignCase")
-            .WithSummary("Take a case from its worker; it waits in the team's unassigned queue")
-            .WithDescription("As assign. The freed worker then takes the oldest queued case of their teams that fits (not this one). Publishes CaseUnassigned.")
+            .WithSummary("Take a case from its worker: another worker of the team takes it, or it waits in the team's unassigned queue")
+            .WithDescription("As assign. The case goes to the team's other Available worker with the most free hours who has room (the automatic rule; " +
+                "CaseAssigned naming the previous worker), or, when nobody has, to the team's queue (CaseUnassigned). The freed worker then takes the " +
+                "oldest queued cases of their teams that fit (not this one).")
             .Produces<AssignmentView>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden)
@@ -90,7 +93,7 @@ public static class AssignmentApi
     }
 
     private static async Task<IResult> AssignAsync(
-        Guid caseId, AssignRequest body, HttpContext http, IDocumentStore store, CaseMoves moves, TimeProvider clock, CancellationToken cancellationToken)
+        Guid caseId, AssignRequest body, HttpContext http, IDocumentStore store, CaseMoves moves, CapacityUnit capacity, CancellationToken cancellationToken)
     {
         if (!http.User.IsInAnyRole(Assigners))
         {
@@ -116,29 +119,36 @@ public static class AssignmentApi
         {
             return refusal;
         }
-        var assignment = await session.WeighedAsync(current!.Document, cancellationToken);
-        var loads = new WorkerLoads(session, clock);
-        if (await loads.GetAsync(body.WorkerId!, cancellationToken) is not { } worker)
+        var loads = capacity.Loads(session);
+        // Before any other rule: a worker the caller cannot see is no worker to them.
+        if (await loads.GetAsync(body.WorkerId!, cancellationToken) is not { } worker || !CanSeeWorker(http.User, worker))
         {
             errors.Add("workerId", "No such worker.");
             return errors.ToProblem();
         }
-        if (assignment.Status == AssignmentStatus.Active && assignment.WorkerId == worker.Id)
+        var held = current!.Document;
+        if (held.Status == AssignmentStatus.Active && held.WorkerId == worker.Id)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: $"{worker.Name} is already accountable for the case.");
         }
-        var hours = (await session.HoursOfTeamAsync(assignment.TeamId, cancellationToken)).For(assignment.Level);
-        worker.EnsureCanTake(assignment.TeamId, assignment.PathwayId, hours, overrideCapacity);
+        var weighed = await session.WeighAsync(held, cancellationToken);
+        worker.EnsureCanTake(weighed.TeamId, weighed.PathwayId, weighed.Hours, overrideCapacity);
         var by = new ChangeBy(http.ActorId(), http.User.DisplayName(), body.Reason!.Trim(), body.HandoverNote?.Trim(), overrideCapacity);
-        var next = await moves.MoveAsync(session, loads, assignment, current.Version, worker, hours, by, cancellationToken);
+        var next = await moves.MoveAsync(session, loads, held, weighed, current.Version, worker, by, cancellationToken);
         loads.Flush();
         await session.CommitAsync(cancellationToken);
+        await capacity.FillFreedAsync(cancellationToken);
         ETags.Set(http.Response, current.Version + 1);
         return TypedResults.Ok(AssignmentView.From(next));
     }
 
+    /// <summary>
+    /// Takes the case from its worker (a supervisor's decision, with a reason): it is offered to the team's other
+    /// workers by the automatic rule and waits in the queue only when none of them has room. The freed worker is then
+    /// offered other queued cases, never this one.
+    /// </summary>
     private static async Task<IResult> UnassignAsync(
-        Guid caseId, UnassignRequest body, HttpContext http, IDocumentStore store, CaseMoves moves, QueueFiller queue, TimeProvider clock,
+        Guid caseId, UnassignRequest body, HttpContext http, IDocumentStore store, CaseAssigner assigner, CapacityUnit capacity,
         CancellationToken cancellationToken)
     {
         if (!http.User.IsInAnyRole(Assigners))
@@ -158,20 +168,15 @@ public static class AssignmentApi
         {
             return refusal;
         }
-        var assignment = await session.WeighedAsync(current!.Document, cancellationToken);
-        if (assignment is not { Status: AssignmentStatus.Active, WorkerId: { } previous })
+        if (current!.Document is not { Status: AssignmentStatus.Active, WorkerId: { } previous })
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The case is already unassigned.");
         }
-        var loads = new WorkerLoads(session, clock);
         var by = new ChangeBy(http.ActorId(), http.User.DisplayName(), body.Reason!.Trim());
-        var next = await moves.MoveAsync(session, loads, assignment, current.Version, null, assignment.Hours, by, cancellationToken);
-        if (await loads.GetAsync(previous, cancellationToken) is not null)
-        {
-            await queue.FillAsync(session, loads, [previous], new HashSet<Guid> { caseId }, cancellationToken);
-        }
-        loads.Flush();
+        var next = await assigner.AssignAsync(current.Document, current.Version, session, cancellationToken, except: previous, by: by);
         await session.CommitAsync(cancellationToken);
+        capacity.LeaveAlone(caseId);
+        await capacity.FillFreedAsync(cancellationToken);
         ETags.Set(http.Response, current.Version + 1);
         return TypedResults.Ok(AssignmentView.From(next));
     }
@@ -184,7 +189,7 @@ public static class AssignmentApi
             return NotFound("No case you can see.");
         }
         var changes = await store.QueryAllAsync<AssignmentChange>(new DocumentFilter().Equal("caseId", caseId.ToString()), cancellationToken);
-        return TypedResults.Ok(changes.Select(c => c.Document).OrderBy(c => c.Sequence).ToList());
+        return TypedResults.Ok(changes.Select(c => c.Document).OrderBy(c => c.Sequence).ThenBy(c => c.At).ToList());
     }
 
     private static async Task<IResult> ListUnassignedAsync(

@@ -137,9 +137,11 @@ public static partial class TeamsApi
         return errors;
     }
 
-    private static TeamSettingsChanged Changed(Team team, HttpContext http, TimeProvider clock) => new(
+    private static TeamSettingsChanged Changed(Team team, HttpContext http, TimeProvider clock) => SettingsChanged(team, http.ActorId(), clock.GetUtcNow());
+
+    public static TeamSettingsChanged SettingsChanged(Team team, string changedBy, DateTimeOffset at) => new(
         team.Id, team.Name, team.PathwayIds, team.HoursPerCase.Low, team.HoursPerCase.Medium, team.HoursPerCase.High, team.HoursPerCase.Critical,
-        http.ActorId(), clock.GetUtcNow());
+        changedBy, at);
 
     private static async Task<IResult> CaseloadAsync(string teamId, HttpContext http, IDocumentStore store, CancellationToken cancellationToken)
     {

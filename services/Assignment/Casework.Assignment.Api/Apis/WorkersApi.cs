@@ -36,14 +36,22 @@ public static class WorkersApi
             .Produces<WorkerView>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status409Conflict);
         workers.MapPut("/{workerId}", EditAsync).WithName("EditWorker").WithSummary("Change a worker's profile, capacity or availability (managers and admins; If-Match required)")
-            .WithDescription("Their load is kept. With more free hours (or back to Available) they take the oldest queued cases of their teams that fit.")
+            .WithDescription("Their load is kept. availability is required. Marking them Left, or taking them out of a team, while they hold open cases " +
+                "(of it) is a 409 pointing to the handover. With more free hours (or back to Available) they take the oldest queued cases of their teams that fit.")
             .Produces<WorkerView>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesProblem(StatusCodes.Status428PreconditionRequired);
         workers.MapPut("/{workerId}/availability", SetAvailabilityAsync).WithName("SetWorkerAvailability")
             .WithSummary("Mark a worker Available, Away (optionally returnsOn) or Left")
-            .WithDescription("Supervisors of one of the worker's teams, managers and admins; If-Match required. Away and Left workers take no new cases; their cases stay theirs until handed over.")
+            .WithDescription("Supervisors of one of the worker's teams, managers and admins; If-Match required. Away workers take no new cases and keep theirs " +
+                "until handed over; Left is refused (409, pointing to the handover) while they hold open cases.")
             .Produces<WorkerView>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesProblem(StatusCodes.Status428PreconditionRequired);
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesProblem(StatusCodes.Status428PreconditionRequired);
+        workers.MapPost("/{workerId}/recount", RecountAsync).WithName("RecountWorkerLoad")
+            .WithSummary("Recompute a worker's load from the cases they hold (managers and admins; a repair tool)")
+            .WithDescription("Sets open cases, hours and counts by concern level to the sum of the worker's Active assignments; publishes " +
+                "WorkerCapacityChanged when that changes anything (and the worker then takes queued cases if they have room).")
+            .Produces<WorkerView>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
         workers.MapPost("/{workerId}/handover", HandoverAsync).WithName("HandOverCases")
             .WithSummary("Move a worker's open cases (all, or caseIds) to other workers in one go")
             .WithDescription(
@@ -71,17 +79,16 @@ public static class WorkersApi
         {
             return ForbiddenTeam();
         }
-        var filter = new DocumentFilter().Equal("availability", availability);
-        if (overCapacity is { } over)
-        {
-            filter.Equal("overCapacity", over ? "true" : "false");
-        }
+        // Built afresh for each query that needs it (a filter is added to in place).
+        DocumentFilter Filter() => new DocumentFilter()
+            .Equal("availability", availability)
+            .Equal("overCapacity", overCapacity is { } over ? (over ? "true" : "false") : null);
         var (skip, take) = (offset ?? 0, limit ?? 50);
         if (teamId is not null || http.User.SeesAllTeams())
         {
             var page = await store.QueryAsync<Worker>(new DocumentQuery
             {
-                Filter = filter.Includes("teamIds", teamId), OrderBy = "name", Offset = skip, Limit = take,
+                Filter = Filter().Includes("teamIds", teamId), OrderBy = "name", Offset = skip, Limit = take,
             }, cancellationToken);
             return TypedResults.Ok(page.With(page.Items.Select(w => WorkerView.From(w.Document)).ToList()));
         }
@@ -89,26 +96,12 @@ public static class WorkersApi
         var mine = new Dictionary<string, Worker>(StringComparer.Ordinal);
         foreach (var team in http.User.Teams())
         {
-            var members = await store.QueryAllAsync<Worker>(CopyOf(filter).Includes("teamIds", team), cancellationToken);
+            var members = await store.QueryAllAsync<Worker>(Filter().Includes("teamIds", team), cancellationToken);
             members.ForEach(w => mine.TryAdd(w.Id, w.Document));
         }
         var ordered = mine.Values.OrderBy(w => w.Name, StringComparer.Ordinal).ThenBy(w => w.Id, StringComparer.Ordinal).ToList();
         return TypedResults.Ok(new Page<WorkerView>(ordered.Skip(skip).Take(take).Select(WorkerView.From).ToList(), ordered.Count, skip, take));
     }
-
-    private static DocumentFilter CopyOf(DocumentFilter filter)
-    {
-        var copy = new DocumentFilter();
-        foreach (var condition in filter.Conditions)
-        {
-            copy.Equal(condition.Field, condition.Values[0]);
-        }
-        return copy;
-    }
-
-    /// <summary>The worker themself, anyone sharing a team with them, and those who see every team.</summary>
-    private static bool CanSee(ClaimsPrincipal user, Worker worker) =>
-        user.SeesAllTeams() || worker.Id == user.SubjectId() || worker.TeamIds.Any(t => CanSeeTeam(user, t));
 
     /// <summary>Setting availability and handing over: administrators, or a supervisor of one of the worker's teams.</summary>
     private static bool CanManageCasesOf(ClaimsPrincipal user, Worker worker) => worker.TeamIds.Any(t => CanAssignIn(user, t)) || IsAdministrator(user);
@@ -116,7 +109,7 @@ public static class WorkersApi
     private static async Task<IResult> GetAsync(string workerId, HttpContext http, IDocumentStore store, CancellationToken cancellationToken)
     {
         var worker = await store.GetAsync<Worker>(workerId, cancellationToken);
-        if (worker is null || !CanSee(http.User, worker.Document))
+        if (worker is null || !CanSeeWorker(http.User, worker.Document))
         {
             return NotFound("No such worker.");
         }
@@ -125,7 +118,7 @@ public static class WorkersApi
     }
 
     private static async Task<IResult> CreateAsync(
-        WorkerRequest body, HttpContext http, IDocumentStore store, QueueFiller queue, TimeProvider clock, CancellationToken cancellationToken)
+        WorkerRequest body, HttpContext http, IDocumentStore store, CapacityUnit capacity, CancellationToken cancellationToken)
     {
         if (!IsAdministrator(http.User))
         {
@@ -139,17 +132,17 @@ public static class WorkersApi
             return errors.ToProblem();
         }
         var worker = Apply(new Worker { Id = body.Id!.Trim(), Name = body.Name!.Trim() }, body);
-        var loads = new WorkerLoads(session, clock);
+        var loads = capacity.Loads(session);
         loads.Add(worker);
-        await queue.FillAsync(session, loads, [worker.Id], new HashSet<Guid>(), cancellationToken);
         loads.Flush();
         await session.CommitAsync(cancellationToken);
-        ETags.Set(http.Response, 1);
-        return TypedResults.Created($"/api/assignment/workers/{worker.Id}", WorkerView.From(loads[worker.Id]));
+        var after = await AfterFillingAsync(store, capacity, worker.Id, cancellationToken);
+        ETags.Set(http.Response, after.Version);
+        return TypedResults.Created($"/api/assignment/workers/{worker.Id}", WorkerView.From(after.Document));
     }
 
     private static async Task<IResult> EditAsync(
-        string workerId, WorkerRequest body, HttpContext http, IDocumentStore store, QueueFiller queue, TimeProvider clock, CancellationToken cancellationToken)
+        string workerId, WorkerRequest body, HttpContext http, IDocumentStore store, CapacityUnit capacity, CancellationToken cancellationToken)
     {
         if (!IsAdministrator(http.User))
         {
@@ -158,16 +151,17 @@ public static class WorkersApi
         await using var session = store.OpenSession();
         var errors = await ValidateAsync(body, session, cancellationToken);
         errors.Check(body.Id is null || body.Id == workerId, "id", "A worker's id cannot change.");
+        // Required here, so an edit that leaves it out cannot quietly make an Away or Left worker Available.
+        errors.Check(body.Availability is not null, "availability", "The field is required (Available, Away or Left).");
         if (errors.Any)
         {
             return errors.ToProblem();
         }
-        return await ChangeAsync(workerId, http, session, queue, clock, w => Apply(w, body), _ => true, cancellationToken);
+        return await ChangeAsync(workerId, http, session, store, capacity, w => Apply(w, body), _ => true, cancellationToken);
     }
 
     private static async Task<IResult> SetAvailabilityAsync(
-        string workerId, AvailabilityRequest body, HttpContext http, IDocumentStore store, QueueFiller queue, TimeProvider clock,
-        CancellationToken cancellationToken)
+        string workerId, AvailabilityRequest body, HttpContext http, IDocumentStore store, CapacityUnit capacity, CancellationToken cancellationToken)
     {
         if (!http.User.IsInAnyRole(Assigners))
         {
@@ -181,29 +175,66 @@ public static class WorkersApi
             return errors.ToProblem();
         }
         await using var session = store.OpenSession();
-        return await ChangeAsync(workerId, http, session, queue, clock, w => w with { Availability = body.Availability!, ReturnsOn = body.ReturnsOn },
+        return await ChangeAsync(workerId, http, session, store, capacity, w => w with { Availability = body.Availability!, ReturnsOn = body.ReturnsOn },
             w => CanManageCasesOf(http.User, w), cancellationToken);
     }
 
-    /// <summary>Changes a worker read with If-Match (required), then lets them take queued cases if they now have room.</summary>
+    /// <summary>
+    /// Changes a worker read with If-Match (required), unless that would strand cases they hold (409, pointing to the
+    /// handover); once committed, they take queued cases if they now have room.
+    /// </summary>
     private static async Task<IResult> ChangeAsync(
-        string workerId, HttpContext http, IDocumentSession session, QueueFiller queue, TimeProvider clock, Func<Worker, Worker> change,
+        string workerId, HttpContext http, IDocumentSession session, IDocumentStore store, CapacityUnit capacity, Func<Worker, Worker> change,
         Func<Worker, bool> allowed, CancellationToken cancellationToken)
     {
         var (current, refusal) = await session.ReadForChangeAsync<Worker>(workerId, http.Request, () => NotFound("No such worker."), cancellationToken,
-            w => CanSee(http.User, w) && allowed(w), required: true);
+            w => CanSeeWorker(http.User, w) && allowed(w), required: true);
         if (refusal is not null)
         {
             return refusal;
         }
-        var loads = new WorkerLoads(session, clock);
-        loads.Know([current!]);
-        loads.Set(change(current!.Document));
-        await queue.FillAsync(session, loads, [workerId], new HashSet<Guid>(), cancellationToken);
+        var changed = change(current!.Document);
+        var held = await store.QueryAllAsync<CaseAssignment>(Handover.ActiveCasesOf(workerId), cancellationToken);
+        if (current.Document.WhyNotChange(changed, held.Select(a => a.Document.TeamId)) is { } stranded)
+        {
+            return HandOverFirst(workerId, stranded);
+        }
+        var loads = capacity.Loads(session);
+        loads.Know([current]);
+        loads.Set(changed);
         loads.Flush();
         await session.CommitAsync(cancellationToken);
-        ETags.Set(http.Response, current.Version + 1);
-        return TypedResults.Ok(WorkerView.From(loads[workerId]));
+        var after = await AfterFillingAsync(store, capacity, workerId, cancellationToken);
+        ETags.Set(http.Response, after.Version);
+        return TypedResults.Ok(WorkerView.From(after.Document));
+    }
+
+    /// <summary>
+    /// Offers queued cases to the worker if their room grew (a step after the commit), then reads them again: the answer
+    /// and its ETag show them with whatever they took.
+    /// </summary>
+    private static async Task<Stored<Worker>> AfterFillingAsync(IDocumentStore store, CapacityUnit capacity, string workerId, CancellationToken cancellationToken)
+    {
+        await capacity.FillFreedAsync(cancellationToken);
+        return await store.GetAsync<Worker>(workerId, cancellationToken) ?? throw new InvalidOperationException($"Worker {workerId} vanished.");
+    }
+
+    private static IResult HandOverFirst(string workerId, string detail) => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict,
+        title: "The worker still holds open cases; hand them over first.", detail: detail,
+        extensions: new Dictionary<string, object?> { ["handover"] = $"/api/assignment/workers/{workerId}/handover" });
+
+    private static async Task<IResult> RecountAsync(string workerId, HttpContext http, LoadRecount recount, CapacityUnit capacity, CancellationToken cancellationToken)
+    {
+        if (!IsAdministrator(http.User))
+        {
+            return Forbidden("Only managers and admins recount a worker's load.");
+        }
+        if (await recount.RecountAsync(workerId, cancellationToken) is not { } worker)
+        {
+            return NotFound("No such worker.");
+        }
+        await capacity.FillFreedAsync(cancellationToken);
+        return TypedResults.Ok(WorkerView.From(worker));
     }
 
     private static Worker Apply(Worker worker, WorkerRequest body) => worker with
@@ -258,7 +289,7 @@ public static class WorkersApi
     }
 
     private static async Task<IResult> HandoverAsync(
-        string workerId, HandoverRequest body, HttpContext http, IDocumentStore store, Handover handover, TimeProvider clock,
+        string workerId, HandoverRequest body, HttpContext http, IDocumentStore store, Handover handover, CapacityUnit capacity,
         CancellationToken cancellationToken)
     {
         if (!http.User.IsInAnyRole(Assigners))
@@ -274,6 +305,15 @@ public static class WorkersApi
         var perCase = body.Targets ?? new Dictionary<Guid, string>();
         errors.Check(targetIds.Count > 0 || perCase.Count > 0, "targetWorkerIds", "Name at least one target worker (targetWorkerIds or targets).");
         errors.Check(targetIds.Count <= 50, "targetWorkerIds", "At most 50 target workers.");
+        errors.Check(perCase.Count <= HandoverPlan.MaxCases, "targets", $"At most {HandoverPlan.MaxCases} cases at once.");
+        for (var i = 0; i < targetIds.Count; i++)
+        {
+            errors.Required($"targetWorkerIds[{i}]", targetIds[i], 100);
+        }
+        foreach (var (caseId, targetId) in perCase.Take(HandoverPlan.MaxCases))
+        {
+            errors.Required($"targets.{caseId}", targetId, 100);
+        }
         errors.Check(body.CaseIds is null || body.CaseIds.Count is > 0 and <= HandoverPlan.MaxCases, "caseIds",
             $"List 1 to {HandoverPlan.MaxCases} cases, or leave it out for all of the worker's open cases.");
         errors.Check(body.CaseIds is null || body.CaseIds.Distinct().Count() == body.CaseIds.Count, "caseIds", "A case is listed twice.");
@@ -288,14 +328,14 @@ public static class WorkersApi
         {
             return refusal;
         }
-        var loads = new WorkerLoads(session, clock);
+        var loads = capacity.Loads(session);
         loads.Know([current!]);
         var by = new ChangeBy(http.ActorId(), http.User.DisplayName(), body.Reason!.Trim(), body.HandoverNote!.Trim());
         IReadOnlyList<(CaseAssignment Moved, Worker To)> moved;
         try
         {
             moved = await handover.PlanAndMoveAsync(session, loads, current!.Document, body.CaseIds, targetIds, perCase,
-                team => CanAssignIn(http.User, team), by, cancellationToken);
+                team => CanAssignIn(http.User, team), w => CanSeeWorker(http.User, w), by, cancellationToken);
         }
         catch (HandoverRefusedException refused)
         {
@@ -304,11 +344,19 @@ public static class WorkersApi
         }
         if (body.MarkAs is { } markAs)
         {
+            if (markAs == WorkerAvailability.Left && body.CaseIds is not null && await OpenCasesAsync(store, workerId, cancellationToken) > moved.Count)
+            {
+                return HandOverFirst(workerId, $"{current!.Document.Name} would still hold open cases not listed in caseIds; hand them over too, or mark them Left later.");
+            }
             loads.Set(loads[workerId] with { Availability = markAs, ReturnsOn = body.ReturnsOn });
         }
         loads.Flush();
         await session.CommitAsync(cancellationToken);
+        await capacity.FillFreedAsync(cancellationToken);
         return TypedResults.Ok(new HandoverResult(workerId, loads[workerId].Availability,
             moved.Select(m => new HandoverMove(m.Moved.CaseId, m.To.Id, m.To.Name, m.Moved.Sequence)).ToList()));
     }
+
+    private static async Task<long> OpenCasesAsync(IDocumentStore store, string workerId, CancellationToken cancellationToken) =>
+        (await store.QueryAsync<CaseAssignment>(new DocumentQuery { Filter = Handover.ActiveCasesOf(workerId), Limit = 1, CountLimit = null }, cancellationToken)).Total;
 }

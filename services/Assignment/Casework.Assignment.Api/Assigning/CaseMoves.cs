@@ -9,7 +9,7 @@ public sealed record ChangeBy(string Id, string Name, string Reason, string? Han
 {
     public const string SystemId = "system";
 
-    public static ChangeBy System(string reason) => new(SystemId, "Automatic assignment", reason);
+    public static ChangeBy System(string reason, bool overrideCapacity = false) => new(SystemId, "Automatic assignment", reason, OverrideCapacity: overrideCapacity);
 }
 
 /// <summary>
@@ -17,60 +17,45 @@ public sealed record ChangeBy(string Id, string Name, string Reason, string? Han
 /// one's taken (through <see cref="WorkerLoads"/>), the assignment written at the version read, the change kept in
 /// the history, and CaseAssigned or CaseUnassigned published with the assignment's next sequence.
 /// </summary>
-public sealed class CaseMoves(TimeProvider clock, ILogger<CaseMoves> logger)
+public sealed class CaseMoves(TimeProvider clock)
 {
     /// <summary>
-    /// Makes <paramref name="to"/> accountable (null: back to the team's queue) for the case, weighing it at
-    /// <paramref name="hours"/>. <paramref name="version"/> is the version read (null: a new assignment, inserted).
-    /// Rules (team, availability, capacity) are the caller's to check first. Returns the assignment as written.
+    /// Makes <paramref name="to"/> accountable (null: back to the team's queue) for the case. <paramref name="held"/> is
+    /// the case as stored (what it holds is released); <paramref name="weighed"/> the same case weighed by its team's
+    /// table now (<see cref="AssignmentStoreSteps.WeighAsync"/>: what it takes). <paramref name="version"/> is the
+    /// version read (null: a new assignment, inserted). Rules (team, availability, capacity) are the caller's to
+    /// check first. Returns the assignment as written.
     /// </summary>
     public async Task<CaseAssignment> MoveAsync(
-        IDocumentSession session, WorkerLoads loads, CaseAssignment current, long? version, Worker? to, decimal hours, ChangeBy by,
+        IDocumentSession session, WorkerLoads loads, CaseAssignment held, CaseAssignment weighed, long? version, Worker? to, ChangeBy by,
         CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         // Only an active case holds hours; a reopened one still names its worker in Case, so events say who it leaves.
-        var previous = current.AccountableWorkerId;
-        if (current.Status == AssignmentStatus.Active && previous is not null)
-        {
-            if (await loads.GetAsync(previous, cancellationToken) is null)
-            {
-                logger.LogWarning("Case {CaseId} was held by {WorkerId}, who no longer exists; nothing to release", current.CaseId, previous);
-            }
-            else
-            {
-                loads.Release(previous, current.Level, current.Hours);
-            }
-        }
+        var previous = held.AccountableWorkerId;
+        await loads.ReleaseHeldAsync(held, cancellationToken);
         CaseAssignment next;
         if (to is not null)
         {
-            loads.Take(to.Id, current.Level, hours);
-            next = current.AssignTo(loads[to.Id], hours, now);
-            session.Publish(new CaseAssigned(current.CaseId, to.Id, to.Name, current.TeamId, now, previous, by.Reason, by.Id, next.Sequence));
+            loads.Take(to.Id, weighed.Level, weighed.Hours);
+            next = weighed.AssignTo(loads[to.Id], now);
+            session.Publish(new CaseAssigned(held.CaseId, to.Id, to.Name, held.TeamId, now, previous, by.Reason, by.Id, next.Sequence));
         }
         else
         {
-            next = current.ToQueue(hours);
+            next = weighed.ToQueue();
             if (previous is not null)
             {
-                session.Publish(new CaseUnassigned(current.CaseId, previous, by.Reason, now, current.TeamId, by.Id, next.Sequence));
+                session.Publish(new CaseUnassigned(held.CaseId, previous, by.Reason, now, held.TeamId, by.Id, next.Sequence));
             }
         }
-        if (version is { } expected)
-        {
-            session.Update(CaseAssignment.DocumentId(current.CaseId), next, expected);
-        }
-        else
-        {
-            session.Insert(CaseAssignment.DocumentId(current.CaseId), next);
-        }
-        if (next.Sequence != current.Sequence)
+        session.SaveAt(CaseAssignment.DocumentId(held.CaseId), next, version);
+        if (next.Sequence != held.Sequence)
         {
             var kind = to is null ? AssignmentChange.Unassigned : previous is null ? AssignmentChange.Assigned : AssignmentChange.Reassigned;
-            var change = new AssignmentChange(current.CaseId, next.Sequence, kind, previous, previous is null ? null : current.WorkerName,
+            var change = new AssignmentChange(held.CaseId, next.Sequence, kind, previous, previous is null ? null : held.WorkerName,
                 to?.Id, to?.Name, by.Reason, by.HandoverNote, by.OverrideCapacity, by.Id, by.Name, now);
-            session.Insert(AssignmentChange.DocumentId(current.CaseId, next.Sequence), change);
+            session.Insert(AssignmentChange.DocumentId(held.CaseId, next.Sequence), change);
         }
         return next;
     }

@@ -18,14 +18,10 @@ public sealed class Handover(IDocumentStore store, CaseMoves moves)
     /// </summary>
     public async Task<IReadOnlyList<(CaseAssignment Moved, Worker To)>> PlanAndMoveAsync(
         IDocumentSession session, WorkerLoads loads, Worker from, IReadOnlyList<Guid>? caseIds, IReadOnlyList<string> targetIds,
-        IReadOnlyDictionary<Guid, string> perCase, Func<string, bool> mayAssignIn, ChangeBy by, CancellationToken cancellationToken)
+        IReadOnlyDictionary<Guid, string> perCase, Func<string, bool> mayAssignIn, Func<Worker, bool> maySee, ChangeBy by,
+        CancellationToken cancellationToken)
     {
-        var held = new Dictionary<Guid, Stored<CaseAssignment>>();
-        foreach (var stored in await store.QueryAllAsync<CaseAssignment>(
-                     new DocumentFilter().Equal("workerId", from.Id).Equal("status", AssignmentStatus.Active), cancellationToken))
-        {
-            held[stored.Document.CaseId] = stored with { Document = await session.WeighedAsync(stored.Document, cancellationToken) };
-        }
+        var held = (await store.QueryAllAsync<CaseAssignment>(ActiveCasesOf(from.Id), cancellationToken)).ToDictionary(s => s.Document.CaseId);
         List<Stored<CaseAssignment>> cases;
         if (caseIds is null)
         {
@@ -62,20 +58,33 @@ public sealed class Handover(IDocumentStore store, CaseMoves moves)
             {
                 throw new DomainInputException(field, "The cases cannot be handed over to the worker they are taken from.");
             }
-            var target = await loads.GetAsync(targetId, cancellationToken) ?? throw new DomainInputException(field, $"No worker {targetId}.");
+            // A worker the caller cannot see is no worker to them: nothing about them (team, availability, hours) is told.
+            var target = await loads.GetAsync(targetId, cancellationToken) is { } found && maySee(found)
+                ? found
+                : throw new DomainInputException(field, $"No worker {targetId}.");
             if (targets.All(t => t.Id != target.Id))
             {
                 targets.Add(target);
             }
         }
 
-        var plan = HandoverPlan.Distribute(cases.Select(c => c.Document.ToPlace(c.Document.Hours)).ToList(), targets, perCase);
+        // A reassignment: each case is weighed by its team's table as it is now.
+        var weighed = new Dictionary<Guid, CaseAssignment>();
+        foreach (var stored in cases)
+        {
+            weighed[stored.Document.CaseId] = await session.WeighAsync(stored.Document, cancellationToken);
+        }
+        var plan = HandoverPlan.Distribute(weighed.Values.Select(c => c.ToPlace()).ToList(), targets, perCase);
         var moved = new List<(CaseAssignment, Worker)>();
         foreach (var stored in cases)
         {
             var to = loads[plan[stored.Document.CaseId]];
-            moved.Add((await moves.MoveAsync(session, loads, stored.Document, stored.Version, to, stored.Document.Hours, by, cancellationToken), to));
+            moved.Add((await moves.MoveAsync(session, loads, stored.Document, weighed[stored.Document.CaseId], stored.Version, to, by, cancellationToken), to));
         }
         return moved;
     }
+
+    /// <summary>The open cases a worker is accountable for.</summary>
+    public static DocumentFilter ActiveCasesOf(string workerId) =>
+        new DocumentFilter().Equal("workerId", workerId).Equal("status", AssignmentStatus.Active);
 }

@@ -1,49 +1,37 @@
 using Casework.Assignment.Assigning;
 using Casework.Assignment.Domain;
 using Casework.Contracts.Events;
-using Casework.Messaging;
 using Casework.Persistence;
 
 namespace Casework.Assignment.Consumers;
 
 /// <summary>
-/// Releases a closed case's assignment and frees the hours it held; the worker then takes the oldest queued case of
-/// their teams that fits, in the same commit.
+/// Releases a closed case's assignment and frees the hours it held. Once that has committed, the worker is offered
+/// the oldest queued cases of their teams that fit (<see cref="CapacityConsumer{TMessage}"/>).
 /// </summary>
-public sealed class CaseClosedConsumer(IDocumentStore store, QueueFiller queue, TimeProvider clock, ILogger<CaseClosedConsumer> logger)
-    : InboxConsumer<CaseClosed>(store)
+public sealed class CaseClosedConsumer(IDocumentStore store, CapacityUnit capacity, TimeProvider clock, ILogger<CaseClosedConsumer> logger)
+    : CapacityConsumer<CaseClosed>(store, capacity)
 {
     protected override async Task ApplyAsync(CaseClosed message, IDocumentSession session, CancellationToken cancellationToken)
     {
         var id = CaseAssignment.DocumentId(message.CaseId);
-        var assignment = await session.GetAsync<CaseAssignment>(id, cancellationToken);
-        if (assignment is null)
+        var stored = await session.GetAsync<CaseAssignment>(id, cancellationToken);
+        var step = CaseLifecycle.WhenClosed(stored?.Document, message.CaseId, message.OccurredAt, message.CaseVersion, clock.GetUtcNow());
+        if (stored is null)
         {
             // Events can overtake each other: remember the closure so a late CaseOpened assigns nobody.
             logger.LogWarning("Case {CaseId} closed before it was opened here; recording it as released", message.CaseId);
-            session.Insert(id, CaseAssignment.ClosedBeforeOpened(message.CaseId, message.OccurredAt, message.CaseVersion));
+        }
+        if (step.Action == LifecycleAction.None)
+        {
             return;
         }
-        if (assignment.Document.HasApplied(message.CaseVersion))
+        var loads = Capacity.Loads(session);
+        if (step.Action == LifecycleAction.Release)
         {
-            return; // a reopening after this closure overtook it (or this closure was applied)
+            await loads.ReleaseHeldAsync(stored!.Document, cancellationToken);
         }
-        if (assignment.Document.Status == AssignmentStatus.Released)
-        {
-            session.Update(id, assignment.Document with { LifecycleVersion = Math.Max(assignment.Document.LifecycleVersion, message.CaseVersion), ReopenedLast = false },
-                assignment.Version);
-            return;
-        }
-
-        var loads = new WorkerLoads(session, clock);
-        var held = await session.WeighedAsync(assignment.Document, cancellationToken);
-        // Only an active assignment holds capacity (a queued case never took any).
-        if (held is { Status: AssignmentStatus.Active, WorkerId: { } workerId } && await loads.GetAsync(workerId, cancellationToken) is not null)
-        {
-            loads.Release(workerId, held.Level, held.Hours);
-            await queue.FillAsync(session, loads, [workerId], new HashSet<Guid> { message.CaseId }, cancellationToken);
-        }
-        session.Update(id, held.Release(message.CaseVersion, clock.GetUtcNow()), assignment.Version);
+        session.SaveAt(id, step.Next!, stored?.Version);
         loads.Flush();
     }
 }

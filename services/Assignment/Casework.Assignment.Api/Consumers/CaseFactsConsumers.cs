@@ -11,36 +11,28 @@ namespace Casework.Assignment.Consumers;
 /// difference, in one commit. Only a change newer (by case version) than the last one applied counts, so a late or
 /// repeated change cannot undo a newer one; a change that arrives before CaseOpened is kept for it.
 /// </summary>
-public sealed class ConcernLevelChangedConsumer(IDocumentStore store, TimeProvider clock) : InboxConsumer<ConcernLevelChanged>(store)
+public sealed class ConcernLevelChangedConsumer(IDocumentStore store, CapacityUnit capacity) : CapacityConsumer<ConcernLevelChanged>(store, capacity)
 {
     protected override async Task ApplyAsync(ConcernLevelChanged message, IDocumentSession session, CancellationToken cancellationToken)
     {
         var id = CaseAssignment.DocumentId(message.CaseId);
         var stored = await session.GetAsync<CaseAssignment>(id, cancellationToken);
-        var assignment = stored is null ? CaseAssignment.Placeholder(message.CaseId) : await session.WeighedAsync(stored.Document, cancellationToken);
-        if (message.CaseVersion > 0 && message.CaseVersion <= assignment.ConcernVersion)
+        var assignment = stored?.Document ?? CaseAssignment.Placeholder(message.CaseId);
+        if (assignment.HasConcernFrom(message.CaseVersion))
         {
             return; // a newer change was applied already
         }
-        var changed = assignment with { ConcernLevel = message.ToLevel, ConcernVersion = Math.Max(assignment.ConcernVersion, message.CaseVersion) };
+        var changed = assignment.WithConcern(message.ToLevel, message.CaseVersion);
         if (assignment.OpenedHere)
         {
-            changed = changed with { Hours = (await session.HoursOfTeamAsync(assignment.TeamId, cancellationToken)).For(message.ToLevel) };
+            changed = await session.WeighAsync(changed, cancellationToken);
         }
-        var loads = new WorkerLoads(session, clock);
-        if (assignment is { Status: AssignmentStatus.Active, WorkerId: { } workerId } && await loads.GetAsync(workerId, cancellationToken) is not null)
+        var loads = Capacity.Loads(session);
+        if (await loads.ReleaseHeldAsync(assignment, cancellationToken) is { } worker)
         {
-            loads.Release(workerId, assignment.Level, assignment.Hours);
-            loads.Take(workerId, changed.Level, changed.Hours);
+            loads.Take(worker.Id, changed.Level, changed.Hours);
         }
-        if (stored is null)
-        {
-            session.Insert(id, changed);
-        }
-        else
-        {
-            session.Update(id, changed, stored.Version);
-        }
+        session.SaveAt(id, changed, stored?.Version);
         loads.Flush();
     }
 }
@@ -58,13 +50,6 @@ public sealed class ReviewScheduledConsumer(IDocumentStore store) : InboxConsume
             return;
         }
         var changed = assignment with { NextReviewOn = message.DueOn, ReviewVersion = Math.Max(assignment.ReviewVersion, message.CaseVersion) };
-        if (stored is null)
-        {
-            session.Insert(id, changed);
-        }
-        else
-        {
-            session.Update(id, changed, stored.Version);
-        }
+        session.SaveAt(id, changed, stored?.Version);
     }
 }

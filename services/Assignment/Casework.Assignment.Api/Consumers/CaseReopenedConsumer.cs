@@ -1,50 +1,56 @@
 using Casework.Assignment.Assigning;
 using Casework.Assignment.Domain;
 using Casework.Contracts.Events;
-using Casework.Messaging;
 using Casework.Persistence;
 
 namespace Casework.Assignment.Consumers;
 
 /// <summary>
-/// A reopened case goes back to the worker it had (Case still shows them as accountable) and counts its hours against
-/// their load again, even above capacity: capacity limits new assignments, not returning people. When that worker has
-/// left the team or the service, the case is assigned anew like an opened one (or queued), so it never stays without one.
+/// A reopened case goes back to the worker it had (Case still shows them as accountable) and counts its hours, weighed
+/// by today's table, against their load again, even above capacity: capacity limits new assignments, not returning
+/// people; a return over capacity is kept in the history (overrideCapacity, by the system). When that worker has left
+/// the team, is Away or has Left, the case is assigned anew like an opened one (or queued), so it never stays without one.
 /// </summary>
-public sealed class CaseReopenedConsumer(IDocumentStore store, CaseAssigner assigner, TimeProvider clock) : InboxConsumer<CaseReopened>(store)
+public sealed class CaseReopenedConsumer(IDocumentStore store, CaseAssigner assigner, CapacityUnit capacity, TimeProvider clock,
+    ILogger<CaseReopenedConsumer> logger) : CapacityConsumer<CaseReopened>(store, capacity)
 {
     protected override async Task ApplyAsync(CaseReopened message, IDocumentSession session, CancellationToken cancellationToken)
     {
         var id = CaseAssignment.DocumentId(message.CaseId);
-        var assignment = await session.GetAsync<CaseAssignment>(id, cancellationToken);
-        if (assignment is null)
+        var stored = await session.GetAsync<CaseAssignment>(id, cancellationToken);
+        var step = CaseLifecycle.WhenReopened(stored?.Document, message.CaseId, message.CaseVersion);
+        if (step.Action == LifecycleAction.None)
         {
-            // Overtook its CaseOpened (and closure): remember it, so the closure releases nothing and CaseOpened assigns.
-            session.Insert(id, CaseAssignment.ReopenedBeforeOpened(message.CaseId, message.CaseVersion));
             return;
         }
-        if (assignment.Document.HasApplied(message.CaseVersion))
+        if (step.Action == LifecycleAction.Save)
         {
-            return; // closed again after this reopening, or applied before
-        }
-        var reopened = assignment.Document.Reopened(message.CaseVersion);
-        if (reopened.Status != AssignmentStatus.Released || !reopened.OpenedHere)
-        {
-            // Still active (the reopening overtook its closure) or queued; or opened here not yet (CaseOpened will assign).
-            session.Update(id, reopened, assignment.Version);
+            session.SaveAt(id, step.Next!, stored?.Version);
             return;
         }
-        // Weighed again by today's table: the team's hours may have changed while it was closed.
-        var hours = (await session.HoursOfTeamAsync(reopened.TeamId, cancellationToken)).For(reopened.Level);
-        var loads = new WorkerLoads(session, clock);
-        if (reopened.WorkerId is { } workerId && await loads.GetAsync(workerId, cancellationToken) is { } worker
-            && worker.InTeam(reopened.TeamId) && worker.Availability != WorkerAvailability.Left)
+        var reopened = step.Next!;
+        var loads = Capacity.Loads(session);
+        if (reopened.WorkerId is { } workerId && await loads.GetAsync(workerId, cancellationToken) is { IsAvailable: true } worker && worker.InTeam(reopened.TeamId))
         {
-            loads.Take(workerId, reopened.Level, hours);
-            session.Update(id, reopened.Reactivate(hours), assignment.Version);
+            var weighed = await session.WeighAsync(reopened, cancellationToken);
+            if (!worker.HasRoomFor(weighed.Hours))
+            {
+                RecordReturnOverCapacity(session, weighed, worker, message.CaseVersion);
+            }
+            loads.Take(workerId, weighed.Level, weighed.Hours);
+            session.Update(id, weighed.Reactivate(), stored!.Version);
             loads.Flush();
             return;
         }
-        await assigner.AssignAsync(reopened, assignment.Version, session, cancellationToken);
+        await assigner.AssignAsync(reopened, stored!.Version, session, cancellationToken);
+    }
+
+    private void RecordReturnOverCapacity(IDocumentSession session, CaseAssignment weighed, Worker worker, long caseVersion)
+    {
+        var reason = $"Reopened: back to {worker.Name}, who had it, over capacity ({worker.FreeHours:0.##} free hours a week; the case needs {weighed.Hours:0.##}).";
+        logger.LogInformation("Case {CaseId} reopened back to {WorkerId} over capacity", weighed.CaseId, worker.Id);
+        session.Insert(AssignmentChange.ReturnDocumentId(weighed.CaseId, caseVersion), new AssignmentChange(
+            weighed.CaseId, weighed.Sequence, AssignmentChange.Returned, worker.Id, worker.Name, worker.Id, worker.Name, reason, null,
+            OverrideCapacity: true, ChangeBy.SystemId, "Automatic assignment", clock.GetUtcNow()));
     }
 }

@@ -34,7 +34,11 @@ public sealed record CaseAssignment(
 
     public string? PathwayId { get; init; }
 
-    /// <summary>The concern level the case's <see cref="Hours"/> were weighed at (the upgrade's marker: every current document has it).</summary>
+    /// <summary>
+    /// The concern level the case's <see cref="Hours"/> were weighed at. Documents stored before hours lack it (the
+    /// upgrade's marker): they are upgraded at start-up, before anything else reads them; a case not opened here yet
+    /// carries Medium until its CaseOpened (or a concern change) says otherwise.
+    /// </summary>
     public string? ConcernLevel { get; init; }
 
     /// <summary>The hours a week the case counts against its worker while Active (from its team's table when weighed).</summary>
@@ -67,15 +71,15 @@ public sealed record CaseAssignment(
     public bool OpenedHere => TeamId != "";
 
     public static CaseAssignment Placeholder(Guid caseId) =>
-        new(caseId, "", AssignmentStatus.Pending, null, null, null, null, null);
+        new(caseId, "", AssignmentStatus.Pending, null, null, null, null, null) { ConcernLevel = ConcernLevels.Medium };
 
     /// <summary>A case closed before its CaseOpened arrived: remembered so the late CaseOpened assigns nobody.</summary>
     public static CaseAssignment ClosedBeforeOpened(Guid caseId, DateTimeOffset closedAt, long caseVersion) =>
-        new(caseId, "", AssignmentStatus.Released, null, null, null, null, closedAt.ToUniversalTime()) { LifecycleVersion = caseVersion };
+        Placeholder(caseId) with { Status = AssignmentStatus.Released, ReleasedAt = closedAt.ToUniversalTime(), LifecycleVersion = caseVersion };
 
     /// <summary>A case reopened before its CaseOpened arrived: remembered so a late closure releases nothing and the late CaseOpened assigns it.</summary>
     public static CaseAssignment ReopenedBeforeOpened(Guid caseId, long caseVersion) =>
-        new(caseId, "", AssignmentStatus.Released, null, null, null, null, null) { LifecycleVersion = caseVersion, ReopenedLast = true };
+        Placeholder(caseId) with { Status = AssignmentStatus.Released, LifecycleVersion = caseVersion, ReopenedLast = true };
 
     /// <summary>Whether a closure or reopening at <paramref name="caseVersion"/> is older than one already applied (0: an event from before versions, always applied).</summary>
     public bool HasApplied(long caseVersion) => caseVersion > 0 && caseVersion <= LifecycleVersion;
@@ -96,15 +100,25 @@ public sealed record CaseAssignment(
         OpenedAt = openedAt.ToUniversalTime(),
     };
 
-    /// <summary>Now <paramref name="worker"/>'s: the next change in <see cref="Sequence"/>.</summary>
-    public CaseAssignment AssignTo(Worker worker, decimal hours, DateTimeOffset now) => this with
+    /// <summary>The case weighed by its team's table as it is now: its level (kept) and the hours that level takes.</summary>
+    public CaseAssignment WeighedBy(ConcernHours teamHours) => this with { ConcernLevel = Level, Hours = teamHours.For(Level) };
+
+    /// <summary>A concern change at <paramref name="caseVersion"/> (the caller weighs it again once the team is known).</summary>
+    public CaseAssignment WithConcern(string level, long caseVersion) =>
+        this with { ConcernLevel = level, ConcernVersion = Math.Max(ConcernVersion, caseVersion) };
+
+    /// <summary>Whether a concern change at <paramref name="caseVersion"/> is older than one already applied (0: always applied).</summary>
+    public bool HasConcernFrom(long caseVersion) => caseVersion > 0 && caseVersion <= ConcernVersion;
+
+    /// <summary>Now <paramref name="worker"/>'s, weighed (see <see cref="WeighedBy"/>): the next change in <see cref="Sequence"/>.</summary>
+    public CaseAssignment AssignTo(Worker worker, DateTimeOffset now) => this with
     {
         Status = AssignmentStatus.Active,
         WorkerId = worker.Id,
         WorkerName = worker.Name,
         AssignedAt = now.ToUniversalTime(),
         ReleasedAt = null,
-        Hours = hours,
+        ConcernLevel = Level,
         Sequence = Sequence + 1,
     };
 
@@ -116,12 +130,12 @@ public sealed record CaseAssignment(
     public string? AccountableWorkerId => Status == AssignmentStatus.Active || (Status == AssignmentStatus.Released && ReopenedLast) ? WorkerId : null;
 
     /// <summary>Back in the team's queue with nobody accountable (a change in <see cref="Sequence"/> only when someone was).</summary>
-    public CaseAssignment ToQueue(decimal hours) => this with
+    public CaseAssignment ToQueue() => this with
     {
         Status = AssignmentStatus.Unassigned,
         WorkerId = null,
         WorkerName = null,
-        Hours = hours,
+        ConcernLevel = Level,
         Sequence = AccountableWorkerId is null ? Sequence : Sequence + 1,
     };
 
@@ -131,14 +145,14 @@ public sealed record CaseAssignment(
     /// <summary>Records a reopening at <paramref name="caseVersion"/> (the status is decided by the caller).</summary>
     public CaseAssignment Reopened(long caseVersion) => this with { LifecycleVersion = Math.Max(LifecycleVersion, caseVersion), ReopenedLast = true };
 
-    /// <summary>The reopened case is its worker's again, weighed at <paramref name="hours"/>.</summary>
-    public CaseAssignment Reactivate(decimal hours) => this with { Status = AssignmentStatus.Active, ReleasedAt = null, Hours = hours };
+    /// <summary>The reopened case is its worker's again (weighed by the caller first; the worker did not change, nor does the sequence).</summary>
+    public CaseAssignment Reactivate() => this with { Status = AssignmentStatus.Active, ReleasedAt = null, ConcernLevel = Level };
 
-    /// <summary>The level the case counts at (Medium for one stored before levels were kept).</summary>
+    /// <summary>The level the case counts at (Medium until CaseOpened or a concern change says).</summary>
     [JsonIgnore]
     public string Level => ConcernLevel ?? ConcernLevels.Medium;
 
-    public CaseToPlace ToPlace(decimal hours) => new(CaseId, TeamId, PathwayId, Level, hours);
+    public CaseToPlace ToPlace() => new(CaseId, TeamId, PathwayId, Level, Hours);
 }
 
 /// <summary>
@@ -163,6 +177,11 @@ public sealed record AssignmentChange(
     public const string Assigned = "Assigned";
     public const string Reassigned = "Reassigned";
     public const string Unassigned = "Unassigned";
+    /// <summary>A reopened case back with the worker it had (recorded when that takes them over capacity).</summary>
+    public const string Returned = "Returned";
 
     public static string DocumentId(Guid caseId, long sequence) => $"{caseId}:{sequence}";
+
+    /// <summary>A return on reopening does not change the sequence: it is kept by the case version of the reopening.</summary>
+    public static string ReturnDocumentId(Guid caseId, long caseVersion) => $"{caseId}:returned:{caseVersion}";
 }

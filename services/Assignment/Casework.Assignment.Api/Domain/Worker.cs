@@ -17,17 +17,28 @@ public static class WorkerAvailability
 
 /// <summary>
 /// What a worker carries: open cases, the hours they take a week and how many there are of each concern level.
-/// Kept on the worker and changed in the same commit as the assignment documents that cause the change, so it is
-/// never out of step with them (reading every assignment to weigh a worker was the cost make bench showed).
+/// Kept on the worker (reading every assignment to weigh a worker was the cost make bench showed) and changed in the
+/// same commit as the assignment documents that cause the change. The invariant: it equals the sum of the stored
+/// hours and levels of the worker's Active assignments (<see cref="Of"/>); start-up and the recount endpoint
+/// restore it should anything have let it drift.
 /// </summary>
 public sealed record WorkerLoad(int OpenCases, decimal Hours, int Low, int Medium, int High, int Critical)
 {
     public static readonly WorkerLoad None = new(0, 0m, 0, 0, 0, 0);
 
+    /// <summary>The load of these (Active) assignments, by their stored level and hours.</summary>
+    public static WorkerLoad Of(IEnumerable<CaseAssignment> active) => active.Aggregate(None, (load, a) => load.Add(a.Level, a.Hours));
+
     public WorkerLoad Add(string level, decimal hours) => Change(level, hours, +1);
 
-    /// <summary>Removes one case (never below none: a stray release must not make room that is not there).</summary>
+    /// <summary>
+    /// Removes one case. Never below none (a stray release must not make room that is not there); whoever releases
+    /// checks <see cref="CanRemove"/> first and reports a release that does not match the load.
+    /// </summary>
     public WorkerLoad Remove(string level, decimal hours) => Change(level, hours, -1);
+
+    /// <summary>Whether the load holds a case of <paramref name="level"/> and <paramref name="hours"/> to remove.</summary>
+    public bool CanRemove(string level, decimal hours) => OpenCases > 0 && CountOf(level) > 0 && Hours >= hours;
 
     public int CountOf(string level) => level switch
     {
@@ -99,6 +110,14 @@ public sealed record Worker
     public Worker Release(string level, decimal hours) => this with { Load = Load.Remove(level, hours) };
 
     /// <summary>
+    /// Whether queued cases could now go to this worker where they could not before <paramref name="before"/>: they are
+    /// Available and have more free hours, or became Available, or work for more teams or pathways.
+    /// </summary>
+    public bool HasMoreRoomThan(Worker? before) =>
+        IsAvailable && (before is null || !before.IsAvailable || FreeHours > before.FreeHours
+            || !TeamIds.SequenceEqual(before.TeamIds) || !PathwayIds.SequenceEqual(before.PathwayIds));
+
+    /// <summary>
     /// Why this worker cannot be made accountable for a case of <paramref name="teamId"/> on <paramref name="pathwayId"/>
     /// taking <paramref name="hours"/> a week, or null when they can. Capacity is checked only when not overridden.
     /// </summary>
@@ -108,6 +127,26 @@ public sealed record Worker
         : !WorksOn(pathwayId) ? $"{Name} does not work on pathway {pathwayId}."
         : !overrideCapacity && !HasRoomFor(hours) ? $"{Name} has {FreeHours:0.##} free hours a week; the case needs {hours:0.##}."
         : null;
+
+    /// <summary>
+    /// Why <paramref name="changed"/> (this worker edited) would leave cases they hold without an accountable worker who
+    /// can work on them: marked Left, or taken out of a team, while they still hold open cases of it. Null when it would
+    /// not; the cases are to be handed over first.
+    /// </summary>
+    public string? WhyNotChange(Worker changed, IEnumerable<string> teamsOfHeldCases)
+    {
+        var teams = teamsOfHeldCases.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        if (teams.Count == 0)
+        {
+            return null;
+        }
+        if (changed.Availability == WorkerAvailability.Left && Availability != WorkerAvailability.Left)
+        {
+            return $"{Name} still holds open cases; hand them over before marking them Left.";
+        }
+        var removed = teams.Where(t => !changed.InTeam(t)).ToList();
+        return removed.Count == 0 ? null : $"{Name} still holds open cases of team {string.Join(", ", removed)}; hand them over before taking them out of it.";
+    }
 
     /// <summary>Refuses (409) unless the worker can take the case; see <see cref="WhyNot"/>.</summary>
     public void EnsureCanTake(string teamId, string? pathwayId, decimal hours, bool overrideCapacity)

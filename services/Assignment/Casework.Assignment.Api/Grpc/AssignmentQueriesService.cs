@@ -46,7 +46,6 @@ public sealed class AssignmentQueriesService(IDocumentStore store) : AssignmentQ
         var caseload = new Caseload
         {
             WorkerId = worker.Id,
-            Capacity = (int)Math.Floor(w.CapacityHours),
             CapacityHours = Hours(w.CapacityHours),
             LoadHours = Hours(w.Load.Hours),
             FreeHours = Hours(w.FreeHours),
