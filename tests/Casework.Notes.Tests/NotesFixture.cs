@@ -127,6 +127,18 @@ public sealed class NotesFixture() : ServiceFixture<Program>("notes", Vhost)
         return goalId;
     }
 
+    /// <summary>
+    /// Reassigns the case in Case's store only, as if the CaseAssigned event had not reached Notes yet: Notes' own copy of the
+    /// case still names the previous worker.
+    /// </summary>
+    public async Task ReassignInCaseOnlyAsync(Guid caseId, string workerId)
+    {
+        var stored = (await CaseStore.GetAsync<SupportCase>(caseId.ToString()))!;
+        await using var session = CaseStore.OpenSession();
+        session.Update(stored.Id, stored.Document with { AssignedWorkerId = workerId, AssignedWorkerName = workerId + " name" }, stored.Version);
+        await session.CommitAsync();
+    }
+
     /// <summary>Closes the case through Case's API (as its supervisor) and waits until Notes' case record has it closed.</summary>
     public async Task CloseCaseAsync(Guid caseId)
     {

@@ -60,11 +60,44 @@ public sealed class SearchAndTemplatesTests(NotesFixture fixture)
             Assert.Contains("Disclosed", Assert.Single(await ListAsync(reader, $"{NotesOf(caseId)}?text={secret}")).Text("body"));
             Assert.Contains("Disclosed", Assert.Single(await ListAsync(reader, $"/api/notes/search?caseId={caseId}&text={secret}")).Text("body"));
         }
-        // Across cases: a team supervisor reads the team's restricted notes; the worker finds them among their own cases (mine=true).
+        // Across cases: a team supervisor's token covers the team's restricted notes; the worker's text search looks in them only
+        // within the case (Case confirms they are its worker), though Case confirms their reading of the note listed across cases.
         Assert.Contains("Disclosed", Assert.Single(await ListAsync(supervisor, $"/api/notes/search?text={secret}")).Text("body"));
-        Assert.Contains("Disclosed", Assert.Single(await ListAsync(worker, $"/api/notes/search?mine=true&text={secret}")).Text("body"));
-        Assert.Empty(await ListAsync(worker, $"/api/notes/search?text={secret}")); // a team-wide search skips restricted notes for a caseworker
+        Assert.Empty(await ListAsync(worker, $"/api/notes/search?mine=true&text={secret}"));
+        Assert.Empty(await ListAsync(worker, $"/api/notes/search?text={secret}"));
+        Assert.Contains(await ListAsync(worker, "/api/notes/search?mine=true"), n => n.Text("body")?.Contains(secret) == true);
         Assert.Empty(await ListAsync(colleague, $"/api/notes/search?mine=true&text={secret}"));
+    }
+
+    [Fact]
+    public async Task A_reassigned_worker_reads_no_restricted_note_in_search_even_before_Notes_hears_of_the_reassignment()
+    {
+        var before = NewId("cw-before");
+        var after = NewId("cw-after");
+        var caseId = await fixture.OpenCaseAsync(assignedWorker: before);
+        var secret = NewId("secret");
+        using var author = fixture.Client(NewId("cw-author"), "caseworker", "housing");
+        using var previous = fixture.Client(before, "caseworker", "housing");
+        using var current = fixture.Client(after, "caseworker", "housing");
+        await AddAsync(author, caseId, new { type = "SafeguardingConcern", body = $"Disclosed {secret}" });
+        Assert.Contains("Disclosed", Assert.Single(await ListAsync(previous, $"/api/notes/search?caseId={caseId}&mine=true")).Text("body"));
+
+        await fixture.ReassignInCaseOnlyAsync(caseId, after); // Notes' copy still names the previous worker
+        Assert.Equal(before, (await fixture.Store.GetAsync<CaseRecord>(caseId.ToString()))!.Document.AssignedWorkerId);
+
+        foreach (var path in new[] { $"caseId={caseId}", $"caseId={caseId}&mine=true", "mine=true", "" })
+        {
+            var listed = Assert.Single(await ListAsync(previous, $"/api/notes/search?{path}"), n => n.GetProperty("caseId").GetGuid() == caseId);
+            Assert.True(listed.GetProperty("redacted").GetBoolean(), path);
+            Assert.Null(listed.Text("body"));
+            Assert.Empty(await ListAsync(previous, $"/api/notes/search?{path}&text={secret}"));
+        }
+        Assert.True(Assert.Single(await ListAsync(previous, NotesOf(caseId))).GetProperty("redacted").GetBoolean());
+
+        // The new worker: Case confirms them, though Notes does not know yet.
+        Assert.Contains("Disclosed", Assert.Single(await ListAsync(current, $"/api/notes/search?caseId={caseId}&text={secret}")).Text("body"));
+        var across = Assert.Single(await ListAsync(current, "/api/notes/search"), n => n.GetProperty("caseId").GetGuid() == caseId);
+        Assert.False(across.GetProperty("redacted").GetBoolean());
     }
 
     [Fact]

@@ -28,6 +28,9 @@ public static class NoteQueries
         .AtMost("occurredAt", search.To is { } to ? SortableUtc.Format(to) : null)
         .Contains("body", search.Text?.Trim());
 
+    /// <summary>The empty page of a search whose scope holds nothing.</summary>
+    public static Page<NoteView> Empty(NoteSearch search) => new([], 0, search.Offset ?? 0, search.Limit ?? 50);
+
     /// <summary>Newest first by when it happened.</summary>
     public static DocumentQuery Query(DocumentFilter filter, NoteSearch search) => new()
     {

@@ -115,11 +115,20 @@ public sealed class NoteAccess(IReadOnlyCollection<string> grantedReaderRoles)
     /// <summary>May read every restricted note of every case the viewer can see (a granted role).</summary>
     public bool ReadsAllRestricted(Viewer viewer) => GrantedReaderRoles.Any(viewer.Is);
 
-    /// <summary>May read every restricted note of this case (not counting notes they wrote themselves).</summary>
+    /// <summary>
+    /// May read the restricted notes of a team's cases by their token alone (a granted role, or a supervisor of the team), with
+    /// nothing to ask Case: the rule cross-case search may apply from Notes' own (possibly stale) copy of the cases.
+    /// </summary>
+    public bool ReadsRestrictedByToken(Viewer viewer, string? teamId) =>
+        ReadsAllRestricted(viewer) || (viewer.Is(Supervisor) && viewer.InTeam(teamId));
+
+    /// <summary>
+    /// May read every restricted note of this case (not counting notes they wrote themselves). <paramref name="noteCase"/> must
+    /// be Case's answer (its assigned worker), never Notes' copy: a reassigned worker must not keep reading.
+    /// </summary>
     public bool ReadsRestrictedOf(Viewer viewer, NoteCase noteCase) =>
-        ReadsAllRestricted(viewer)
-        || (noteCase.AssignedWorkerId is { Length: > 0 } worker && worker == viewer.Id)
-        || (viewer.Is(Supervisor) && viewer.InTeam(noteCase.TeamId));
+        ReadsRestrictedByToken(viewer, noteCase.TeamId)
+        || (noteCase.AssignedWorkerId is { Length: > 0 } worker && worker == viewer.Id);
 
     public bool MayRead(Viewer viewer, CaseNote note, NoteCase noteCase) =>
         !note.Restricted || note.AuthorId == viewer.Id || ReadsRestrictedOf(viewer, noteCase);
