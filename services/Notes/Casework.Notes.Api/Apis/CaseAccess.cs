@@ -34,8 +34,35 @@ public sealed class CaseAccess(CaseQueries.CaseQueriesClient cases, IDocumentSto
         {
             return (null, CaseNotFound());
         }
-        var record = await store.GetAsync<CaseRecord>(caseId.ToString(), cancellationToken);
-        return (new VisibleCase(caseId, reply, record?.Document), null);
+        var record = (await store.GetAsync<CaseRecord>(caseId.ToString(), cancellationToken))?.Document;
+        if (record is null && reply.TeamId is { Length: > 0 })
+        {
+            record = await RecordAsync(caseId, reply, cancellationToken);
+        }
+        return (new VisibleCase(caseId, reply, record), null);
+    }
+
+    /// <summary>
+    /// Starts Notes' copy of a case it has had no event of (opened before Notes kept one) from Case's answer, and gives the case's
+    /// notes stored without a team that team, so cross-case search finds them from now on.
+    /// </summary>
+    private async Task<CaseRecord> RecordAsync(Guid caseId, CheckAccessReply reply, CancellationToken cancellationToken)
+    {
+        var record = CaseRecord.Unknown(caseId) with { TeamId = reply.TeamId, AssignedWorkerId = AsNoteCase(reply).AssignedWorkerId };
+        await using (var session = store.OpenSession())
+        {
+            session.Insert(caseId.ToString(), record);
+            try
+            {
+                await session.CommitAsync(cancellationToken);
+            }
+            catch (DuplicateDocumentException)
+            {
+                // An event (or another request) started it meanwhile: theirs stands.
+            }
+        }
+        await NoteTeams.StampAsync(store, caseId, reply.TeamId, cancellationToken);
+        return record;
     }
 
     /// <summary>How long cross-case search waits for Case's answers before it redacts what Case has not confirmed.</summary>

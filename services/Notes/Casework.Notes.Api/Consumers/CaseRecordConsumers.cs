@@ -1,5 +1,6 @@
 using Casework.Contracts.Events;
 using Casework.Messaging;
+using Casework.Notes.Apis;
 using Casework.Notes.Domain;
 using Casework.Persistence;
 
@@ -31,10 +32,12 @@ public abstract class CaseRecordConsumer<TMessage>(IDocumentStore store) : Inbox
         {
             session.Update(stored.Id, changed, stored.Version);
         }
-        await AfterAsync(changed, session, cancellationToken);
+        if (changed.TeamId is { } teamId && stored?.Document.TeamId is null)
+        {
+            // The case's notes stored before Notes knew its team (e.g. written before this version) get it now.
+            await NoteTeams.StampAsync(Store, caseId, teamId, cancellationToken);
+        }
     }
-
-    protected virtual Task AfterAsync(CaseRecord record, IDocumentSession session, CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 public sealed class CaseOpenedConsumer(IDocumentStore store) : CaseRecordConsumer<CaseOpened>(store)
@@ -42,17 +45,6 @@ public sealed class CaseOpenedConsumer(IDocumentStore store) : CaseRecordConsume
     protected override Guid CaseIdOf(CaseOpened message) => message.CaseId;
 
     protected override CaseRecord Apply(CaseRecord current, CaseOpened message) => current.Opened(message.TeamId, message.PathwayId, message.OccurredAt);
-
-    /// <summary>Notes stored before Notes knew the case's team (upgraded old notes) get it now, so team searches find them.</summary>
-    protected override async Task AfterAsync(CaseRecord record, IDocumentSession session, CancellationToken cancellationToken)
-    {
-        var withoutTeam = await Store.QueryAllAsync<CaseNote>(
-            new DocumentFilter().Equal("caseId", record.Id.ToString()).Missing("teamId"), cancellationToken);
-        foreach (var note in withoutTeam)
-        {
-            session.Update(note.Id, note.Document.Normalised() with { TeamId = record.TeamId }, note.Version);
-        }
-    }
 }
 
 public sealed class CaseAssignedConsumer(IDocumentStore store) : CaseRecordConsumer<CaseAssigned>(store)
