@@ -9,8 +9,9 @@ public sealed record NoteAdded(
     DateTimeOffset? HappenedAt = null, int? DurationMinutes = null);
 
 /// <summary>
-/// A note was amended (its original is kept). <paramref name="AuthorId"/> is who amended it; <paramref name="Reason"/> why,
-/// <paramref name="AmendmentNumber"/> which amendment this is (1 for the first).
+/// A note was amended (its original is kept). <paramref name="AuthorId"/> is who amended it; <paramref name="Reason"/> why (null
+/// when the note is restricted: the reason can say as much as the note), <paramref name="AmendmentNumber"/> which amendment this is
+/// (1 for the first).
 /// </summary>
 public sealed record NoteAmended(
     Guid NoteId, Guid CaseId, string AuthorId, DateTimeOffset OccurredAt, string? Reason = null, int? AmendmentNumber = null);

@@ -183,5 +183,9 @@ public sealed class RestrictedNotesTests(NotesFixture fixture)
         await amended.JsonAsync(HttpStatusCode.OK);
 
         Assert.Equal(["write", "amend"], (await fixture.AuditOfAsync(noteId)).Select(a => a.Action));
+        // The reason of a restricted note's correction stays in Notes: the event carries only which amendment it was.
+        Assert.Equal(1, await fixture.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM outbox WHERE type = 'NoteAmended' AND payload->>'noteId' = $1 AND payload->>'amendmentNumber' = '1' " +
+            "AND (payload->'reason' IS NULL OR jsonb_typeof(payload->'reason') = 'null')", noteId.ToString()));
     }
 }

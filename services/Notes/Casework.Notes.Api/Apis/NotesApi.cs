@@ -198,7 +198,9 @@ public static class NotesApi
             // Also the record that the amender saw the note's content in the response.
             session.Audit(http, "amend", NoteReading.AuditRecordType, note.Id.ToString(), now, caseId.ToString());
         }
-        session.Publish(new NoteAmended(note.Id, caseId, http.ActorId(), now, amended.Amendments[^1].Reason, amended.Amendments.Count));
+        // Why a restricted note was corrected can say as much as the note: it stays here.
+        session.Publish(new NoteAmended(note.Id, caseId, http.ActorId(), now, amended.Restricted ? null : amended.Amendments[^1].Reason,
+            amended.Amendments.Count));
         await session.CommitAsync(cancellationToken);
         ETags.Set(http.Response, current.Version + 1);
         return TypedResults.Ok(NoteView.From(amended, redact: false));
