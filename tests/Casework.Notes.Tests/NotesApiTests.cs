@@ -166,6 +166,49 @@ public sealed class NotesApiTests(NotesFixture fixture)
     }
 
     [Fact]
+    public async Task A_control_character_in_any_text_is_a_400_naming_the_field_and_never_a_500()
+    {
+        var caseId = await fixture.OpenCaseAsync();
+        using var client = fixture.Client(NewId("cw"), "caseworker", "housing");
+        using var admin = fixture.Client(NewId("admin"), "admin");
+        using var auditor = fixture.Client(NewId("auditor"), "auditor");
+
+        async Task AssertNamesAsync(Task<HttpResponseMessage> sending, string field)
+        {
+            using var response = await sending;
+            Assert.Equal([field], (await response.ProblemAsync(HttpStatusCode.BadRequest)).ErrorFields());
+        }
+
+        await AssertNamesAsync(client.PostJsonAsync(NotesOf(caseId), new { type = "Plan", body = "ok", present = new[] { "Client", "Sis\u0000ter" } }), "present[1]");
+        await AssertNamesAsync(client.PostJsonAsync(NotesOf(caseId), new { type = "Plan", body = "bell\u0007" }), "body");
+        using var created = await client.PostJsonAsync(NotesOf(caseId), new { type = "Plan", body = "Line one\n\tLine two" }); // line breaks and tabs are fine
+        var noteId = (await created.JsonAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        await AssertNamesAsync(client.PostJsonAsync($"{NotesOf(caseId)}/{noteId}/amendments", new { body = "Fixed", reason = "Ty\u0000po" },
+            ("If-Match", created.Headers.ETag!.Tag)), "reason");
+        var section = new { id = "one", heading = "One", required = true, hint = "Fine" };
+        foreach (var (template, field) in new (object, string)[]
+        {
+            (new { pathwayId = "housing-support", noteType = "Plan", name = "Na\u0000me", sections = new[] { section } }, "name"),
+            (new { pathwayId = "housing-support", noteType = "Plan", name = "Name", sections = new[] { section with { heading = "Head\u0000" } } }, "sections[0].heading"),
+            (new { pathwayId = "housing-support", noteType = "Plan", name = "Name", sections = new[] { section with { hint = "Hi\u0001nt" } } }, "sections[0].hint"),
+        })
+        {
+            await AssertNamesAsync(admin.PostJsonAsync("/api/notes/templates", template), field);
+        }
+        await AssertNamesAsync(client.GetAsync($"{NotesOf(caseId)}?text=a%00b"), "text");
+        await AssertNamesAsync(client.GetAsync("/api/notes/search?authorId=a%00b"), "authorId");
+        await AssertNamesAsync(client.GetAsync("/api/notes/templates?pathwayId=a%00b"), "pathwayId");
+        await AssertNamesAsync(auditor.GetAsync("/api/notes/access-log?actorId=a%00b"), "actorId");
+        Assert.Equal(1, await fixture.NotesOfCaseAsync(caseId));
+
+        // What no validation looks at (here the writer's name from their token) PostgreSQL refuses: a 400, and nothing stored.
+        using var oddName = fixture.Factory.CreateClient(TestTokens.Staff(NewId("cw"), "Odd\u0000Name", ["caseworker"], ["housing"], NotesFixture.Audiences, "notes cases"));
+        using var refused = await oddName.PostJsonAsync(NotesOf(caseId), new { type = "Plan", body = "x" });
+        Assert.Contains("cannot be stored", (await refused.ProblemAsync(HttpStatusCode.BadRequest)).Text("detail"));
+        Assert.Equal(1, await fixture.NotesOfCaseAsync(caseId));
+    }
+
+    [Fact]
     public async Task Partners_are_forbidden_and_anonymous_callers_unauthorised()
     {
         var caseId = await fixture.OpenCaseAsync();

@@ -1,4 +1,5 @@
 using Casework.Notes.Domain;
+using Casework.ServiceDefaults;
 
 namespace Casework.Notes.Tests;
 
@@ -71,20 +72,23 @@ public sealed class NoteRulesTests
             [new("situation", "Current situation", true, null), new("risks", "Risks", false, null), new("next-steps", "Next steps", true, "Who does what")],
             "admin", Now);
 
-        var (body, errors) = template.Compose(new Dictionary<string, string?> { ["next-steps"] = "Call the landlord", ["situation"] = " Two months in arrears " });
-        Assert.Empty(errors);
+        var errors = new ValidationErrors();
+        var body = template.Compose(new Dictionary<string, string?> { ["next-steps"] = "Call the landlord", ["situation"] = " Two months in arrears " }, errors);
+        Assert.False(errors.Any);
         Assert.Equal("# Current situation\nTwo months in arrears\n\n# Next steps\nCall the landlord", body);
 
-        var (none, missing) = template.Compose(new Dictionary<string, string?> { ["situation"] = "x", ["mood"] = "fine" });
-        Assert.Null(none);
-        Assert.Equal(["sections.mood", "sections.next-steps"], missing.Select(e => e.Field).Order(StringComparer.Ordinal));
+        var missing = new ValidationErrors();
+        Assert.Null(template.Compose(new Dictionary<string, string?> { ["situation"] = "x", ["mood"] = "fine" }, missing));
+        Assert.Equal(["sections.mood", "sections.next-steps"], missing.Fields.Order(StringComparer.Ordinal));
 
         var draft = new NoteDraft(null, null, null, null, null, null, null, null);
-        var (filled, fine) = template.Fill(draft, new Dictionary<string, string?> { ["situation"] = "s", ["next-steps"] = "n" });
-        Assert.Empty(fine);
+        var fine = new ValidationErrors();
+        var filled = template.Fill(draft, new Dictionary<string, string?> { ["situation"] = "s", ["next-steps"] = "n" }, fine);
+        Assert.False(fine.Any);
         Assert.Equal((NoteTypes.Appointment, "# Current situation\ns\n\n# Next steps\nn"), (filled.Type, filled.Body));
-        var (_, wrongType) = template.Fill(draft with { Type = NoteTypes.Plan }, new Dictionary<string, string?> { ["situation"] = "s", ["next-steps"] = "n" });
-        Assert.Equal(["type"], wrongType.Select(e => e.Field));
+        var wrongType = new ValidationErrors();
+        template.Fill(draft with { Type = NoteTypes.Plan }, new Dictionary<string, string?> { ["situation"] = "s", ["next-steps"] = "n" }, wrongType);
+        Assert.Equal(["type"], wrongType.Fields);
     }
 
     [Fact]
@@ -93,17 +97,17 @@ public sealed class NoteRulesTests
         var goal = Guid.NewGuid().ToString();
         var facts = new CaseFacts([goal], OpenedAt: Now.AddDays(-10), Closed: false);
         var good = new NoteDraft(NoteTypes.HomeVisit, Now.AddDays(-1), 45, ["Client", "Sister"], "# Visit\n- **rent** paid", null, null, [goal]);
-        Assert.Empty(NoteRules.Check(good, facts, Now));
-        Assert.Empty(NoteRules.Check(good with { OccurredAt = Now.AddMinutes(4) }, facts, Now)); // within the clock skew
+        Assert.False(NoteRules.Check(good, facts, Now).Any);
+        Assert.False(NoteRules.Check(good with { OccurredAt = Now.AddMinutes(4) }, facts, Now).Any); // within the clock skew
 
         var bad = new NoteDraft(NoteTypes.Interaction, Now.AddHours(1), 1441, ["", new string('x', 101)], "a\u0000b", true, null, [goal, "nope"]);
         Assert.Equal(
             ["body", "durationMinutes", "goalIds[1]", "occurredAt", "present[0]", "present[1]", "restrictionReason", "type"],
-            NoteRules.Check(bad, facts, Now).Select(e => e.Field).Order(StringComparer.Ordinal));
-        Assert.Equal(["occurredAt"], NoteRules.Check(good with { OccurredAt = Now.AddDays(-11) }, facts, Now).Select(e => e.Field));
-        Assert.Empty(NoteRules.Check(good with { OccurredAt = Now.AddDays(-11) }, facts with { OpenedAt = null }, Now));
-        Assert.Equal(["restrictionReason"], NoteRules.Check(good with { RestrictionReason = "health" }, facts, Now).Select(e => e.Field));
-        Assert.Empty(NoteRules.Check(good with { Restricted = true, RestrictionReason = "health" }, facts, Now));
+            NoteRules.Check(bad, facts, Now).Fields.Order(StringComparer.Ordinal));
+        Assert.Equal(["occurredAt"], NoteRules.Check(good with { OccurredAt = Now.AddDays(-11) }, facts, Now).Fields);
+        Assert.False(NoteRules.Check(good with { OccurredAt = Now.AddDays(-11) }, facts with { OpenedAt = null }, Now).Any);
+        Assert.Equal(["restrictionReason"], NoteRules.Check(good with { RestrictionReason = "health" }, facts, Now).Fields);
+        Assert.False(NoteRules.Check(good with { Restricted = true, RestrictionReason = "health" }, facts, Now).Any);
     }
 
     [Fact]

@@ -88,13 +88,12 @@ public static class NotesApi
                 errors.Add("templateId", "The field must be a note template of the case's pathway.");
                 return errors.ToProblem();
             }
-            (draft, var templateErrors) = template.Fill(draft, request.Sections);
-            AddAll(errors, templateErrors);
+            draft = template.Fill(draft, request.Sections, errors);
         }
 
         var now = clock.GetUtcNow();
         var facts = visible!.Facts();
-        AddAll(errors, NoteRules.Check(draft, facts, now));
+        NoteRules.Check(draft, facts, now, errors);
         if (errors.Any)
         {
             return errors.ToProblem();
@@ -166,8 +165,7 @@ public static class NotesApi
         Guid caseId, Guid noteId, AmendNoteRequest request, HttpContext http, IDocumentStore store, CaseAccess cases, NoteReading reading,
         TimeProvider clock, CancellationToken cancellationToken)
     {
-        var errors = new ValidationErrors();
-        AddAll(errors, NoteRules.CheckAmendment(request.Body, request.Reason));
+        var errors = NoteRules.CheckAmendment(request.Body, request.Reason);
         if (errors.Any)
         {
             return errors.ToProblem();
@@ -204,13 +202,5 @@ public static class NotesApi
         await session.CommitAsync(cancellationToken);
         ETags.Set(http.Response, current.Version + 1);
         return TypedResults.Ok(NoteView.From(amended, redact: false));
-    }
-
-    internal static void AddAll(ValidationErrors errors, IEnumerable<FieldError> found)
-    {
-        foreach (var error in found)
-        {
-            errors.Add(error.Field, error.Message);
-        }
     }
 }
