@@ -141,8 +141,15 @@ public sealed class RestrictedNotesTests(NotesFixture fixture)
         using var amended = await author.PostJsonAsync(amendments, new { body = "Called on Tuesday.", reason = "Wrong day" }, ("If-Match", etag));
         var view = await amended.JsonAsync(HttpStatusCode.OK);
         Assert.Equal("\"2\"", amended.Headers.ETag?.Tag);
+        // The response was lost and the client retries: answered as before, applied once.
         using var retried = await author.PostJsonAsync(amendments, new { body = "Called on Tuesday.", reason = "Wrong day" }, ("If-Match", etag));
-        await retried.ProblemAsync(HttpStatusCode.PreconditionFailed);
+        var replayed = await retried.JsonAsync(HttpStatusCode.OK);
+        Assert.Equal(("Called on Tuesday.", 1), (replayed.Text("body"), replayed.GetProperty("amendments").GetArrayLength()));
+        Assert.Equal("\"2\"", retried.Headers.ETag?.Tag);
+        using var stale = await author.PostJsonAsync(amendments, new { body = "Called on Wednesday.", reason = "Wrong day" }, ("If-Match", etag));
+        await stale.ProblemAsync(HttpStatusCode.PreconditionFailed);
+        using var notTheirs = await supervisor.PostJsonAsync(amendments, new { body = "Called on Tuesday.", reason = "Wrong day" }, ("If-Match", etag));
+        await notTheirs.ProblemAsync(HttpStatusCode.PreconditionFailed);
 
         using var bySupervisor = await supervisor.PostJsonAsync(amendments, new { body = "Called on Tuesday at 10.", reason = "Added the time" },
             ("If-Match", amended.Headers.ETag!.Tag));
@@ -164,6 +171,25 @@ public sealed class RestrictedNotesTests(NotesFixture fixture)
         Assert.Equal(1, await fixture.Database.ScalarAsync<long>(
             "SELECT count(*) FROM outbox WHERE type = 'NoteAmended' AND payload->>'noteId' = $1 AND payload->>'reason' = 'Wrong day' AND payload->>'amendmentNumber' = '1'",
             noteId.ToString()));
+    }
+
+    [Fact]
+    public async Task Concurrent_amendments_with_the_same_ETag_apply_once_and_the_others_get_412()
+    {
+        var caseId = await fixture.OpenCaseAsync();
+        using var author = fixture.Client(NewId("cw-author"), "caseworker", "housing");
+        using var created = await author.PostJsonAsync(NotesOf(caseId), new { type = "PhoneCall", body = "Called." });
+        var noteId = (await created.JsonAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
+
+        var responses = await Task.WhenAll(Enumerable.Range(1, 6).Select(i => author.PostJsonAsync($"{NotesOf(caseId)}/{noteId}/amendments",
+            new { body = $"Called ({i}).", reason = "Detail" }, ("If-Match", created.Headers.ETag!.Tag))));
+
+        Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
+        Assert.All(responses.Where(r => r.StatusCode != HttpStatusCode.OK), r => Assert.Equal(HttpStatusCode.PreconditionFailed, r.StatusCode));
+        foreach (var response in responses)
+        {
+            response.Dispose();
+        }
     }
 
     [Fact]

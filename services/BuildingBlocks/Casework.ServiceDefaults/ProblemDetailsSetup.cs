@@ -59,9 +59,13 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
                 Title = "The request is not valid.",
             },
             DomainNotFoundException notFound => new ProblemDetails { Status = StatusCodes.Status404NotFound, Title = notFound.Message },
+            // A change that lost a race: with If-Match the caller's precondition failed (412, as when the version was stale on
+            // reading); without one it is a conflict.
             StaleVersionException => new ProblemDetails
             {
-                Status = StatusCodes.Status409Conflict,
+                Status = string.IsNullOrEmpty(httpContext.Request.Headers.IfMatch.ToString())
+                    ? StatusCodes.Status409Conflict
+                    : StatusCodes.Status412PreconditionFailed,
                 Title = "The record was changed by someone else.",
                 Detail = "Reload it and apply your change again.",
             },

@@ -42,7 +42,7 @@ public static class NotesApi
             .WithName("AmendNote")
             .WithSummary("Correct a note: a new body with a reason; the original and earlier amendments are kept")
             .WithDescription("Needs If-Match with the note's ETag (428 without, 412 when stale), so a retried amendment cannot apply " +
-                "twice. The author, or a supervisor (of the case's team), manager or admin who may read the note, may amend. Closed " +
+                "twice; a retry of the amendment just made (same author, body and reason, the ETag before it) gets 200 with the note. The author, or a supervisor (of the case's team), manager or admin who may read the note, may amend. Closed " +
                 "cases take amendments. Publishes NoteAmended.")
             .Produces<NoteView>()
             .ProducesValidationProblem()
@@ -51,6 +51,34 @@ public static class NotesApi
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .ProducesProblem(StatusCodes.Status428PreconditionRequired);
         return app;
+    }
+
+    /// <summary>
+    /// A retry of the amendment just applied, whose response was lost: the note's latest amendment is the caller's, with the same
+    /// body and reason, and If-Match names the version before it. Answered as the amendment was (200, the note, its ETag),
+    /// without applying it twice; null when the request is not such a retry.
+    /// </summary>
+    private static async Task<IResult?> ReplayAsync(Guid caseId, Guid noteId, AmendNoteRequest request, HttpContext http, IDocumentSession session,
+        VisibleCase visible, NoteReading reading, CancellationToken cancellationToken)
+    {
+        if (!ETags.TryReadIfMatch(http.Request, out var expected) || expected is null)
+        {
+            return null;
+        }
+        var stored = await session.GetAsync<CaseNote>(noteId.ToString(), cancellationToken);
+        if (stored is null || stored.Document.CaseId != caseId || expected != stored.Version - 1)
+        {
+            return null;
+        }
+        var note = stored.Document.Normalised();
+        if (!note.RepeatsLatestAmendment(http.ActorId(), request.Body!, request.Reason!.Trim())
+            || !reading.Access.MayAmend(NoteReading.ViewerOf(http.User), note, visible.AsNoteCase()))
+        {
+            return null;
+        }
+        var view = await reading.ShowAsync(http, note, visible.AsNoteCase(), cancellationToken);
+        ETags.Set(http.Response, stored.Version);
+        return TypedResults.Ok(view);
     }
 
     public static IResult NoteNotFound() => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "The note was not found.");
@@ -176,6 +204,10 @@ public static class NotesApi
             return refused;
         }
         await using var session = store.OpenSession();
+        if (await ReplayAsync(caseId, noteId, request, http, session, visible!, reading, cancellationToken) is { } replayed)
+        {
+            return replayed;
+        }
         var (current, refusal) = await session.ReadForChangeAsync<CaseNote>(noteId.ToString(), http.Request, NoteNotFound, cancellationToken,
             visible: note => note.CaseId == caseId, required: true);
         if (refusal is not null)

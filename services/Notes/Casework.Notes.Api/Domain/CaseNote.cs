@@ -85,6 +85,10 @@ public sealed record CaseNote(
         }
         return this with { Body = body, Amendments = [.. Amendments, new NoteAmendment(Amendments.Count + 1, body, reason, amendedBy, amendedByName, at)] };
     }
+
+    /// <summary>Whether the latest amendment is this one (a retry of it changes nothing).</summary>
+    public bool RepeatsLatestAmendment(string amendedBy, string body, string reason) =>
+        Amendments is [.., var latest] && latest.AmendedBy == amendedBy && latest.Body == body && latest.Reason == reason;
 }
 
 /// <summary>One correction of a note: the new body, why, by whom and when.</summary>
