@@ -193,6 +193,30 @@ public sealed class RestrictedNotesTests(NotesFixture fixture)
     }
 
     [Fact]
+    public async Task A_note_takes_at_most_50_amendments()
+    {
+        var caseId = await fixture.OpenCaseAsync();
+        var authorId = NewId("cw-author");
+        using var author = fixture.Client(authorId, "caseworker", "housing");
+        var note = Domain.CaseNote.Write(Guid.NewGuid(), caseId, "housing", new Domain.NoteDraft("Plan", null, null, null, "v0", null, null, null), null,
+            authorId, "Author", DateTimeOffset.UtcNow);
+        for (var i = 1; i <= Domain.CaseNote.MaxAmendments; i++)
+        {
+            note = note.Amend($"v{i}", "Again", authorId, "Author", DateTimeOffset.UtcNow);
+        }
+        await using (var session = fixture.Store.OpenSession())
+        {
+            session.Insert(note.Id.ToString(), note);
+            await session.CommitAsync();
+        }
+
+        using var refused = await author.PostJsonAsync($"{NotesOf(caseId)}/{note.Id}/amendments", new { body = "v51", reason = "Once more" }, ("If-Match", "\"1\""));
+
+        Assert.Contains("at most 50 amendments", (await refused.ProblemAsync(HttpStatusCode.Conflict)).Text("detail"));
+        Assert.Equal("v50", (await fixture.Store.GetAsync<Domain.CaseNote>(note.Id.ToString()))!.Document.Body);
+    }
+
+    [Fact]
     public async Task Amending_a_restricted_note_is_audited_and_refused_to_a_colleague_who_cannot_read_it()
     {
         var caseId = await fixture.OpenCaseAsync();

@@ -43,11 +43,12 @@ public static class NotesApi
             .WithSummary("Correct a note: a new body with a reason; the original and earlier amendments are kept")
             .WithDescription("Needs If-Match with the note's ETag (428 without, 412 when stale), so a retried amendment cannot apply " +
                 "twice; a retry of the amendment just made (same author, body and reason, the ETag before it) gets 200 with the note. The author, or a supervisor (of the case's team), manager or admin who may read the note, may amend. Closed " +
-                "cases take amendments. Publishes NoteAmended.")
+                "cases take amendments. A note takes at most " + CaseNote.MaxAmendments + " (409 beyond). Publishes NoteAmended.")
             .Produces<NoteView>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .ProducesProblem(StatusCodes.Status428PreconditionRequired);
         return app;

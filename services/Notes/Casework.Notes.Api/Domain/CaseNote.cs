@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Casework.Domain;
 using Casework.Persistence;
 
 namespace Casework.Notes.Domain;
@@ -35,6 +36,9 @@ public sealed record CaseNote(
     /// <summary>When a note stored before occurredAt/writtenAt was written.</summary>
     [JsonPropertyName("createdAt"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public DateTimeOffset? LegacyCreatedAt { get; init; }
+
+    /// <summary>How many corrections a note takes: each is kept whole, so the note (and every read of it) stays bounded.</summary>
+    public const int MaxAmendments = 50;
 
     /// <summary>A new note from a draft that passed <see cref="NoteRules.Check"/>: restricted as its type and the writer say.</summary>
     public static CaseNote Write(Guid id, Guid caseId, string? teamId, NoteDraft draft, Guid? templateId, string authorId, string authorName, DateTimeOffset now)
@@ -82,6 +86,10 @@ public sealed record CaseNote(
         if (string.IsNullOrWhiteSpace(body) || string.IsNullOrWhiteSpace(reason))
         {
             throw new ArgumentException("An amendment needs a body and a reason.");
+        }
+        if (Amendments.Count >= MaxAmendments)
+        {
+            throw new DomainRuleException($"A note takes at most {MaxAmendments} amendments; write a new note that corrects this one.");
         }
         return this with { Body = body, Amendments = [.. Amendments, new NoteAmendment(Amendments.Count + 1, body, reason, amendedBy, amendedByName, at)] };
     }
