@@ -114,7 +114,18 @@ public sealed class SearchAndTemplatesTests(NotesFixture fixture)
 
         Assert.Equal([housingCase], (await ListAsync(housing, $"/api/notes/search?text={word}")).Select(n => n.GetProperty("caseId").GetGuid()));
         Assert.Equal([employmentCase], (await ListAsync(employment, $"/api/notes/search?text={word}")).Select(n => n.GetProperty("caseId").GetGuid()));
-        Assert.Equal(2, (await ListAsync(manager, $"/api/notes/search?text={word}")).Count);
+        var lastWeek = Uri.EscapeDataString(DateTimeOffset.UtcNow.AddDays(-7).ToString("O"));
+        var soon = Uri.EscapeDataString(DateTimeOffset.UtcNow.AddMinutes(5).ToString("O"));
+        Assert.Equal(2, (await ListAsync(manager, $"/api/notes/search?text={word}&from={lastWeek}&to={soon}")).Count);
+        Assert.Equal([employmentCase], (await ListAsync(manager, $"/api/notes/search?text={word}&teamId=employment")).Select(n => n.GetProperty("caseId").GetGuid()));
+        Assert.Empty(await ListAsync(housing, $"/api/notes/search?text={word}&teamId=employment")); // not their team
+        // Across every team a text search must be narrowed (ILIKE over the whole table otherwise).
+        var longAgo = Uri.EscapeDataString(DateTimeOffset.UtcNow.AddDays(-400).ToString("O"));
+        foreach (var unbounded in new[] { $"text={word}", $"text={word}&from={lastWeek}", $"text={word}&from={longAgo}&to={soon}" })
+        {
+            using var refused = await manager.GetAsync($"/api/notes/search?{unbounded}");
+            Assert.Equal(["text"], (await refused.ProblemAsync(HttpStatusCode.BadRequest)).ErrorFields());
+        }
         using var notVisible = await housing.GetAsync($"/api/notes/search?caseId={employmentCase}&text={word}");
         await notVisible.ProblemAsync(HttpStatusCode.NotFound);
     }

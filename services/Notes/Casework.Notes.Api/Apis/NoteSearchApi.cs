@@ -12,25 +12,34 @@ namespace Casework.Notes.Apis;
 /// </summary>
 public static class NoteSearchApi
 {
+    /// <summary>The longest from/to window of a text search across every team without another narrowing filter.</summary>
+    public static readonly TimeSpan MaxTextWindow = TimeSpan.FromDays(366);
+
     public static IEndpointRouteBuilder MapNoteSearchApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/notes/search", SearchAsync)
             .WithTags("Notes").RequireScope(NotesService.Scope).RequireStaff()
             .WithName("SearchNotes")
             .WithSummary("Search notes across the caller's cases, newest first")
-            .WithDescription("Filters as for a case's notes (text, type, authorId, from, to), plus caseId and mine=true (cases assigned to " +
-                "the caller). Caseworkers and supervisors search their teams' cases; managers, admins and auditors all. A text search " +
-                "never matches a restricted note the caller may not read; restricted notes listed without text are redacted for them.")
+            .WithDescription("Filters as for a case's notes (text, type, authorId, from, to), plus caseId, teamId and mine=true (cases " +
+                "assigned to the caller). Caseworkers and supervisors search their teams' cases; managers, admins and auditors all, and " +
+                "their text search needs caseId, teamId, mine=true or a from/to window of at most 366 days (400 naming text otherwise). " +
+                "A text search never matches a restricted note the caller may not read; restricted notes listed are redacted for them.")
             .Produces<Page<NoteView>>()
             .ProducesValidationProblem();
         return app;
     }
 
     private static async Task<IResult> SearchAsync(
-        [AsParameters] NoteSearch search, Guid? caseId, bool? mine, HttpContext http, IDocumentStore store, CaseAccess cases, NoteReading reading,
+        [AsParameters] NoteSearch search, Guid? caseId, string? teamId, bool? mine, HttpContext http, IDocumentStore store, CaseAccess cases, NoteReading reading,
         CancellationToken cancellationToken)
     {
         var errors = NoteQueries.Validate(search);
+        errors.Optional("teamId", teamId, 100);
+        // ILIKE has no index: across every team, a text search must be narrowed by something that has one.
+        errors.Check(search.Text is null || !http.User.SeesAllTeams() || caseId is not null || teamId is not null || mine == true
+                || (search.From is { } from && search.To is { } to && to - from <= MaxTextWindow), "text",
+            $"A text search across every team needs caseId, teamId, mine=true or a from/to window of at most {MaxTextWindow.TotalDays} days.");
         if (errors.Any)
         {
             return errors.ToProblem();
@@ -61,11 +70,16 @@ public static class NoteSearchApi
                 {
                     return TypedResults.Ok(NoteQueries.Empty(search));
                 }
+                if (teamId is not null && !viewer.InTeam(teamId))
+                {
+                    return TypedResults.Ok(NoteQueries.Empty(search));
+                }
                 filter.In("teamId", viewer.Teams);
                 // Every note in scope is of one of the caller's teams: a supervisor's token covers all of them.
                 textInRestricted |= viewer.Is(NoteAccess.Supervisor);
             }
         }
+        filter.Equal("teamId", teamId);
         if (mine == true)
         {
             // Narrows the list only: whether the caller is still the worker is Case's to say.
