@@ -109,6 +109,8 @@ public sealed class RestrictedNotesTests(NotesFixture fixture)
 
         using var admin = fixture.Client(NewId("admin"), "admin");
         Assert.Equal(2, (await ListAsync(admin, $"/api/notes/access-log?caseId={caseId}")).Count);
+        Assert.Equal(2, await fixture.Database.ScalarAsync<long>( // Notes declares the indexes these queries use
+            "SELECT count(*) FROM pg_indexes WHERE tablename = 'doc_audit_log' AND (indexdef LIKE '%parentId%' OR indexdef LIKE '%recordType%')"));
 
         using var caseworker = await author.GetAsync($"/api/notes/access-log?caseId={caseId}");
         Assert.Equal(HttpStatusCode.Forbidden, caseworker.StatusCode);

@@ -32,7 +32,8 @@ public static class NotesService
                 ["occurredAt", DocumentCollections.DocumentId])
             .Add<CaseRecord>("cases", ["assignedWorkerId"])
             .Add<NoteTemplate>("note_templates", ["pathwayId"])
-            .AddAuditLog());
+            // The access log is read by case (parentId) and, for auditors, by record type over time.
+            .AddAuditLog(["parentId", "at"], ["recordType", "at"]));
         builder.AddDocumentUpgrade<CaseNote, NoteShapeUpgrade>();
         // Before the bus, so templates exist before anything is consumed.
         builder.AddDemoDataSeeder<TemplateSeeder>();
