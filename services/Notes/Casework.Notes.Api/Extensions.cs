@@ -19,8 +19,8 @@ public static class NotesService
     public static readonly ServiceDescription Description = new(Name, Audience, "notes", "Casework Notes API",
         "Case notes: the append-only record of appointments, calls, visits, observations, plans and safeguarding concerns, corrected " +
         "by amendments that keep the original. Staff (scope notes) who may see a case may read and add its notes; restricted notes " +
-        "only the case's worker, supervisors of its team, the roles the region grants and the note's author, and every access to " +
-        "one is in the access log auditors read. Note templates per pathway.");
+        "only the case's worker, supervisors of its team and the roles the region grants, and every access to one is in the access " +
+        "log auditors read. Note templates per pathway.");
 
     public static WebApplicationBuilder AddNotesService(this WebApplicationBuilder builder)
     {
@@ -46,7 +46,7 @@ public static class NotesService
             bus.AddConsumer<CaseReopenedConsumer>();
         });
         builder.Services.AddUserForwardingGrpcClient<CaseQueries.CaseQueriesClient>(builder.Configuration, "Services:Case:Grpc");
-        // Which roles, besides a case's worker, its team's supervisors and the author, read restricted notes (default: none).
+        // Which roles, besides a case's worker and its team's supervisors, read restricted notes (default: none).
         var readerRoles = builder.Configuration.GetSection("Notes:RestrictedNotes:ReaderRoles").Get<string[]>() ?? [];
         builder.Services.AddSingleton(new NoteAccess(readerRoles));
         builder.Services.AddScoped<CaseAccess>();

@@ -17,13 +17,14 @@ public sealed class NoteRulesTests
     private static Viewer As(string id, string role, params string[] teams) => new(id, [role], teams);
 
     [Fact]
-    public void A_restricted_note_is_readable_by_the_worker_a_team_supervisor_a_granted_role_and_its_author_only()
+    public void A_restricted_note_is_readable_by_the_worker_a_team_supervisor_and_a_granted_role_only()
     {
         var note = Note();
         Assert.True(Access.MayRead(As("worker-1", "caseworker", "housing"), note, HousingCase));
         Assert.True(Access.MayRead(As("sup-1", "supervisor", "housing"), note, HousingCase));
         Assert.True(Access.MayRead(As("manager-1", "manager"), note, HousingCase));
-        Assert.True(Access.MayRead(As("author-1", "caseworker", "housing"), note, HousingCase));
+        Assert.False(Access.MayRead(As("author-1", "caseworker", "housing"), note, HousingCase)); // writing it is no right to read it back
+        Assert.True(Access.MayRead(As("worker-1", "caseworker", "housing"), Note(author: "worker-1"), HousingCase));
 
         Assert.False(Access.MayRead(As("colleague", "caseworker", "housing"), note, HousingCase));
         Assert.False(Access.MayRead(As("sup-2", "supervisor", "employment"), note, HousingCase));
@@ -36,16 +37,19 @@ public sealed class NoteRulesTests
     }
 
     [Fact]
-    public void The_author_and_team_leads_who_may_read_it_may_amend_a_note_and_nobody_else()
+    public void The_author_the_worker_and_team_leads_who_may_read_it_may_amend_a_note_and_nobody_else()
     {
         var open = Note(restricted: false);
         Assert.True(Access.MayAmend(As("author-1", "caseworker", "housing"), open, HousingCase));
+        Assert.True(Access.MayAmend(As("worker-1", "caseworker", "housing"), open, HousingCase));
         Assert.True(Access.MayAmend(As("sup-1", "supervisor", "housing"), open, HousingCase));
         Assert.True(Access.MayAmend(As("admin-1", "admin"), open, HousingCase));
-        Assert.False(Access.MayAmend(As("worker-1", "caseworker", "housing"), open, HousingCase)); // the worker is not the author
+        Assert.False(Access.MayAmend(As("colleague", "caseworker", "housing"), open, HousingCase));
         Assert.False(Access.MayAmend(As("sup-2", "supervisor", "employment"), open, HousingCase));
 
         Assert.False(Access.MayAmend(As("admin-1", "admin"), Note(), HousingCase)); // an admin who may not read it
+        Assert.False(Access.MayAmend(As("author-1", "caseworker", "housing"), Note(), HousingCase)); // nor its author, who may not either
+        Assert.True(Access.MayAmend(As("worker-1", "caseworker", "housing"), Note(), HousingCase));
         Assert.True(Access.MayAmend(As("manager-1", "manager"), Note(), HousingCase));
     }
 

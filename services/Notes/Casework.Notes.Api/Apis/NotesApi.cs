@@ -42,7 +42,8 @@ public static class NotesApi
             .WithName("AmendNote")
             .WithSummary("Correct a note: a new body with a reason; the original and earlier amendments are kept")
             .WithDescription("Needs If-Match with the note's ETag (428 without, 412 when stale), so a retried amendment cannot apply " +
-                "twice; a retry of the amendment just made (same author, body and reason, the ETag before it) gets 200 with the note. The author, or a supervisor (of the case's team), manager or admin who may read the note, may amend. Closed " +
+                "twice; a retry of the amendment just made (same author, body and reason, the ETag before it) gets 200 with the note. Whoever may read the note and is " +
+                "its author, the case's worker, a supervisor of its team, a manager or an admin may amend. Closed " +
                 "cases take amendments. A note takes at most " + CaseNote.MaxAmendments + " (409 beyond). Publishes NoteAmended.")
             .Produces<NoteView>()
             .ProducesValidationProblem()
@@ -219,7 +220,7 @@ public static class NotesApi
         if (!reading.Access.MayAmend(NoteReading.ViewerOf(http.User), note, visible!.AsNoteCase()))
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "You may not amend this note.",
-                detail: "Its author, or a supervisor of the case's team, a manager or an admin who may read it, can amend it.");
+                detail: "Whoever may read it and is its author, the case's worker, a supervisor of the case's team, a manager or an admin can amend it.");
         }
         var now = clock.GetUtcNow();
         var amended = note.Amend(request.Body!, request.Reason!.Trim(), http.ActorId(), http.User.DisplayName(), now);

@@ -115,8 +115,9 @@ public sealed record NoteCase(string? TeamId, string? AssignedWorkerId);
 
 /// <summary>
 /// Who may read restricted notes and amend notes. A restricted note (a safeguarding concern, or restricted for safeguarding
-/// or health) is readable by: the case's assigned worker, supervisors of the case's team, the roles the region grants
-/// (<paramref name="grantedReaderRoles"/>, e.g. manager), and the note's author, who must be able to amend what they wrote.
+/// or health) is readable only by the case's assigned worker, supervisors of the case's team and the roles the region grants
+/// (<paramref name="grantedReaderRoles"/>, e.g. manager). Its author, if none of these, does not read it back: they saw what they
+/// wrote in the reply to writing it, and ask the worker or a supervisor to amend it.
 /// </summary>
 public sealed class NoteAccess(IReadOnlyCollection<string> grantedReaderRoles)
 {
@@ -135,23 +136,23 @@ public sealed class NoteAccess(IReadOnlyCollection<string> grantedReaderRoles)
         ReadsAllRestricted(viewer) || (viewer.Is(Supervisor) && viewer.InTeam(teamId));
 
     /// <summary>
-    /// May read every restricted note of this case (not counting notes they wrote themselves). <paramref name="noteCase"/> must
+    /// May read every restricted note of this case. <paramref name="noteCase"/> must
     /// be Case's answer (its assigned worker), never Notes' copy: a reassigned worker must not keep reading.
     /// </summary>
     public bool ReadsRestrictedOf(Viewer viewer, NoteCase noteCase) =>
         ReadsRestrictedByToken(viewer, noteCase.TeamId)
         || (noteCase.AssignedWorkerId is { Length: > 0 } worker && worker == viewer.Id);
 
-    public bool MayRead(Viewer viewer, CaseNote note, NoteCase noteCase) =>
-        !note.Restricted || note.AuthorId == viewer.Id || ReadsRestrictedOf(viewer, noteCase);
+    public bool MayRead(Viewer viewer, CaseNote note, NoteCase noteCase) => !note.Restricted || ReadsRestrictedOf(viewer, noteCase);
 
     /// <summary>
-    /// The author, or a supervisor/manager/admin of the case's team (managers and admins lead every team) — and only someone
-    /// who may read the note, since an amendment shows it.
+    /// Someone who may read the note (an amendment shows it) and is its author, the case's assigned worker, a supervisor of the
+    /// case's team, a manager or an admin (managers and admins lead every team).
     /// </summary>
     public bool MayAmend(Viewer viewer, CaseNote note, NoteCase noteCase) =>
         MayRead(viewer, note, noteCase)
         && (note.AuthorId == viewer.Id
+            || (noteCase.AssignedWorkerId is { Length: > 0 } worker && worker == viewer.Id)
             || viewer.Is("manager") || viewer.Is("admin")
             || (viewer.Is(Supervisor) && viewer.InTeam(noteCase.TeamId ?? note.TeamId)));
 }
