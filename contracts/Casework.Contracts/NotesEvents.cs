@@ -11,10 +11,11 @@ public sealed record NoteAdded(
 /// <summary>
 /// A note was amended (its original is kept). <paramref name="AuthorId"/> is who amended it; <paramref name="Reason"/> why (null
 /// when the note is restricted: the reason can say as much as the note), <paramref name="AmendmentNumber"/> which amendment this is
-/// (1 for the first).
+/// (1 for the first), <paramref name="Restricted"/> whether the note is restricted after it (an amendment may restrict a note;
+/// null on events sent before).
 /// </summary>
 public sealed record NoteAmended(
-    Guid NoteId, Guid CaseId, string AuthorId, DateTimeOffset OccurredAt, string? Reason = null, int? AmendmentNumber = null);
+    Guid NoteId, Guid CaseId, string AuthorId, DateTimeOffset OccurredAt, string? Reason = null, int? AmendmentNumber = null, bool? Restricted = null);
 
 /// <summary>A note template of a pathway was created or edited (its new <paramref name="Version"/>).</summary>
 public sealed record NoteTemplateSaved(

@@ -196,6 +196,42 @@ public sealed class RestrictedNotesTests(NotesFixture fixture)
     }
 
     [Fact]
+    public async Task A_correction_can_restrict_a_note_original_included_but_never_lift_a_restriction()
+    {
+        var worker = NewId("cw-worker");
+        var caseId = await fixture.OpenCaseAsync(assignedWorker: worker);
+        using var theWorker = fixture.Client(worker, "caseworker", "housing");
+        using var colleague = fixture.Client(NewId("cw-colleague"), "caseworker", "housing");
+        using var created = await theWorker.PostJsonAsync(NotesOf(caseId), new { type = "HomeVisit", body = "Talked about their diagnosis." });
+        var noteId = (await created.JsonAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        var amendments = $"{NotesOf(caseId)}/{noteId}/amendments";
+
+        using var reasonAlone = await theWorker.PostJsonAsync(amendments, new { body = "b", reason = "r", restrictionReason = "health" }, ("If-Match", "\"1\""));
+        Assert.Equal(["restrictionReason"], (await reasonAlone.ProblemAsync(HttpStatusCode.BadRequest)).ErrorFields());
+        using var noReason = await theWorker.PostJsonAsync(amendments, new { body = "b", reason = "r", restricted = true }, ("If-Match", "\"1\""));
+        Assert.Equal(["restrictionReason"], (await noReason.ProblemAsync(HttpStatusCode.BadRequest)).ErrorFields());
+
+        using var restricted = await theWorker.PostJsonAsync(amendments,
+            new { body = "Talked about their health.", reason = "Health details belong in a restricted note", restricted = true, restrictionReason = "health" },
+            ("If-Match", "\"1\""));
+        var view = await restricted.JsonAsync(HttpStatusCode.OK);
+        Assert.Equal((true, "health", "health"), (view.GetProperty("restricted").GetBoolean(), view.Text("restrictionReason"),
+            view.GetProperty("amendments")[0].Text("restrictedFor")));
+
+        var seen = Assert.Single(await ListAsync(colleague, NotesOf(caseId)));
+        Assert.True(seen.GetProperty("redacted").GetBoolean());
+        Assert.Null(seen.Text("original")); // the original says it too
+        Assert.Equal(["restrict", "amend"], (await fixture.AuditOfAsync(noteId)).Select(a => a.Action));
+        Assert.Equal(1, await fixture.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM outbox WHERE type = 'NoteAmended' AND payload->>'noteId' = $1 AND payload->>'restricted' = 'true' " +
+            "AND (payload->'reason' IS NULL OR jsonb_typeof(payload->'reason') = 'null')", noteId.ToString()));
+
+        using var lift = await theWorker.PostJsonAsync(amendments, new { body = "b", reason = "r", restricted = false }, ("If-Match", restricted.Headers.ETag!.Tag));
+        Assert.Equal(["restricted"], (await lift.ProblemAsync(HttpStatusCode.BadRequest)).ErrorFields());
+        Assert.True((await fixture.Store.GetAsync<Domain.CaseNote>(noteId.ToString()))!.Document.Restricted);
+    }
+
+    [Fact]
     public async Task A_note_takes_at_most_50_amendments()
     {
         var caseId = await fixture.OpenCaseAsync();

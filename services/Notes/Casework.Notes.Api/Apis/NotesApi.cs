@@ -40,11 +40,12 @@ public static class NotesApi
 
         notes.MapPost("/{noteId:guid}/amendments", AmendAsync)
             .WithName("AmendNote")
-            .WithSummary("Correct a note: a new body with a reason; the original and earlier amendments are kept")
+            .WithSummary("Correct a note: a new body with a reason (and optionally restrict it); the original and earlier amendments are kept")
             .WithDescription("Needs If-Match with the note's ETag (428 without, 412 when stale), so a retried amendment cannot apply " +
                 "twice; a retry of the amendment just made (same author, body and reason, the ETag before it) gets 200 with the note. Whoever may read the note and is " +
                 "its author, the case's worker, a supervisor of its team, a manager or an admin may amend. Closed " +
-                "cases take amendments. A note takes at most " + CaseNote.MaxAmendments + " (409 beyond). Publishes NoteAmended.")
+                "cases take amendments. restricted: true with a restrictionReason also restricts the note (original and history " +
+                "included; audited); a restriction is never lifted (400) and nothing else of a note is corrected. A note takes at most " + CaseNote.MaxAmendments + " (409 beyond). Publishes NoteAmended.")
             .Produces<NoteView>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden)
@@ -73,7 +74,7 @@ public static class NotesApi
             return null;
         }
         var note = stored.Document.Normalised();
-        if (!note.RepeatsLatestAmendment(http.ActorId(), request.Body!, request.Reason!.Trim())
+        if (!note.RepeatsLatestAmendment(http.ActorId(), request.Body!, request.Reason!.Trim(), RestrictFor(request))
             || !reading.Access.MayAmend(NoteReading.ViewerOf(http.User), note, visible.AsNoteCase()))
         {
             return null;
@@ -82,6 +83,8 @@ public static class NotesApi
         ETags.Set(http.Response, stored.Version);
         return TypedResults.Ok(view);
     }
+
+    private static string? RestrictFor(AmendNoteRequest request) => request.Restricted == true ? request.RestrictionReason : null;
 
     public static IResult NoteNotFound() => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "The note was not found.");
 
@@ -195,7 +198,7 @@ public static class NotesApi
         Guid caseId, Guid noteId, AmendNoteRequest request, HttpContext http, IDocumentStore store, CaseAccess cases, NoteReading reading,
         TimeProvider clock, CancellationToken cancellationToken)
     {
-        var errors = NoteRules.CheckAmendment(request.Body, request.Reason);
+        var errors = NoteRules.CheckAmendment(request.Body, request.Reason, request.Restricted, request.RestrictionReason);
         if (errors.Any)
         {
             return errors.ToProblem();
@@ -222,9 +225,18 @@ public static class NotesApi
             return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "You may not amend this note.",
                 detail: "Whoever may read it and is its author, the case's worker, a supervisor of the case's team, a manager or an admin can amend it.");
         }
+        if (!NoteRules.KeepsRestriction(note, request.Restricted))
+        {
+            errors.Add("restricted", "A restricted note stays restricted: a correction can restrict a note, never lift a restriction.");
+            return errors.ToProblem();
+        }
         var now = clock.GetUtcNow();
-        var amended = note.Amend(request.Body!, request.Reason!.Trim(), http.ActorId(), http.User.DisplayName(), now);
+        var amended = note.Amend(request.Body!, request.Reason!.Trim(), http.ActorId(), http.User.DisplayName(), now, RestrictFor(request));
         session.Update(current.Id, amended, current.Version);
+        if (amended.Restricted && !note.Restricted)
+        {
+            session.Audit(http, "restrict", NoteReading.AuditRecordType, note.Id.ToString(), now, caseId.ToString());
+        }
         if (amended.Restricted)
         {
             // Also the record that the amender saw the note's content in the response.
@@ -232,7 +244,7 @@ public static class NotesApi
         }
         // Why a restricted note was corrected can say as much as the note: it stays here.
         session.Publish(new NoteAmended(note.Id, caseId, http.ActorId(), now, amended.Restricted ? null : amended.Amendments[^1].Reason,
-            amended.Amendments.Count));
+            amended.Amendments.Count, amended.Restricted));
         await session.CommitAsync(cancellationToken);
         ETags.Set(http.Response, current.Version + 1);
         return TypedResults.Ok(NoteView.From(amended, redact: false));

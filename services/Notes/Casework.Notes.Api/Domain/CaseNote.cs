@@ -78,10 +78,12 @@ public sealed record CaseNote(
     }
 
     /// <summary>
-    /// A correction: the original and earlier amendments stay, the new body becomes current. Who may amend is decided by
-    /// <see cref="NoteAccess.MayAmend"/>; a closed case still takes amendments.
+    /// A correction: the original and earlier amendments stay, the new body becomes current. With <paramref name="restrictFor"/>
+    /// (a restriction reason) it also restricts the note, original and history included; a restriction is never lifted, and an
+    /// already restricted note keeps its reason. Who may amend is decided by <see cref="NoteAccess.MayAmend"/>; a closed case
+    /// still takes amendments.
     /// </summary>
-    public CaseNote Amend(string body, string reason, string amendedBy, string amendedByName, DateTimeOffset at)
+    public CaseNote Amend(string body, string reason, string amendedBy, string amendedByName, DateTimeOffset at, string? restrictFor = null)
     {
         if (string.IsNullOrWhiteSpace(body) || string.IsNullOrWhiteSpace(reason))
         {
@@ -91,16 +93,30 @@ public sealed record CaseNote(
         {
             throw new DomainRuleException($"A note takes at most {MaxAmendments} amendments; write a new note that corrects this one.");
         }
-        return this with { Body = body, Amendments = [.. Amendments, new NoteAmendment(Amendments.Count + 1, body, reason, amendedBy, amendedByName, at)] };
+        var restricts = restrictFor is not null && !Restricted;
+        var amendment = new NoteAmendment(Amendments.Count + 1, body, reason, amendedBy, amendedByName, at) { RestrictedFor = restricts ? restrictFor : null };
+        return this with
+        {
+            Body = body,
+            Amendments = [.. Amendments, amendment],
+            Restricted = Restricted || restricts,
+            RestrictionReason = restricts ? restrictFor : RestrictionReason,
+        };
     }
 
     /// <summary>Whether the latest amendment is this one (a retry of it changes nothing).</summary>
-    public bool RepeatsLatestAmendment(string amendedBy, string body, string reason) =>
-        Amendments is [.., var latest] && latest.AmendedBy == amendedBy && latest.Body == body && latest.Reason == reason;
+    public bool RepeatsLatestAmendment(string amendedBy, string body, string reason, string? restrictFor) =>
+        Amendments is [.., var latest] && latest.AmendedBy == amendedBy && latest.Body == body && latest.Reason == reason
+        && (restrictFor is null || latest.RestrictedFor == restrictFor);
 }
 
 /// <summary>One correction of a note: the new body, why, by whom and when.</summary>
-public sealed record NoteAmendment(int Number, string Body, string Reason, string AmendedBy, string AmendedByName, DateTimeOffset AmendedAt);
+public sealed record NoteAmendment(int Number, string Body, string Reason, string AmendedBy, string AmendedByName, DateTimeOffset AmendedAt)
+{
+    /// <summary>The restriction reason, on the amendment that restricted the note.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? RestrictedFor { get; init; }
+}
 
 /// <summary>Someone who reads or writes notes: their id, roles and teams (from their token).</summary>
 public sealed record Viewer(string Id, IReadOnlyCollection<string> Roles, IReadOnlyCollection<string> Teams)

@@ -79,13 +79,28 @@ public static class NoteRules
     /// <summary>Closed cases take no new notes, except safeguarding concerns: a concern raised after closure must be recorded.</summary>
     public static bool AcceptsNewNote(CaseFacts facts, string type) => !facts.Closed || type == NoteTypes.SafeguardingConcern;
 
-    public static ValidationErrors CheckAmendment(string? body, string? reason)
+    /// <summary>
+    /// An amendment: a body and a reason, and optionally restricted: true with a restriction reason (a correction may restrict a
+    /// note, never lift a restriction: false on a restricted note is refused where the note is known).
+    /// </summary>
+    public static ValidationErrors CheckAmendment(string? body, string? reason, bool? restricted = null, string? restrictionReason = null)
     {
         var errors = new ValidationErrors();
         errors.Required("body", body, MaxBodyLength, multiline: true);
         errors.Required("reason", reason, MaxReasonLength, multiline: true);
+        if (restricted == true)
+        {
+            errors.OneOf("restrictionReason", restrictionReason, RestrictionReasons.All);
+        }
+        else
+        {
+            errors.Check(restrictionReason is null, "restrictionReason", "Only a correction that restricts the note (restricted: true) has a restriction reason.");
+        }
         return errors;
     }
+
+    /// <summary>Whether an amendment asking <paramref name="restricted"/> may apply to <paramref name="note"/> (it may not lift a restriction).</summary>
+    public static bool KeepsRestriction(CaseNote note, bool? restricted) => !(note.Restricted && restricted == false);
 
     private static void CheckGoals(IReadOnlyList<string?>? goalIds, IReadOnlyCollection<string> caseGoals, ValidationErrors errors)
     {
