@@ -147,7 +147,7 @@ public sealed class NotesApiTests(NotesFixture fixture)
     }
 
     [Fact]
-    public async Task A_closed_case_takes_only_safeguarding_concerns_and_still_takes_amendments()
+    public async Task A_closed_case_takes_only_safeguarding_notes_and_still_takes_amendments()
     {
         var caseId = await fixture.OpenCaseAsync();
         using var client = fixture.Client("cw-housing-1", "caseworker", "housing");
@@ -158,11 +158,14 @@ public sealed class NotesApiTests(NotesFixture fixture)
         using var refused = await client.PostJsonAsync(NotesOf(caseId), new { type = "PhoneCall", body = "After closing" });
         await refused.ProblemAsync(HttpStatusCode.Conflict);
         await AddAsync(client, caseId, new { type = "SafeguardingConcern", body = "Neighbour reported a concern after closure." });
+        await AddAsync(client, caseId, new { type = "PhoneCall", body = "School called with a concern.", restricted = true, restrictionReason = "safeguarding" });
+        using var health = await client.PostJsonAsync(NotesOf(caseId), new { type = "PhoneCall", body = "GP called.", restricted = true, restrictionReason = "health" });
+        await health.ProblemAsync(HttpStatusCode.Conflict);
         using var amended = await client.PostJsonAsync($"{NotesOf(caseId)}/{note.GetProperty("id").GetGuid()}/amendments",
             new { body = "Before closing (corrected)", reason = "Typo" }, ("If-Match", before.Headers.ETag!.Tag));
         Assert.Equal("Before closing (corrected)", (await amended.JsonAsync(HttpStatusCode.OK)).Text("body"));
 
-        Assert.Equal(2, await fixture.NotesOfCaseAsync(caseId));
+        Assert.Equal(3, await fixture.NotesOfCaseAsync(caseId));
     }
 
     [Fact]

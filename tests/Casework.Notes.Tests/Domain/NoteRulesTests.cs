@@ -115,11 +115,15 @@ public sealed class NoteRulesTests
     }
 
     [Fact]
-    public void Closed_cases_take_only_safeguarding_concerns_which_are_always_restricted()
+    public void Closed_cases_take_only_safeguarding_notes_and_concerns_are_always_restricted()
     {
         var closed = new CaseFacts([], null, Closed: true);
-        Assert.False(NoteRules.AcceptsNewNote(closed, NoteTypes.Appointment));
-        Assert.True(NoteRules.AcceptsNewNote(closed, NoteTypes.SafeguardingConcern));
+        var draft = new NoteDraft(NoteTypes.PhoneCall, null, null, null, "x", null, null, null);
+        Assert.False(NoteRules.AcceptsNewNote(closed, draft));
+        Assert.True(NoteRules.AcceptsNewNote(closed, draft with { Type = NoteTypes.SafeguardingConcern }));
+        Assert.True(NoteRules.AcceptsNewNote(closed, draft with { Restricted = true, RestrictionReason = RestrictionReasons.Safeguarding }));
+        Assert.False(NoteRules.AcceptsNewNote(closed, draft with { Restricted = true, RestrictionReason = RestrictionReasons.Health }));
+        Assert.True(NoteRules.AcceptsNewNote(closed with { Closed = false }, draft));
         Assert.True(NoteRules.IsRestricted(NoteTypes.SafeguardingConcern, restricted: false));
         Assert.Equal(RestrictionReasons.Safeguarding, NoteRules.ReasonFor(NoteTypes.SafeguardingConcern, null, null));
         Assert.Null(NoteRules.ReasonFor(NoteTypes.Plan, null, null));

@@ -16,7 +16,8 @@ public static class NotesApi
             .WithSummary("Add a note to a case")
             .WithDescription("The caller must be allowed to see the case (404 otherwise). Types: " + string.Join(", ", NoteTypes.Accepted) + ". " +
                 "Either a body, or a templateId of the case's pathway with sections (section id → text). goalIds must be goals of the " +
-                "case's support plan. A closed case takes only SafeguardingConcern notes (409 otherwise). A SafeguardingConcern, or a " +
+                "case's support plan. A closed case takes only safeguarding notes: SafeguardingConcern, or restricted with reason " +
+                "safeguarding (409 otherwise). A SafeguardingConcern, or a " +
                 "note with restricted: true and a restrictionReason (safeguarding, health), is restricted. Publishes NoteAdded.")
             .Produces<NoteView>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
@@ -131,10 +132,11 @@ public static class NotesApi
         {
             return errors.ToProblem();
         }
-        if (!NoteRules.AcceptsNewNote(facts, draft.Type!))
+        if (!NoteRules.AcceptsNewNote(facts, draft))
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The case is closed.",
-                detail: "Reopen the case to add notes; a safeguarding concern can still be recorded (type SafeguardingConcern).");
+                detail: "Reopen the case to add notes; a safeguarding concern can still be recorded (type SafeguardingConcern, or " +
+                    "restricted: true with restrictionReason safeguarding).");
         }
 
         var note = CaseNote.Write(Guid.CreateVersion7(now), caseId, visible.Reply.TeamId, draft, request.TemplateId, http.ActorId(), http.User.DisplayName(), now);

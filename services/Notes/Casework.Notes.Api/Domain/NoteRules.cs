@@ -76,8 +76,13 @@ public static class NoteRules
     public static string? ReasonFor(string type, bool? restricted, string? reason) =>
         IsRestricted(type, restricted) ? reason ?? RestrictionReasons.Safeguarding : null;
 
-    /// <summary>Closed cases take no new notes, except safeguarding concerns: a concern raised after closure must be recorded.</summary>
-    public static bool AcceptsNewNote(CaseFacts facts, string type) => !facts.Closed || type == NoteTypes.SafeguardingConcern;
+    /// <summary>
+    /// Closed cases take no new notes, except safeguarding ones (a SafeguardingConcern, or a note restricted for safeguarding):
+    /// a concern raised after closure must be recorded.
+    /// </summary>
+    public static bool AcceptsNewNote(CaseFacts facts, NoteDraft draft) =>
+        !facts.Closed || draft.Type == NoteTypes.SafeguardingConcern
+        || (draft.Restricted == true && draft.RestrictionReason == RestrictionReasons.Safeguarding);
 
     /// <summary>
     /// An amendment: a body and a reason, and optionally restricted: true with a restriction reason (a correction may restrict a
