@@ -35,7 +35,7 @@ public static class NotesApi
 
         notes.MapGet("/{noteId:guid}", GetAsync)
             .WithName("GetNote")
-            .WithSummary("One note with its history (original and amendments), with its ETag")
+            .WithSummary("One note with its history (original and amendments), with its ETag (none on a redacted note)")
             .Produces<NoteView>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
@@ -192,7 +192,11 @@ public static class NotesApi
             return NoteNotFound();
         }
         var view = await reading.ShowAsync(http, stored.Document.Normalised(), visible!.AsNoteCase(), cancellationToken);
-        ETags.Set(http.Response, stored.Version);
+        if (!view.Redacted)
+        {
+            // The version counts the note's changes: a redacted view must not tell how often it was amended.
+            ETags.Set(http.Response, stored.Version);
+        }
         return TypedResults.Ok(view);
     }
 
