@@ -1,8 +1,9 @@
 namespace Casework.Contracts.Events;
 
 /// <summary>
-/// A note was added to a case. <paramref name="OccurredAt"/> is when it was written; <paramref name="HappenedAt"/> when what it
-/// records happened and <paramref name="DurationMinutes"/> how long it took (support hours by type; null on notes sent before).
+/// A note was added to a case. <paramref name="OccurredAt"/>, as on every event, is when the event occurred: when the note was
+/// written (the note's writtenAt). <paramref name="HappenedAt"/> is when what it records happened (the note's occurredAt) and
+/// <paramref name="DurationMinutes"/> how long it took (support hours by type; both null on events sent before).
 /// </summary>
 public sealed record NoteAdded(
     Guid NoteId, Guid CaseId, string AuthorId, string Type, bool Restricted, DateTimeOffset OccurredAt,

@@ -1,8 +1,10 @@
 using System.Net;
 using Casework.Contracts.Events;
+using Casework.Notes.Consumers;
 using Casework.Notes.Domain;
 using Casework.Testing;
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
 using static Casework.Notes.Tests.NotesApiTests;
 
 namespace Casework.Notes.Tests;
@@ -196,38 +198,37 @@ public sealed class SearchAndTemplatesTests(NotesFixture fixture)
     }
 
     [Fact]
-    public async Task The_case_record_consumers_apply_each_message_once_and_keep_the_newest_assignment_and_lifecycle_change()
+    public async Task The_case_record_consumers_apply_each_message_once_and_keep_the_newest_assignment()
     {
         var caseId = Guid.NewGuid();
         var now = DateTimeOffset.UtcNow;
+        var queues = fixture.Factory.Services.GetRequiredService<IEndpointNameFormatter>();
 
         // One at a time, so the order they arrive in is the one staged here; sent to Notes' own queues only (Case, on the
         // same vhost, would reject assignments of a case it never opened).
-        async Task DeliverAsync<T>(T message, Guid id, int times = 1) where T : class
+        async Task DeliverAsync<TConsumer, TMessage>(TMessage message, Guid id, int times = 1) where TConsumer : class, IConsumer<TMessage> where TMessage : class
         {
-            var queue = await fixture.Bus.GetSendEndpoint(new Uri($"queue:notes-{KebabCase(typeof(T).Name)}"));
+            var queue = await fixture.Bus.GetSendEndpoint(new Uri($"queue:{queues.Consumer<TConsumer>()}"));
             await queue.Send(message, context => context.MessageId = id);
             await fixture.Consumed.WaitForAsync(id, times);
         }
         var openedId = Guid.NewGuid();
         var opened = new CaseOpened(caseId, Guid.NewGuid(), Guid.NewGuid(), "housing-support", "housing", "Low", now);
-        await DeliverAsync(new CaseAssigned(caseId, "w-later", "Later", "housing", now, Sequence: 2), Guid.NewGuid()); // overtakes the opening
-        await DeliverAsync(opened, openedId);
-        await DeliverAsync(new CaseAssigned(caseId, "w-earlier", "Earlier", "housing", now, Sequence: 1), Guid.NewGuid()); // overtaken: ignored
-        await DeliverAsync(opened, openedId, times: 2); // redelivered: nothing changes
-        await DeliverAsync(new CaseReopened(caseId, "Back", "sup", now, CaseVersion: 10), Guid.NewGuid());
-        await DeliverAsync(new CaseClosed(caseId, "housing-support", "Done", [], "sup", now, CaseVersion: 9), Guid.NewGuid()); // older: ignored
+        await DeliverAsync<CaseAssignedConsumer, CaseAssigned>(new CaseAssigned(caseId, "w-later", "Later", "housing", now, Sequence: 2), Guid.NewGuid()); // overtakes the opening
+        await DeliverAsync<CaseOpenedConsumer, CaseOpened>(opened, openedId);
+        await DeliverAsync<CaseAssignedConsumer, CaseAssigned>(new CaseAssigned(caseId, "w-earlier", "Earlier", "housing", now, Sequence: 1), Guid.NewGuid()); // overtaken: ignored
+        await DeliverAsync<CaseOpenedConsumer, CaseOpened>(opened, openedId, times: 2); // redelivered: nothing changes
 
         var record = (await fixture.Store.GetAsync<CaseRecord>(caseId.ToString()))!;
-        Assert.Equal(("w-later", 2L, "housing", "housing-support", false, 10L),
-            (record.Document.AssignedWorkerId, record.Document.AssignmentSequence, record.Document.TeamId, record.Document.PathwayId,
-             record.Document.Closed, record.Document.LifecycleVersion));
-        Assert.Equal(3, record.Version); // started by the assignment, then the opening and the reopening: nothing else wrote
+        Assert.Equal(("w-later", 2L, "housing", (DateTimeOffset?)now),
+            (record.Document.AssignedWorkerId, record.Document.AssignmentSequence, record.Document.TeamId, record.Document.OpenedAt));
+        Assert.Equal(2, record.Version); // started by the assignment, then the opening: nothing else wrote
         Assert.Equal(1, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM inbox WHERE message_id = $1", openedId));
 
-        await DeliverAsync(new CaseUnassigned(caseId, "w-later", "Left", now, "housing", Sequence: 3), Guid.NewGuid());
+        // Unnumbered (sent before sequences): releasing someone else changes nothing; releasing the worker does.
+        await DeliverAsync<CaseUnassignedConsumer, CaseUnassigned>(new CaseUnassigned(caseId, "w-earlier", "Left", now, "housing"), Guid.NewGuid());
+        Assert.Equal("w-later", (await fixture.Store.GetAsync<CaseRecord>(caseId.ToString()))!.Document.AssignedWorkerId);
+        await DeliverAsync<CaseUnassignedConsumer, CaseUnassigned>(new CaseUnassigned(caseId, "w-later", "Left", now, "housing", Sequence: 3), Guid.NewGuid());
         Assert.Null((await fixture.Store.GetAsync<CaseRecord>(caseId.ToString()))!.Document.AssignedWorkerId);
     }
-
-    private static string KebabCase(string name) => string.Concat(name.Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
 }

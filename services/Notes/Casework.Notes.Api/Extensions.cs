@@ -35,15 +35,13 @@ public static class NotesService
             // The access log is read by case (parentId) and, for auditors, by record type over time.
             .AddAuditLog(["parentId", "at"], ["recordType", "at"]));
         builder.AddDocumentUpgrade<CaseNote, NoteShapeUpgrade>();
-        // Before the bus, so templates exist before anything is consumed.
+        // The demo note templates, where Seed:DemoDataPath is set (the local run, tests).
         builder.AddDemoDataSeeder<TemplateSeeder>();
         builder.AddMessaging(Name, bus =>
         {
             bus.AddConsumer<CaseOpenedConsumer>();
             bus.AddConsumer<CaseAssignedConsumer>();
             bus.AddConsumer<CaseUnassignedConsumer>();
-            bus.AddConsumer<CaseClosedConsumer>();
-            bus.AddConsumer<CaseReopenedConsumer>();
         });
         builder.Services.AddUserForwardingGrpcClient<CaseQueries.CaseQueriesClient>(builder.Configuration, "Services:Case:Grpc");
         // Which roles, besides a case's worker and its team's supervisors, read restricted notes (default: none).

@@ -160,17 +160,20 @@ public sealed class NoteRulesTests
     }
 
     [Fact]
-    public void The_case_record_keeps_the_newest_assignment_and_lifecycle_change()
+    public void The_case_record_keeps_the_newest_assignment_by_the_shared_ordering_rule()
     {
-        var record = CaseRecord.Unknown(Guid.NewGuid()).Opened("housing", "housing-support", Now);
+        var record = CaseRecord.Unknown(Guid.NewGuid()).Opened("housing", Now);
         var second = record.Assigned("w2", "housing", 2);
         Assert.False(second.TakesAssignment(1)); // the first assignment arrives late: ignored
         Assert.True(second.TakesAssignment(3));
-        Assert.Null(second.Unassigned("w2", "housing", 3).AssignedWorkerId);
-        Assert.Equal("w2", second.Unassigned("w1", "housing", 0).AssignedWorkerId); // an unnumbered release of someone else
+        Assert.True(second.TakesAssignment(0)); // unnumbered: always
+        Assert.Null(second.Unassigned("w2", "housing", 3)!.AssignedWorkerId);
+        Assert.Null(second.Unassigned("w2", "housing", 1)); // overtaken
+        Assert.Null(second.Unassigned("w1", "housing", 0)); // an unnumbered release of someone else
+        Assert.Null(second.Unassigned("w2", "housing", 0)!.AssignedWorkerId);
 
-        var closed = second.WithClosed(true, 7);
-        Assert.False(closed.TakesLifecycle(6));
-        Assert.True(closed.TakesLifecycle(8));
+        Assert.True(Casework.Domain.AssignmentOrder.ReleaseApplies(0, 5, "w2", null)); // a release naming nobody releases whoever it is
+        Assert.False(Casework.Domain.AssignmentOrder.ReleaseApplies(0, 5, null, "w2")); // nobody to release
+        Assert.Equal(5, Casework.Domain.AssignmentOrder.Latest(0, 5));
     }
 }

@@ -146,7 +146,9 @@ public static class NotesApi
         {
             session.Audit(http, "write", NoteReading.AuditRecordType, note.Id.ToString(), now, note.CaseId.ToString());
         }
-        session.Publish(new NoteAdded(note.Id, caseId, note.AuthorId, note.Type, note.Restricted, now, note.OccurredAt, note.DurationMinutes));
+        // The event's OccurredAt is when the event happened (the note was written); HappenedAt when what the note records did.
+        session.Publish(new NoteAdded(note.Id, caseId, note.AuthorId, note.Type, note.Restricted, OccurredAt: note.WrittenAt,
+            HappenedAt: note.OccurredAt, DurationMinutes: note.DurationMinutes));
         await session.CommitAsync(cancellationToken);
         ETags.Set(http.Response, 1); // a new document's version
         return TypedResults.Created($"/api/notes/cases/{caseId}/notes/{note.Id}", NoteView.From(note, redact: false));

@@ -6,7 +6,7 @@ using Casework.Persistence;
 
 namespace Casework.Notes.Consumers;
 
-/// <summary>Keeps <see cref="CaseRecord"/> (Notes' copy of a case's team, worker and state) from Case and Assignment events.</summary>
+/// <summary>Keeps <see cref="CaseRecord"/> (Notes' copy of a case's team and worker) from Case and Assignment events.</summary>
 public abstract class CaseRecordConsumer<TMessage>(IDocumentStore store) : InboxConsumer<TMessage>(store) where TMessage : class
 {
     protected abstract Guid CaseIdOf(TMessage message);
@@ -44,7 +44,7 @@ public sealed class CaseOpenedConsumer(IDocumentStore store) : CaseRecordConsume
 {
     protected override Guid CaseIdOf(CaseOpened message) => message.CaseId;
 
-    protected override CaseRecord Apply(CaseRecord current, CaseOpened message) => current.Opened(message.TeamId, message.PathwayId, message.OccurredAt);
+    protected override CaseRecord Apply(CaseRecord current, CaseOpened message) => current.Opened(message.TeamId, message.OccurredAt);
 }
 
 public sealed class CaseAssignedConsumer(IDocumentStore store) : CaseRecordConsumer<CaseAssigned>(store)
@@ -60,21 +60,5 @@ public sealed class CaseUnassignedConsumer(IDocumentStore store) : CaseRecordCon
     protected override Guid CaseIdOf(CaseUnassigned message) => message.CaseId;
 
     protected override CaseRecord? Apply(CaseRecord current, CaseUnassigned message) =>
-        current.TakesAssignment(message.Sequence) ? current.Unassigned(message.WorkerId, message.TeamId, message.Sequence) : null;
-}
-
-public sealed class CaseClosedConsumer(IDocumentStore store) : CaseRecordConsumer<CaseClosed>(store)
-{
-    protected override Guid CaseIdOf(CaseClosed message) => message.CaseId;
-
-    protected override CaseRecord? Apply(CaseRecord current, CaseClosed message) =>
-        current.TakesLifecycle(message.CaseVersion) ? current.WithClosed(true, message.CaseVersion) : null;
-}
-
-public sealed class CaseReopenedConsumer(IDocumentStore store) : CaseRecordConsumer<CaseReopened>(store)
-{
-    protected override Guid CaseIdOf(CaseReopened message) => message.CaseId;
-
-    protected override CaseRecord? Apply(CaseRecord current, CaseReopened message) =>
-        current.TakesLifecycle(message.CaseVersion) ? current.WithClosed(false, message.CaseVersion) : null;
+        current.Unassigned(message.WorkerId, message.TeamId, message.Sequence);
 }
