@@ -99,5 +99,10 @@ public sealed class CaseAccessTests
         Assert.Equal("Unassigned", queued.Timeline[^1].What);
         // The same worker again after the queue is a change (a sequence, not the worker, decides).
         Assert.Equal("worker-1", queued.AssignTo("worker-1", "Wendy", Now, sequence: 6).AssignedWorkerId);
+
+        // Unnumbered (sent before sequences), as Notes orders them too: a release of someone else changes nothing.
+        var unnumbered = opened.AssignTo("worker-1", "Wendy", Now);
+        Assert.Same(unnumbered, unnumbered.Unassign("worker left", Now, workerId: "worker-2"));
+        Assert.Null(unnumbered.Unassign("worker left", Now, workerId: "worker-1").AssignedWorkerId);
     }
 }

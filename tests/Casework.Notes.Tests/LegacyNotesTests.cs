@@ -63,4 +63,29 @@ public sealed class LegacyNotesTests(NotesFixture fixture)
         Assert.Equal("\"2\"", summaryCheck.Headers.ETag?.Tag);
         await summaryCheck.JsonAsync(HttpStatusCode.OK);
     }
+
+    [Fact]
+    public async Task Notes_of_a_case_Notes_never_heard_of_get_its_team_once_the_case_is_opened_in_Notes_and_then_appear_in_search()
+    {
+        var caseId = await fixture.OpenCaseAsync();
+        // As before this version: no copy of the case in Notes, and a note stored without the case's team.
+        await fixture.Database.ScalarAsync<int>("DELETE FROM doc_cases WHERE id = $1 RETURNING 1", caseId.ToString());
+        var word = NewId("tenancy");
+        var note = CaseNote.Write(Guid.NewGuid(), caseId, null, new NoteDraft("Plan", null, null, null, $"Old {word}", null, null, null), null,
+            "cw-old", "Old Author", DateTimeOffset.UtcNow.AddMinutes(-1));
+        await using (var session = fixture.Store.OpenSession())
+        {
+            session.Insert(note.Id.ToString(), note);
+            await session.CommitAsync();
+        }
+        using var colleague = fixture.Client(NewId("cw"), "caseworker", "housing");
+        Assert.Empty(await ListAsync(colleague, $"/api/notes/search?text={word}"));
+
+        Assert.Single(await ListAsync(colleague, NotesOf(caseId))); // Case's answer gives Notes the case's team and worker
+
+        var record = (await fixture.Store.GetAsync<CaseRecord>(caseId.ToString()))!.Document;
+        Assert.Equal("housing", record.TeamId);
+        Assert.Equal("housing", (await fixture.Store.GetAsync<CaseNote>(note.Id.ToString()))!.Document.TeamId);
+        Assert.Equal(note.Id, Assert.Single(await ListAsync(colleague, $"/api/notes/search?text={word}")).GetProperty("id").GetGuid());
+    }
 }

@@ -147,7 +147,7 @@ public sealed class NotesApiTests(NotesFixture fixture)
     }
 
     [Fact]
-    public async Task A_closed_case_takes_only_safeguarding_concerns_and_still_takes_amendments()
+    public async Task A_closed_case_takes_only_safeguarding_notes_and_still_takes_amendments()
     {
         var caseId = await fixture.OpenCaseAsync();
         using var client = fixture.Client("cw-housing-1", "caseworker", "housing");
@@ -158,11 +158,57 @@ public sealed class NotesApiTests(NotesFixture fixture)
         using var refused = await client.PostJsonAsync(NotesOf(caseId), new { type = "PhoneCall", body = "After closing" });
         await refused.ProblemAsync(HttpStatusCode.Conflict);
         await AddAsync(client, caseId, new { type = "SafeguardingConcern", body = "Neighbour reported a concern after closure." });
+        await AddAsync(client, caseId, new { type = "PhoneCall", body = "School called with a concern.", restricted = true, restrictionReason = "safeguarding" });
+        using var health = await client.PostJsonAsync(NotesOf(caseId), new { type = "PhoneCall", body = "GP called.", restricted = true, restrictionReason = "health" });
+        await health.ProblemAsync(HttpStatusCode.Conflict);
         using var amended = await client.PostJsonAsync($"{NotesOf(caseId)}/{note.GetProperty("id").GetGuid()}/amendments",
             new { body = "Before closing (corrected)", reason = "Typo" }, ("If-Match", before.Headers.ETag!.Tag));
         Assert.Equal("Before closing (corrected)", (await amended.JsonAsync(HttpStatusCode.OK)).Text("body"));
 
-        Assert.Equal(2, await fixture.NotesOfCaseAsync(caseId));
+        Assert.Equal(3, await fixture.NotesOfCaseAsync(caseId));
+    }
+
+    [Fact]
+    public async Task A_control_character_in_any_text_is_a_400_naming_the_field_and_never_a_500()
+    {
+        var caseId = await fixture.OpenCaseAsync();
+        using var client = fixture.Client(NewId("cw"), "caseworker", "housing");
+        using var admin = fixture.Client(NewId("admin"), "admin");
+        using var auditor = fixture.Client(NewId("auditor"), "auditor");
+
+        async Task AssertNamesAsync(Task<HttpResponseMessage> sending, string field)
+        {
+            using var response = await sending;
+            Assert.Equal([field], (await response.ProblemAsync(HttpStatusCode.BadRequest)).ErrorFields());
+        }
+
+        await AssertNamesAsync(client.PostJsonAsync(NotesOf(caseId), new { type = "Plan", body = "ok", present = new[] { "Client", "Sis\u0000ter" } }), "present[1]");
+        await AssertNamesAsync(client.PostJsonAsync(NotesOf(caseId), new { type = "Plan", body = "bell\u0007" }), "body");
+        using var created = await client.PostJsonAsync(NotesOf(caseId), new { type = "Plan", body = "Line one\n\tLine two" }); // line breaks and tabs are fine
+        var noteId = (await created.JsonAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        await AssertNamesAsync(client.PostJsonAsync($"{NotesOf(caseId)}/{noteId}/amendments", new { body = "Fixed", reason = "Ty\u0000po" },
+            ("If-Match", created.Headers.ETag!.Tag)), "reason");
+        var section = new { id = "one", heading = "One", required = true, hint = "Fine" };
+        foreach (var (template, field) in new (object, string)[]
+        {
+            (new { pathwayId = "housing-support", noteType = "Plan", name = "Na\u0000me", sections = new[] { section } }, "name"),
+            (new { pathwayId = "housing-support", noteType = "Plan", name = "Name", sections = new[] { section with { heading = "Head\u0000" } } }, "sections[0].heading"),
+            (new { pathwayId = "housing-support", noteType = "Plan", name = "Name", sections = new[] { section with { hint = "Hi\u0001nt" } } }, "sections[0].hint"),
+        })
+        {
+            await AssertNamesAsync(admin.PostJsonAsync("/api/notes/templates", template), field);
+        }
+        await AssertNamesAsync(client.GetAsync($"{NotesOf(caseId)}?text=a%00b"), "text");
+        await AssertNamesAsync(client.GetAsync("/api/notes/search?authorId=a%00b"), "authorId");
+        await AssertNamesAsync(client.GetAsync("/api/notes/templates?pathwayId=a%00b"), "pathwayId");
+        await AssertNamesAsync(auditor.GetAsync("/api/notes/access-log?actorId=a%00b"), "actorId");
+        Assert.Equal(1, await fixture.NotesOfCaseAsync(caseId));
+
+        // What no validation looks at (here the writer's name from their token) PostgreSQL refuses: a 400, and nothing stored.
+        using var oddName = fixture.Factory.CreateClient(TestTokens.Staff(NewId("cw"), "Odd\u0000Name", ["caseworker"], ["housing"], NotesFixture.Audiences, "notes cases"));
+        using var refused = await oddName.PostJsonAsync(NotesOf(caseId), new { type = "Plan", body = "x" });
+        Assert.Contains("cannot be stored", (await refused.ProblemAsync(HttpStatusCode.BadRequest)).Text("detail"));
+        Assert.Equal(1, await fixture.NotesOfCaseAsync(caseId));
     }
 
     [Fact]

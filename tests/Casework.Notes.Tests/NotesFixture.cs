@@ -127,7 +127,19 @@ public sealed class NotesFixture() : ServiceFixture<Program>("notes", Vhost)
         return goalId;
     }
 
-    /// <summary>Closes the case through Case's API (as its supervisor) and waits until Notes' case record has it closed.</summary>
+    /// <summary>
+    /// Reassigns the case in Case's store only, as if the CaseAssigned event had not reached Notes yet: Notes' own copy of the
+    /// case still names the previous worker.
+    /// </summary>
+    public async Task ReassignInCaseOnlyAsync(Guid caseId, string workerId)
+    {
+        var stored = (await CaseStore.GetAsync<SupportCase>(caseId.ToString()))!;
+        await using var session = CaseStore.OpenSession();
+        session.Update(stored.Id, stored.Document with { AssignedWorkerId = workerId, AssignedWorkerName = workerId + " name" }, stored.Version);
+        await session.CommitAsync();
+    }
+
+    /// <summary>Closes the case through Case's API (as its supervisor): Notes hears it from Case's answer to CheckAccess.</summary>
     public async Task CloseCaseAsync(Guid caseId)
     {
         using var supervisor = Case.CreateClient(Staff("sup-closer", "supervisor", "housing", "employment"));
@@ -137,7 +149,6 @@ public sealed class NotesFixture() : ServiceFixture<Program>("notes", Vhost)
             new { reason = "Moved out of area", outcomes = new[] { "referred-on" }, summary = "Referred to the new area's service." },
             ("If-Match", read.Headers.ETag!.Tag));
         await closed.JsonAsync(System.Net.HttpStatusCode.OK);
-        await Eventually.Until(() => Store.GetAsync<Domain.CaseRecord>(caseId.ToString()), record => record!.Document.Closed, what: "Notes to see the closure");
     }
 
     public async Task<IReadOnlyList<Casework.ServiceDefaults.AuditEntry>> AuditOfAsync(Guid noteId) =>

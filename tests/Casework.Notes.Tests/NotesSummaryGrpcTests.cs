@@ -32,4 +32,24 @@ public sealed class NotesSummaryGrpcTests(NotesFixture fixture)
             new GetNotesSummaryRequest { CaseId = caseId.ToString() }, As(TestTokens.Partner("portal-1", NotesFixture.Audiences, "notes"))).ResponseAsync);
         Assert.Equal(StatusCode.PermissionDenied, refused.StatusCode);
     }
+
+    [Fact]
+    public async Task Staff_of_another_team_get_NotFound_as_for_a_case_that_does_not_exist()
+    {
+        var caseId = await fixture.OpenCaseAsync();
+        using var client = fixture.Client(NewId("cw"), "caseworker", "housing");
+        await AddAsync(client, caseId, new { type = "Plan", body = "one" });
+
+        foreach (var (id, token) in new[]
+        {
+            (caseId, NotesFixture.Staff(NewId("cw"), "caseworker", "employment")),
+            (caseId, NotesFixture.Staff(NewId("sup"), "supervisor", "employment")),
+            (Guid.NewGuid(), NotesFixture.Staff(NewId("cw"), "caseworker", "housing")),
+        })
+        {
+            var refused = await Assert.ThrowsAsync<RpcException>(() => Client().GetNotesSummaryAsync(
+                new GetNotesSummaryRequest { CaseId = id.ToString() }, As(token)).ResponseAsync);
+            Assert.Equal(StatusCode.NotFound, refused.StatusCode);
+        }
+    }
 }

@@ -59,9 +59,13 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
                 Title = "The request is not valid.",
             },
             DomainNotFoundException notFound => new ProblemDetails { Status = StatusCodes.Status404NotFound, Title = notFound.Message },
+            // A change that lost a race: with If-Match the caller's precondition failed (412, as when the version was stale on
+            // reading); without one it is a conflict.
             StaleVersionException => new ProblemDetails
             {
-                Status = StatusCodes.Status409Conflict,
+                Status = string.IsNullOrEmpty(httpContext.Request.Headers.IfMatch.ToString())
+                    ? StatusCodes.Status409Conflict
+                    : StatusCodes.Status412PreconditionFailed,
                 Title = "The record was changed by someone else.",
                 Detail = "Reload it and apply your change again.",
             },
@@ -73,6 +77,14 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
                 Status = StatusCodes.Status503ServiceUnavailable,
                 Title = "The service is overloaded or its store is unavailable.",
                 Detail = "Nothing was changed; try again shortly.",
+            },
+            // A backstop for text validation missed: PostgreSQL cannot store NUL (22P05) or a character outside its encoding
+            // (22021). The statement failed, so nothing was written.
+            _ when UnstorableText(exception) => new ProblemDetails
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "The request is not valid.",
+                Detail = "A text holds a character that cannot be stored (e.g. NUL or another control character).",
             },
             OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested => new ProblemDetails { Status = 499, Title = "The client closed the request." },
             _ => new ProblemDetails { Status = StatusCodes.Status500InternalServerError, Title = "An unexpected error occurred." },
@@ -89,6 +101,18 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
     }
 
+    private static bool UnstorableText(Exception? exception)
+    {
+        for (; exception is not null; exception = exception.InnerException)
+        {
+            if (exception is Npgsql.PostgresException { SqlState: "22P05" or "22021" })
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static ProblemDetails WithMissing(ProblemDetails problem, IReadOnlyList<string> missing)
     {
         if (missing.Count > 0)
@@ -99,11 +123,8 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
     }
 
     /// <summary>
-    /// The parameter a minimal-API binding failure names: 'Failed to bind parameter "int? offset" from "abc".'
-    /// or 'Required parameter "string name" was not provided ...'.
-    /// </summary>
-    /// <summary>
-    /// The parameter a binding failure names, as the caller spells it: a property of an [AsParameters] record ("From")
+    /// The parameter a minimal-API binding failure names ('Failed to bind parameter "int? offset" from "abc".' or 'Required
+    /// parameter "string name" was not provided ...'), as the caller spells it: a property of an [AsParameters] record ("From")
     /// is the query parameter "from".
     /// </summary>
     private static string? BoundParameter(string message)

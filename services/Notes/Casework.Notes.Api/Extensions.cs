@@ -19,8 +19,8 @@ public static class NotesService
     public static readonly ServiceDescription Description = new(Name, Audience, "notes", "Casework Notes API",
         "Case notes: the append-only record of appointments, calls, visits, observations, plans and safeguarding concerns, corrected " +
         "by amendments that keep the original. Staff (scope notes) who may see a case may read and add its notes; restricted notes " +
-        "only the case's worker, supervisors of its team, the roles the region grants and the note's author, and every access to " +
-        "one is in the access log auditors read. Note templates per pathway.");
+        "only the case's worker, supervisors of its team and the roles the region grants, and every access to one is in the access " +
+        "log auditors read. Note templates per pathway.");
 
     public static WebApplicationBuilder AddNotesService(this WebApplicationBuilder builder)
     {
@@ -32,20 +32,19 @@ public static class NotesService
                 ["occurredAt", DocumentCollections.DocumentId])
             .Add<CaseRecord>("cases", ["assignedWorkerId"])
             .Add<NoteTemplate>("note_templates", ["pathwayId"])
-            .AddAuditLog());
+            // The access log is read by case (parentId) and, for auditors, by record type over time.
+            .AddAuditLog(["parentId", "at"], ["recordType", "at"]));
         builder.AddDocumentUpgrade<CaseNote, NoteShapeUpgrade>();
-        // Before the bus, so templates exist before anything is consumed.
+        // The demo note templates, where Seed:DemoDataPath is set (the local run, tests).
         builder.AddDemoDataSeeder<TemplateSeeder>();
         builder.AddMessaging(Name, bus =>
         {
             bus.AddConsumer<CaseOpenedConsumer>();
             bus.AddConsumer<CaseAssignedConsumer>();
             bus.AddConsumer<CaseUnassignedConsumer>();
-            bus.AddConsumer<CaseClosedConsumer>();
-            bus.AddConsumer<CaseReopenedConsumer>();
         });
         builder.Services.AddUserForwardingGrpcClient<CaseQueries.CaseQueriesClient>(builder.Configuration, "Services:Case:Grpc");
-        // Which roles, besides a case's worker, its team's supervisors and the author, read restricted notes (default: none).
+        // Which roles, besides a case's worker and its team's supervisors, read restricted notes (default: none).
         var readerRoles = builder.Configuration.GetSection("Notes:RestrictedNotes:ReaderRoles").Get<string[]>() ?? [];
         builder.Services.AddSingleton(new NoteAccess(readerRoles));
         builder.Services.AddScoped<CaseAccess>();

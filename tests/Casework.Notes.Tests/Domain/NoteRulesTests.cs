@@ -1,4 +1,5 @@
 using Casework.Notes.Domain;
+using Casework.ServiceDefaults;
 
 namespace Casework.Notes.Tests;
 
@@ -16,13 +17,14 @@ public sealed class NoteRulesTests
     private static Viewer As(string id, string role, params string[] teams) => new(id, [role], teams);
 
     [Fact]
-    public void A_restricted_note_is_readable_by_the_worker_a_team_supervisor_a_granted_role_and_its_author_only()
+    public void A_restricted_note_is_readable_by_the_worker_a_team_supervisor_and_a_granted_role_only()
     {
         var note = Note();
         Assert.True(Access.MayRead(As("worker-1", "caseworker", "housing"), note, HousingCase));
         Assert.True(Access.MayRead(As("sup-1", "supervisor", "housing"), note, HousingCase));
         Assert.True(Access.MayRead(As("manager-1", "manager"), note, HousingCase));
-        Assert.True(Access.MayRead(As("author-1", "caseworker", "housing"), note, HousingCase));
+        Assert.False(Access.MayRead(As("author-1", "caseworker", "housing"), note, HousingCase)); // writing it is no right to read it back
+        Assert.True(Access.MayRead(As("worker-1", "caseworker", "housing"), Note(author: "worker-1"), HousingCase));
 
         Assert.False(Access.MayRead(As("colleague", "caseworker", "housing"), note, HousingCase));
         Assert.False(Access.MayRead(As("sup-2", "supervisor", "employment"), note, HousingCase));
@@ -35,16 +37,19 @@ public sealed class NoteRulesTests
     }
 
     [Fact]
-    public void The_author_and_team_leads_who_may_read_it_may_amend_a_note_and_nobody_else()
+    public void The_author_the_worker_and_team_leads_who_may_read_it_may_amend_a_note_and_nobody_else()
     {
         var open = Note(restricted: false);
         Assert.True(Access.MayAmend(As("author-1", "caseworker", "housing"), open, HousingCase));
+        Assert.True(Access.MayAmend(As("worker-1", "caseworker", "housing"), open, HousingCase));
         Assert.True(Access.MayAmend(As("sup-1", "supervisor", "housing"), open, HousingCase));
         Assert.True(Access.MayAmend(As("admin-1", "admin"), open, HousingCase));
-        Assert.False(Access.MayAmend(As("worker-1", "caseworker", "housing"), open, HousingCase)); // the worker is not the author
+        Assert.False(Access.MayAmend(As("colleague", "caseworker", "housing"), open, HousingCase));
         Assert.False(Access.MayAmend(As("sup-2", "supervisor", "employment"), open, HousingCase));
 
         Assert.False(Access.MayAmend(As("admin-1", "admin"), Note(), HousingCase)); // an admin who may not read it
+        Assert.False(Access.MayAmend(As("author-1", "caseworker", "housing"), Note(), HousingCase)); // nor its author, who may not either
+        Assert.True(Access.MayAmend(As("worker-1", "caseworker", "housing"), Note(), HousingCase));
         Assert.True(Access.MayAmend(As("manager-1", "manager"), Note(), HousingCase));
     }
 
@@ -71,20 +76,23 @@ public sealed class NoteRulesTests
             [new("situation", "Current situation", true, null), new("risks", "Risks", false, null), new("next-steps", "Next steps", true, "Who does what")],
             "admin", Now);
 
-        var (body, errors) = template.Compose(new Dictionary<string, string?> { ["next-steps"] = "Call the landlord", ["situation"] = " Two months in arrears " });
-        Assert.Empty(errors);
+        var errors = new ValidationErrors();
+        var body = template.Compose(new Dictionary<string, string?> { ["next-steps"] = "Call the landlord", ["situation"] = " Two months in arrears " }, errors);
+        Assert.False(errors.Any);
         Assert.Equal("# Current situation\nTwo months in arrears\n\n# Next steps\nCall the landlord", body);
 
-        var (none, missing) = template.Compose(new Dictionary<string, string?> { ["situation"] = "x", ["mood"] = "fine" });
-        Assert.Null(none);
-        Assert.Equal(["sections.mood", "sections.next-steps"], missing.Select(e => e.Field).Order(StringComparer.Ordinal));
+        var missing = new ValidationErrors();
+        Assert.Null(template.Compose(new Dictionary<string, string?> { ["situation"] = "x", ["mood"] = "fine" }, missing));
+        Assert.Equal(["sections.mood", "sections.next-steps"], missing.Fields.Order(StringComparer.Ordinal));
 
         var draft = new NoteDraft(null, null, null, null, null, null, null, null);
-        var (filled, fine) = template.Fill(draft, new Dictionary<string, string?> { ["situation"] = "s", ["next-steps"] = "n" });
-        Assert.Empty(fine);
+        var fine = new ValidationErrors();
+        var filled = template.Fill(draft, new Dictionary<string, string?> { ["situation"] = "s", ["next-steps"] = "n" }, fine);
+        Assert.False(fine.Any);
         Assert.Equal((NoteTypes.Appointment, "# Current situation\ns\n\n# Next steps\nn"), (filled.Type, filled.Body));
-        var (_, wrongType) = template.Fill(draft with { Type = NoteTypes.Plan }, new Dictionary<string, string?> { ["situation"] = "s", ["next-steps"] = "n" });
-        Assert.Equal(["type"], wrongType.Select(e => e.Field));
+        var wrongType = new ValidationErrors();
+        template.Fill(draft with { Type = NoteTypes.Plan }, new Dictionary<string, string?> { ["situation"] = "s", ["next-steps"] = "n" }, wrongType);
+        Assert.Equal(["type"], wrongType.Fields);
     }
 
     [Fact]
@@ -93,25 +101,29 @@ public sealed class NoteRulesTests
         var goal = Guid.NewGuid().ToString();
         var facts = new CaseFacts([goal], OpenedAt: Now.AddDays(-10), Closed: false);
         var good = new NoteDraft(NoteTypes.HomeVisit, Now.AddDays(-1), 45, ["Client", "Sister"], "# Visit\n- **rent** paid", null, null, [goal]);
-        Assert.Empty(NoteRules.Check(good, facts, Now));
-        Assert.Empty(NoteRules.Check(good with { OccurredAt = Now.AddMinutes(4) }, facts, Now)); // within the clock skew
+        Assert.False(NoteRules.Check(good, facts, Now).Any);
+        Assert.False(NoteRules.Check(good with { OccurredAt = Now.AddMinutes(4) }, facts, Now).Any); // within the clock skew
 
         var bad = new NoteDraft(NoteTypes.Interaction, Now.AddHours(1), 1441, ["", new string('x', 101)], "a\u0000b", true, null, [goal, "nope"]);
         Assert.Equal(
             ["body", "durationMinutes", "goalIds[1]", "occurredAt", "present[0]", "present[1]", "restrictionReason", "type"],
-            NoteRules.Check(bad, facts, Now).Select(e => e.Field).Order(StringComparer.Ordinal));
-        Assert.Equal(["occurredAt"], NoteRules.Check(good with { OccurredAt = Now.AddDays(-11) }, facts, Now).Select(e => e.Field));
-        Assert.Empty(NoteRules.Check(good with { OccurredAt = Now.AddDays(-11) }, facts with { OpenedAt = null }, Now));
-        Assert.Equal(["restrictionReason"], NoteRules.Check(good with { RestrictionReason = "health" }, facts, Now).Select(e => e.Field));
-        Assert.Empty(NoteRules.Check(good with { Restricted = true, RestrictionReason = "health" }, facts, Now));
+            NoteRules.Check(bad, facts, Now).Fields.Order(StringComparer.Ordinal));
+        Assert.Equal(["occurredAt"], NoteRules.Check(good with { OccurredAt = Now.AddDays(-11) }, facts, Now).Fields);
+        Assert.False(NoteRules.Check(good with { OccurredAt = Now.AddDays(-11) }, facts with { OpenedAt = null }, Now).Any);
+        Assert.Equal(["restrictionReason"], NoteRules.Check(good with { RestrictionReason = "health" }, facts, Now).Fields);
+        Assert.False(NoteRules.Check(good with { Restricted = true, RestrictionReason = "health" }, facts, Now).Any);
     }
 
     [Fact]
-    public void Closed_cases_take_only_safeguarding_concerns_which_are_always_restricted()
+    public void Closed_cases_take_only_safeguarding_notes_and_concerns_are_always_restricted()
     {
         var closed = new CaseFacts([], null, Closed: true);
-        Assert.False(NoteRules.AcceptsNewNote(closed, NoteTypes.Appointment));
-        Assert.True(NoteRules.AcceptsNewNote(closed, NoteTypes.SafeguardingConcern));
+        var draft = new NoteDraft(NoteTypes.PhoneCall, null, null, null, "x", null, null, null);
+        Assert.False(NoteRules.AcceptsNewNote(closed, draft));
+        Assert.True(NoteRules.AcceptsNewNote(closed, draft with { Type = NoteTypes.SafeguardingConcern }));
+        Assert.True(NoteRules.AcceptsNewNote(closed, draft with { Restricted = true, RestrictionReason = RestrictionReasons.Safeguarding }));
+        Assert.False(NoteRules.AcceptsNewNote(closed, draft with { Restricted = true, RestrictionReason = RestrictionReasons.Health }));
+        Assert.True(NoteRules.AcceptsNewNote(closed with { Closed = false }, draft));
         Assert.True(NoteRules.IsRestricted(NoteTypes.SafeguardingConcern, restricted: false));
         Assert.Equal(RestrictionReasons.Safeguarding, NoteRules.ReasonFor(NoteTypes.SafeguardingConcern, null, null));
         Assert.Null(NoteRules.ReasonFor(NoteTypes.Plan, null, null));
@@ -148,17 +160,20 @@ public sealed class NoteRulesTests
     }
 
     [Fact]
-    public void The_case_record_keeps_the_newest_assignment_and_lifecycle_change()
+    public void The_case_record_keeps_the_newest_assignment_by_the_shared_ordering_rule()
     {
-        var record = CaseRecord.Unknown(Guid.NewGuid()).Opened("housing", "housing-support", Now);
+        var record = CaseRecord.Unknown(Guid.NewGuid()).Opened("housing", Now);
         var second = record.Assigned("w2", "housing", 2);
         Assert.False(second.TakesAssignment(1)); // the first assignment arrives late: ignored
         Assert.True(second.TakesAssignment(3));
-        Assert.Null(second.Unassigned("w2", "housing", 3).AssignedWorkerId);
-        Assert.Equal("w2", second.Unassigned("w1", "housing", 0).AssignedWorkerId); // an unnumbered release of someone else
+        Assert.True(second.TakesAssignment(0)); // unnumbered: always
+        Assert.Null(second.Unassigned("w2", "housing", 3)!.AssignedWorkerId);
+        Assert.Null(second.Unassigned("w2", "housing", 1)); // overtaken
+        Assert.Null(second.Unassigned("w1", "housing", 0)); // an unnumbered release of someone else
+        Assert.Null(second.Unassigned("w2", "housing", 0)!.AssignedWorkerId);
 
-        var closed = second.WithClosed(true, 7);
-        Assert.False(closed.TakesLifecycle(6));
-        Assert.True(closed.TakesLifecycle(8));
+        Assert.True(Casework.Domain.AssignmentOrder.ReleaseApplies(0, 5, "w2", null)); // a release naming nobody releases whoever it is
+        Assert.False(Casework.Domain.AssignmentOrder.ReleaseApplies(0, 5, null, "w2")); // nobody to release
+        Assert.Equal(5, Casework.Domain.AssignmentOrder.Latest(0, 5));
     }
 }

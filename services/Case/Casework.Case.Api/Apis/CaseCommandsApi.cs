@@ -122,7 +122,7 @@ public static class CaseCommandsApi
     {
         var errors = new ValidationErrors();
         errors.OneOf("stage", request.Stage, CaseStage.Working);
-        errors.Optional("reason", request.Reason, ReasonLength);
+        errors.Optional("reason", request.Reason, ReasonLength, multiline: true);
         return errors.Any ? Refuse(errors) : command.ApplyAsync(id, c =>
         {
             var moved = c.Case.MoveTo(request.Stage!, request.Reason, c.Pathway, c.Actor, c.Now);
@@ -134,7 +134,7 @@ public static class CaseCommandsApi
     private static Task<IResult> PauseAsync(Guid id, PauseRequest request, [AsParameters] CaseCommand command)
     {
         var errors = new ValidationErrors();
-        errors.Required("reason", request.Reason, ReasonLength);
+        errors.Required("reason", request.Reason, ReasonLength, multiline: true);
         errors.Check(request.ExpectedResumeOn is not null, "expectedResumeOn", "Give the date support is expected to resume (YYYY-MM-DD).");
         return errors.Any ? Refuse(errors) : command.ApplyAsync(id, c =>
         {
@@ -147,7 +147,7 @@ public static class CaseCommandsApi
     private static Task<IResult> ResumeAsync(Guid id, ReasonRequest request, [AsParameters] CaseCommand command)
     {
         var errors = new ValidationErrors();
-        errors.Optional("reason", request.Reason, ReasonLength);
+        errors.Optional("reason", request.Reason, ReasonLength, multiline: true);
         return errors.Any ? Refuse(errors) : command.ApplyAsync(id, c =>
         {
             var resumed = c.Case.Resume(request.Reason, c.Actor, c.Now);
@@ -160,7 +160,7 @@ public static class CaseCommandsApi
     {
         var errors = new ValidationErrors();
         errors.OneOf("level", request.Level, ConcernLevels.All);
-        errors.Required("reason", request.Reason, ReasonLength);
+        errors.Required("reason", request.Reason, ReasonLength, multiline: true);
         return errors.Any ? Refuse(errors) : command.ApplyAsync(id, c =>
         {
             var changed = c.Case.ChangeConcern(request.Level!, request.Reason!, c.Pathway, c.Actor, c.Now, c.Today);
@@ -188,7 +188,7 @@ public static class CaseCommandsApi
     private static Task<IResult> AddGoalAsync(Guid id, GoalRequest request, [AsParameters] CaseCommand command)
     {
         var errors = new ValidationErrors();
-        errors.Required("description", request.Description, ReasonLength);
+        errors.Required("description", request.Description, ReasonLength, multiline: true);
         errors.Check((request.Actions?.Count ?? 0) <= 20, "actions", "A goal can start with at most 20 actions.");
         for (var i = 0; i < (request.Actions?.Count ?? 0); i++)
         {
@@ -209,7 +209,7 @@ public static class CaseCommandsApi
     private static Task<IResult> RecordProgressAsync(Guid id, Guid goalId, ProgressRequest request, [AsParameters] CaseCommand command)
     {
         var errors = new ValidationErrors();
-        errors.Required("note", request.Note, TextLength);
+        errors.Required("note", request.Note, TextLength, multiline: true);
         errors.OneOf("status", request.Status, GoalStatus.All, required: false);
         return errors.Any ? Refuse(errors) : command.ApplyAsync(id, c =>
         {
@@ -242,7 +242,7 @@ public static class CaseCommandsApi
     private static Task<IResult> ReviewAsync(Guid id, ReviewRequest request, [AsParameters] CaseCommand command)
     {
         var errors = new ValidationErrors();
-        errors.Required("findings", request.Findings, TextLength);
+        errors.Required("findings", request.Findings, TextLength, multiline: true);
         return errors.Any ? Refuse(errors) : command.ApplyAsync(id, c =>
         {
             var reviewed = c.Case.RecordReview(request.Findings!.Trim(), request.NextReviewOn, c.Pathway, c.Actor, c.Now, c.Today);
@@ -255,8 +255,8 @@ public static class CaseCommandsApi
     private static Task<IResult> CloseAsync(Guid id, CloseRequest request, [AsParameters] CaseCommand command)
     {
         var errors = new ValidationErrors();
-        errors.Required("reason", request.Reason, ReasonLength);
-        errors.Required("summary", request.Summary, TextLength);
+        errors.Required("reason", request.Reason, ReasonLength, multiline: true);
+        errors.Required("summary", request.Summary, TextLength, multiline: true);
         errors.Check(request.Outcomes is not null, "outcomes", "Give the outcome ids achieved (an empty list only if the pathway has none).");
         return errors.Any ? Refuse(errors) : command.ApplyAsync(id, c =>
         {
@@ -269,7 +269,7 @@ public static class CaseCommandsApi
     private static Task<IResult> ReopenAsync(Guid id, ReasonRequest request, [AsParameters] CaseCommand command)
     {
         var errors = new ValidationErrors();
-        errors.Required("reason", request.Reason, ReasonLength);
+        errors.Required("reason", request.Reason, ReasonLength, multiline: true);
         return errors.Any ? Refuse(errors) : command.ApplyAsync(id, c =>
         {
             var reopened = c.Case.Reopen(request.Reason!.Trim(), c.Pathway, c.Actor, c.Now, c.Today);
@@ -280,7 +280,7 @@ public static class CaseCommandsApi
 
     private static void ValidateAction(ValidationErrors errors, string prefix, ActionRequest action)
     {
-        errors.Required(prefix + "description", action.Description, ReasonLength);
+        errors.Required(prefix + "description", action.Description, ReasonLength, multiline: true);
         errors.Required(prefix + "owner", action.Owner, 200);
     }
 

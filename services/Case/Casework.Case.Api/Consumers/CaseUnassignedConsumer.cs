@@ -8,5 +8,5 @@ namespace Casework.Case.Consumers;
 public sealed class CaseUnassignedConsumer(IDocumentStore store) : InboxConsumer<CaseUnassigned>(store)
 {
     protected override Task ApplyAsync(CaseUnassigned message, IDocumentSession session, CancellationToken cancellationToken) =>
-        AssignmentChange.ApplyAsync(session, message.CaseId, c => c.Unassign(message.Reason, message.OccurredAt, message.Sequence), cancellationToken);
+        AssignmentChange.ApplyAsync(session, message.CaseId, c => c.Unassign(message.Reason, message.OccurredAt, message.Sequence, message.WorkerId), cancellationToken);
 }

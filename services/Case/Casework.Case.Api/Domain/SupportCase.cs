@@ -148,7 +148,7 @@ public sealed record SupportCase(
     /// </summary>
     public SupportCase AssignTo(string workerId, string workerName, DateTimeOffset at, long sequence = 0, string? reason = null)
     {
-        if (sequence > 0 ? sequence <= AssignmentSequence : AssignedWorkerId == workerId)
+        if (!AssignmentOrder.Applies(sequence, AssignmentSequence) || (sequence == 0 && AssignedWorkerId == workerId))
         {
             return this;
         }
@@ -157,15 +157,18 @@ public sealed record SupportCase(
         {
             AssignedWorkerId = workerId,
             AssignedWorkerName = workerName,
-            AssignmentSequence = Math.Max(AssignmentSequence, sequence),
+            AssignmentSequence = AssignmentOrder.Latest(sequence, AssignmentSequence),
             Timeline = [.. Timeline, new CaseChange("Assigned", "assignment", at, what)],
         };
     }
 
-    /// <summary>The case waits in its team's unassigned queue; ordered by <paramref name="sequence"/> as <see cref="AssignTo"/>.</summary>
-    public SupportCase Unassign(string reason, DateTimeOffset at, long sequence = 0)
+    /// <summary>
+    /// The case waits in its team's unassigned queue; ordered by <paramref name="sequence"/> as <see cref="AssignTo"/> (an
+    /// unnumbered release only releases <paramref name="workerId"/>, when it names one: see <see cref="AssignmentOrder"/>).
+    /// </summary>
+    public SupportCase Unassign(string reason, DateTimeOffset at, long sequence = 0, string? workerId = null)
     {
-        if (sequence > 0 ? sequence <= AssignmentSequence : AssignedWorkerId is null)
+        if (!AssignmentOrder.ReleaseApplies(sequence, AssignmentSequence, AssignedWorkerId, workerId))
         {
             return this;
         }
@@ -173,7 +176,7 @@ public sealed record SupportCase(
         {
             AssignedWorkerId = null,
             AssignedWorkerName = null,
-            AssignmentSequence = Math.Max(AssignmentSequence, sequence),
+            AssignmentSequence = AssignmentOrder.Latest(sequence, AssignmentSequence),
             Timeline = [.. Timeline, new CaseChange("Unassigned", "assignment", at, $"No accountable worker: {reason}")],
         };
     }

@@ -261,7 +261,7 @@ public static class DuplicatesApi
         {
             errors.Check(request.MergedPersonId != id, "mergedPersonId", "A record cannot be merged into itself.");
         }
-        errors.Optional("reason", request.Reason, 2000);
+        errors.Optional("reason", request.Reason, 2000, multiline: true);
         if (errors.Any)
         {
             return errors.ToProblem();

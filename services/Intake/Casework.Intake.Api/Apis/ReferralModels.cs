@@ -117,13 +117,13 @@ internal static partial class ReferralValidation
         {
             ValidatePerson(errors, "person.", person, now);
         }
-        errors.Required("reason", request.Reason, 4000);
+        errors.Required("reason", request.Reason, 4000, multiline: true);
         ValidatePathwayId(errors, "requestedPathwayId", request.RequestedPathwayId, required: false);
         errors.OneOf("concernLevel", request.ConcernLevel, ConcernLevels.All, required: false);
         if (errors.Check(request.Consent is not null, "consent", "The field is required."))
         {
             errors.Check(request.Consent!.Given == true, "consent.given", "The person's consent to the referral is required.");
-            errors.Optional("consent.scope", request.Consent.Scope, 500);
+            errors.Optional("consent.scope", request.Consent.Scope, 500, multiline: true);
         }
         errors.Optional("referringOrganisation", request.ReferringOrganisation, 200);
         errors.Optional("externalReference", request.ExternalReference, 100);

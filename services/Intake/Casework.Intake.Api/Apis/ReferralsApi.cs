@@ -459,7 +459,7 @@ public static class ReferralsApi
     private static IResult? MissingReason(string? reason)
     {
         var errors = new ValidationErrors();
-        errors.Required("reason", reason, 2000);
+        errors.Required("reason", reason, 2000, multiline: true);
         return errors.Any ? errors.ToProblem() : null;
     }
 

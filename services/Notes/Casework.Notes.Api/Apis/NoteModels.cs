@@ -18,11 +18,17 @@ public sealed record AddNoteRequest(
     Guid? TemplateId,
     Dictionary<string, string?>? Sections);
 
-public sealed record AmendNoteRequest(string? Body, string? Reason);
+/// <summary>
+/// A correction: the new body and why. <see cref="Restricted"/> true with a <see cref="RestrictionReason"/> also restricts an
+/// unrestricted note (never the other way); nothing else of a note can be corrected.
+/// </summary>
+public sealed record AmendNoteRequest(string? Body, string? Reason, bool? Restricted = null, string? RestrictionReason = null);
 
-public sealed record AmendmentView(int Number, string Body, string Reason, string AmendedBy, string AmendedByName, DateTimeOffset AmendedAt)
+/// <summary>One correction; <see cref="RestrictedFor"/> is set on the one that restricted the note.</summary>
+public sealed record AmendmentView(int Number, string Body, string Reason, string AmendedBy, string AmendedByName, DateTimeOffset AmendedAt,
+    string? RestrictedFor)
 {
-    public static AmendmentView From(NoteAmendment a) => new(a.Number, a.Body, a.Reason, a.AmendedBy, a.AmendedByName, a.AmendedAt);
+    public static AmendmentView From(NoteAmendment a) => new(a.Number, a.Body, a.Reason, a.AmendedBy, a.AmendedByName, a.AmendedAt, a.RestrictedFor);
 }
 
 /// <summary>

@@ -16,7 +16,8 @@ public static class NotesApi
             .WithSummary("Add a note to a case")
             .WithDescription("The caller must be allowed to see the case (404 otherwise). Types: " + string.Join(", ", NoteTypes.Accepted) + ". " +
                 "Either a body, or a templateId of the case's pathway with sections (section id → text). goalIds must be goals of the " +
-                "case's support plan. A closed case takes only SafeguardingConcern notes (409 otherwise). A SafeguardingConcern, or a " +
+                "case's support plan. A closed case takes only safeguarding notes: SafeguardingConcern, or restricted with reason " +
+                "safeguarding (409 otherwise). A SafeguardingConcern, or a " +
                 "note with restricted: true and a restrictionReason (safeguarding, health), is restricted. Publishes NoteAdded.")
             .Produces<NoteView>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
@@ -34,24 +35,57 @@ public static class NotesApi
 
         notes.MapGet("/{noteId:guid}", GetAsync)
             .WithName("GetNote")
-            .WithSummary("One note with its history (original and amendments), with its ETag")
+            .WithSummary("One note with its history (original and amendments), with its ETag (none on a redacted note)")
             .Produces<NoteView>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         notes.MapPost("/{noteId:guid}/amendments", AmendAsync)
             .WithName("AmendNote")
-            .WithSummary("Correct a note: a new body with a reason; the original and earlier amendments are kept")
+            .WithSummary("Correct a note: a new body with a reason (and optionally restrict it); the original and earlier amendments are kept")
             .WithDescription("Needs If-Match with the note's ETag (428 without, 412 when stale), so a retried amendment cannot apply " +
-                "twice. The author, or a supervisor (of the case's team), manager or admin who may read the note, may amend. Closed " +
-                "cases take amendments. Publishes NoteAmended.")
+                "twice; a retry of the amendment just made (same author, body and reason, the ETag before it) gets 200 with the note. Whoever may read the note and is " +
+                "its author, the case's worker, a supervisor of its team, a manager or an admin may amend. Closed " +
+                "cases take amendments. restricted: true with a restrictionReason also restricts the note (original and history " +
+                "included; audited); a restriction is never lifted (400) and nothing else of a note is corrected. A note takes at most " + CaseNote.MaxAmendments + " (409 beyond). Publishes NoteAmended.")
             .Produces<NoteView>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .ProducesProblem(StatusCodes.Status428PreconditionRequired);
         return app;
     }
+
+    /// <summary>
+    /// A retry of the amendment just applied, whose response was lost: the note's latest amendment is the caller's, with the same
+    /// body and reason, and If-Match names the version before it. Answered as the amendment was (200, the note, its ETag),
+    /// without applying it twice; null when the request is not such a retry.
+    /// </summary>
+    private static async Task<IResult?> ReplayAsync(Guid caseId, Guid noteId, AmendNoteRequest request, HttpContext http, IDocumentSession session,
+        VisibleCase visible, NoteReading reading, CancellationToken cancellationToken)
+    {
+        if (!ETags.TryReadIfMatch(http.Request, out var expected) || expected is null)
+        {
+            return null;
+        }
+        var stored = await session.GetAsync<CaseNote>(noteId.ToString(), cancellationToken);
+        if (stored is null || stored.Document.CaseId != caseId || expected != stored.Version - 1)
+        {
+            return null;
+        }
+        var note = stored.Document.Normalised();
+        if (!note.RepeatsLatestAmendment(http.ActorId(), request.Body!, request.Reason!.Trim(), RestrictFor(request))
+            || !reading.Access.MayAmend(NoteReading.ViewerOf(http.User), note, visible.AsNoteCase()))
+        {
+            return null;
+        }
+        var view = await reading.ShowAsync(http, note, visible.AsNoteCase(), cancellationToken);
+        ETags.Set(http.Response, stored.Version);
+        return TypedResults.Ok(view);
+    }
+
+    private static string? RestrictFor(AmendNoteRequest request) => request.Restricted == true ? request.RestrictionReason : null;
 
     public static IResult NoteNotFound() => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "The note was not found.");
 
@@ -88,21 +122,21 @@ public static class NotesApi
                 errors.Add("templateId", "The field must be a note template of the case's pathway.");
                 return errors.ToProblem();
             }
-            (draft, var templateErrors) = template.Fill(draft, request.Sections);
-            AddAll(errors, templateErrors);
+            draft = template.Fill(draft, request.Sections, errors);
         }
 
         var now = clock.GetUtcNow();
         var facts = visible!.Facts();
-        AddAll(errors, NoteRules.Check(draft, facts, now));
+        NoteRules.Check(draft, facts, now, errors);
         if (errors.Any)
         {
             return errors.ToProblem();
         }
-        if (!NoteRules.AcceptsNewNote(facts, draft.Type!))
+        if (!NoteRules.AcceptsNewNote(facts, draft))
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The case is closed.",
-                detail: "Reopen the case to add notes; a safeguarding concern can still be recorded (type SafeguardingConcern).");
+                detail: "Reopen the case to add notes; a safeguarding concern can still be recorded (type SafeguardingConcern, or " +
+                    "restricted: true with restrictionReason safeguarding).");
         }
 
         var note = CaseNote.Write(Guid.CreateVersion7(now), caseId, visible.Reply.TeamId, draft, request.TemplateId, http.ActorId(), http.User.DisplayName(), now);
@@ -112,7 +146,9 @@ public static class NotesApi
         {
             session.Audit(http, "write", NoteReading.AuditRecordType, note.Id.ToString(), now, note.CaseId.ToString());
         }
-        session.Publish(new NoteAdded(note.Id, caseId, note.AuthorId, note.Type, note.Restricted, now, note.OccurredAt, note.DurationMinutes));
+        // The event's OccurredAt is when the event happened (the note was written); HappenedAt when what the note records did.
+        session.Publish(new NoteAdded(note.Id, caseId, note.AuthorId, note.Type, note.Restricted, OccurredAt: note.WrittenAt,
+            HappenedAt: note.OccurredAt, DurationMinutes: note.DurationMinutes));
         await session.CommitAsync(cancellationToken);
         ETags.Set(http.Response, 1); // a new document's version
         return TypedResults.Created($"/api/notes/cases/{caseId}/notes/{note.Id}", NoteView.From(note, redact: false));
@@ -158,7 +194,11 @@ public static class NotesApi
             return NoteNotFound();
         }
         var view = await reading.ShowAsync(http, stored.Document.Normalised(), visible!.AsNoteCase(), cancellationToken);
-        ETags.Set(http.Response, stored.Version);
+        if (!view.Redacted)
+        {
+            // The version counts the note's changes: a redacted view must not tell how often it was amended.
+            ETags.Set(http.Response, stored.Version);
+        }
         return TypedResults.Ok(view);
     }
 
@@ -166,8 +206,7 @@ public static class NotesApi
         Guid caseId, Guid noteId, AmendNoteRequest request, HttpContext http, IDocumentStore store, CaseAccess cases, NoteReading reading,
         TimeProvider clock, CancellationToken cancellationToken)
     {
-        var errors = new ValidationErrors();
-        AddAll(errors, NoteRules.CheckAmendment(request.Body, request.Reason));
+        var errors = NoteRules.CheckAmendment(request.Body, request.Reason, request.Restricted, request.RestrictionReason);
         if (errors.Any)
         {
             return errors.ToProblem();
@@ -178,6 +217,10 @@ public static class NotesApi
             return refused;
         }
         await using var session = store.OpenSession();
+        if (await ReplayAsync(caseId, noteId, request, http, session, visible!, reading, cancellationToken) is { } replayed)
+        {
+            return replayed;
+        }
         var (current, refusal) = await session.ReadForChangeAsync<CaseNote>(noteId.ToString(), http.Request, NoteNotFound, cancellationToken,
             visible: note => note.CaseId == caseId, required: true);
         if (refusal is not null)
@@ -188,27 +231,30 @@ public static class NotesApi
         if (!reading.Access.MayAmend(NoteReading.ViewerOf(http.User), note, visible!.AsNoteCase()))
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "You may not amend this note.",
-                detail: "Its author, or a supervisor of the case's team, a manager or an admin who may read it, can amend it.");
+                detail: "Whoever may read it and is its author, the case's worker, a supervisor of the case's team, a manager or an admin can amend it.");
+        }
+        if (!NoteRules.KeepsRestriction(note, request.Restricted))
+        {
+            errors.Add("restricted", "A restricted note stays restricted: a correction can restrict a note, never lift a restriction.");
+            return errors.ToProblem();
         }
         var now = clock.GetUtcNow();
-        var amended = note.Amend(request.Body!, request.Reason!.Trim(), http.ActorId(), http.User.DisplayName(), now);
+        var amended = note.Amend(request.Body!, request.Reason!.Trim(), http.ActorId(), http.User.DisplayName(), now, RestrictFor(request));
         session.Update(current.Id, amended, current.Version);
+        if (amended.Restricted && !note.Restricted)
+        {
+            session.Audit(http, "restrict", NoteReading.AuditRecordType, note.Id.ToString(), now, caseId.ToString());
+        }
         if (amended.Restricted)
         {
             // Also the record that the amender saw the note's content in the response.
             session.Audit(http, "amend", NoteReading.AuditRecordType, note.Id.ToString(), now, caseId.ToString());
         }
-        session.Publish(new NoteAmended(note.Id, caseId, http.ActorId(), now, amended.Amendments[^1].Reason, amended.Amendments.Count));
+        // Why a restricted note was corrected can say as much as the note: it stays here.
+        session.Publish(new NoteAmended(note.Id, caseId, http.ActorId(), now, amended.Restricted ? null : amended.Amendments[^1].Reason,
+            amended.Amendments.Count, amended.Restricted));
         await session.CommitAsync(cancellationToken);
         ETags.Set(http.Response, current.Version + 1);
         return TypedResults.Ok(NoteView.From(amended, redact: false));
-    }
-
-    internal static void AddAll(ValidationErrors errors, IEnumerable<FieldError> found)
-    {
-        foreach (var error in found)
-        {
-            errors.Add(error.Field, error.Message);
-        }
     }
 }

@@ -118,8 +118,7 @@ public static class TemplatesApi
     /// <summary>The template's own rules, then whether Case knows the pathway (400 naming pathwayId if not).</summary>
     private static async Task<IResult?> CheckAsync(TemplateRequest request, CaseQueries.CaseQueriesClient cases, CancellationToken cancellationToken)
     {
-        var errors = new ValidationErrors();
-        NotesApi.AddAll(errors, TemplateRules.Check(request.PathwayId, request.NoteType, request.Name, request.Sections));
+        var errors = TemplateRules.Check(request.PathwayId, request.NoteType, request.Name, request.Sections);
         if (errors.Any)
         {
             return errors.ToProblem();

@@ -1,11 +1,12 @@
 using Casework.Contracts.Events;
 using Casework.Messaging;
+using Casework.Notes.Apis;
 using Casework.Notes.Domain;
 using Casework.Persistence;
 
 namespace Casework.Notes.Consumers;
 
-/// <summary>Keeps <see cref="CaseRecord"/> (Notes' copy of a case's team, worker and state) from Case and Assignment events.</summary>
+/// <summary>Keeps <see cref="CaseRecord"/> (Notes' copy of a case's team and worker) from Case and Assignment events.</summary>
 public abstract class CaseRecordConsumer<TMessage>(IDocumentStore store) : InboxConsumer<TMessage>(store) where TMessage : class
 {
     protected abstract Guid CaseIdOf(TMessage message);
@@ -31,28 +32,19 @@ public abstract class CaseRecordConsumer<TMessage>(IDocumentStore store) : Inbox
         {
             session.Update(stored.Id, changed, stored.Version);
         }
-        await AfterAsync(changed, session, cancellationToken);
+        if (changed.TeamId is { } teamId && stored?.Document.TeamId is null)
+        {
+            // The case's notes stored before Notes knew its team (e.g. written before this version) get it now.
+            await NoteTeams.StampAsync(Store, caseId, teamId, cancellationToken);
+        }
     }
-
-    protected virtual Task AfterAsync(CaseRecord record, IDocumentSession session, CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 public sealed class CaseOpenedConsumer(IDocumentStore store) : CaseRecordConsumer<CaseOpened>(store)
 {
     protected override Guid CaseIdOf(CaseOpened message) => message.CaseId;
 
-    protected override CaseRecord Apply(CaseRecord current, CaseOpened message) => current.Opened(message.TeamId, message.PathwayId, message.OccurredAt);
-
-    /// <summary>Notes stored before Notes knew the case's team (upgraded old notes) get it now, so team searches find them.</summary>
-    protected override async Task AfterAsync(CaseRecord record, IDocumentSession session, CancellationToken cancellationToken)
-    {
-        var withoutTeam = await Store.QueryAllAsync<CaseNote>(
-            new DocumentFilter().Equal("caseId", record.Id.ToString()).Missing("teamId"), cancellationToken);
-        foreach (var note in withoutTeam)
-        {
-            session.Update(note.Id, note.Document.Normalised() with { TeamId = record.TeamId }, note.Version);
-        }
-    }
+    protected override CaseRecord Apply(CaseRecord current, CaseOpened message) => current.Opened(message.TeamId, message.OccurredAt);
 }
 
 public sealed class CaseAssignedConsumer(IDocumentStore store) : CaseRecordConsumer<CaseAssigned>(store)
@@ -68,21 +60,5 @@ public sealed class CaseUnassignedConsumer(IDocumentStore store) : CaseRecordCon
     protected override Guid CaseIdOf(CaseUnassigned message) => message.CaseId;
 
     protected override CaseRecord? Apply(CaseRecord current, CaseUnassigned message) =>
-        current.TakesAssignment(message.Sequence) ? current.Unassigned(message.WorkerId, message.TeamId, message.Sequence) : null;
-}
-
-public sealed class CaseClosedConsumer(IDocumentStore store) : CaseRecordConsumer<CaseClosed>(store)
-{
-    protected override Guid CaseIdOf(CaseClosed message) => message.CaseId;
-
-    protected override CaseRecord? Apply(CaseRecord current, CaseClosed message) =>
-        current.TakesLifecycle(message.CaseVersion) ? current.WithClosed(true, message.CaseVersion) : null;
-}
-
-public sealed class CaseReopenedConsumer(IDocumentStore store) : CaseRecordConsumer<CaseReopened>(store)
-{
-    protected override Guid CaseIdOf(CaseReopened message) => message.CaseId;
-
-    protected override CaseRecord? Apply(CaseRecord current, CaseReopened message) =>
-        current.TakesLifecycle(message.CaseVersion) ? current.WithClosed(false, message.CaseVersion) : null;
+        current.Unassigned(message.WorkerId, message.TeamId, message.Sequence);
 }

@@ -1,7 +1,6 @@
-namespace Casework.Notes.Domain;
+using Casework.ServiceDefaults;
 
-/// <summary>A broken rule of a request, by the field name the caller used (e.g. <c>goalIds[1]</c>).</summary>
-public sealed record FieldError(string Field, string Message);
+namespace Casework.Notes.Domain;
 
 /// <summary>What a new note says, as the caller sent it (before it is checked).</summary>
 public sealed record NoteDraft(
@@ -34,46 +33,37 @@ public static class NoteRules
     /// <summary>How far in the future occurredAt may be: the caller's clock may run a little ahead of ours.</summary>
     public static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
 
-    public static IReadOnlyList<FieldError> Check(NoteDraft draft, CaseFacts facts, DateTimeOffset now)
+    /// <summary>Every broken rule of <paramref name="draft"/>, added to <paramref name="errors"/> (a new set when none is given).</summary>
+    public static ValidationErrors Check(NoteDraft draft, CaseFacts facts, DateTimeOffset now, ValidationErrors? errors = null)
     {
-        var errors = new List<FieldError>();
-        if (draft.Type is null)
-        {
-            errors.Add(new("type", "The field is required."));
-        }
-        else if (!NoteTypes.Accepted.Contains(draft.Type, StringComparer.Ordinal))
-        {
-            errors.Add(new("type", $"The field must be one of: {string.Join(", ", NoteTypes.Accepted)}."));
-        }
+        errors ??= new ValidationErrors();
+        errors.OneOf("type", draft.Type, NoteTypes.Accepted);
         if (draft.OccurredAt is { } occurred)
         {
             if (occurred > now + ClockSkew)
             {
-                errors.Add(new("occurredAt", "The field must not be in the future."));
+                errors.Add("occurredAt", "The field must not be in the future.");
             }
             else if (facts.OpenedAt is { } opened && occurred < opened - ClockSkew)
             {
-                errors.Add(new("occurredAt", $"The field must not be before the case opened ({opened:O})."));
+                errors.Add("occurredAt", $"The field must not be before the case opened ({opened:O}).");
             }
         }
-        if (draft.DurationMinutes is < 0 or > MaxDurationMinutes)
-        {
-            errors.Add(new("durationMinutes", $"The field must be between 0 and {MaxDurationMinutes}."));
-        }
-        CheckPresent(draft.Present, errors);
-        CheckBody("body", draft.Body, errors);
+        errors.Check(draft.DurationMinutes is null or (>= 0 and <= MaxDurationMinutes), "durationMinutes", $"The field must be between 0 and {MaxDurationMinutes}.");
+        errors.Items("present", draft.Present, MaxPresent, MaxPresentLength);
+        errors.Required("body", draft.Body, MaxBodyLength, multiline: true);
         if (draft.RestrictionReason is not null && !RestrictionReasons.All.Contains(draft.RestrictionReason, StringComparer.Ordinal))
         {
-            errors.Add(new("restrictionReason", $"The field must be one of: {string.Join(", ", RestrictionReasons.All)}."));
+            errors.Add("restrictionReason", $"The field must be one of: {string.Join(", ", RestrictionReasons.All)}.");
         }
         else if (draft.Restricted == true && draft.RestrictionReason is null && draft.Type != NoteTypes.SafeguardingConcern)
         {
-            errors.Add(new("restrictionReason", "A restricted note needs a reason: safeguarding or health."));
+            errors.Add("restrictionReason", "A restricted note needs a reason: safeguarding or health.");
         }
         else if (draft.Restricted != true && draft.RestrictionReason is not null && draft.Type != NoteTypes.SafeguardingConcern)
         {
             // A reason alone would otherwise be dropped silently, leaving readable what the writer meant to restrict.
-            errors.Add(new("restrictionReason", "Only a restricted note has a restriction reason (send restricted: true)."));
+            errors.Add("restrictionReason", "Only a restricted note has a restriction reason (send restricted: true).");
         }
         CheckGoals(draft.GoalIds, facts.GoalIds, errors);
         return errors;
@@ -86,76 +76,48 @@ public static class NoteRules
     public static string? ReasonFor(string type, bool? restricted, string? reason) =>
         IsRestricted(type, restricted) ? reason ?? RestrictionReasons.Safeguarding : null;
 
-    /// <summary>Closed cases take no new notes, except safeguarding concerns: a concern raised after closure must be recorded.</summary>
-    public static bool AcceptsNewNote(CaseFacts facts, string type) => !facts.Closed || type == NoteTypes.SafeguardingConcern;
+    /// <summary>
+    /// Closed cases take no new notes, except safeguarding ones (a SafeguardingConcern, or a note restricted for safeguarding):
+    /// a concern raised after closure must be recorded.
+    /// </summary>
+    public static bool AcceptsNewNote(CaseFacts facts, NoteDraft draft) =>
+        !facts.Closed || draft.Type == NoteTypes.SafeguardingConcern
+        || (draft.Restricted == true && draft.RestrictionReason == RestrictionReasons.Safeguarding);
 
-    public static void CheckBody(string field, string? body, List<FieldError> errors)
+    /// <summary>
+    /// An amendment: a body and a reason, and optionally restricted: true with a restriction reason (a correction may restrict a
+    /// note, never lift a restriction: false on a restricted note is refused where the note is known).
+    /// </summary>
+    public static ValidationErrors CheckAmendment(string? body, string? reason, bool? restricted = null, string? restrictionReason = null)
     {
-        if (string.IsNullOrWhiteSpace(body))
+        var errors = new ValidationErrors();
+        errors.Required("body", body, MaxBodyLength, multiline: true);
+        errors.Required("reason", reason, MaxReasonLength, multiline: true);
+        if (restricted == true)
         {
-            errors.Add(new(field, "The field is required."));
+            errors.OneOf("restrictionReason", restrictionReason, RestrictionReasons.All);
         }
-        else if (body.Length > MaxBodyLength)
+        else
         {
-            errors.Add(new(field, $"The field must be at most {MaxBodyLength} characters."));
-        }
-        else if (body.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')))
-        {
-            errors.Add(new(field, "The field must be plain text (no control characters other than line breaks and tabs)."));
-        }
-    }
-
-    public static IReadOnlyList<FieldError> CheckAmendment(string? body, string? reason)
-    {
-        var errors = new List<FieldError>();
-        CheckBody("body", body, errors);
-        if (string.IsNullOrWhiteSpace(reason))
-        {
-            errors.Add(new("reason", "The field is required."));
-        }
-        else if (reason.Length > MaxReasonLength)
-        {
-            errors.Add(new("reason", $"The field must be at most {MaxReasonLength} characters."));
+            errors.Check(restrictionReason is null, "restrictionReason", "Only a correction that restricts the note (restricted: true) has a restriction reason.");
         }
         return errors;
     }
 
-    private static void CheckPresent(IReadOnlyList<string?>? present, List<FieldError> errors)
-    {
-        if (present is null)
-        {
-            return;
-        }
-        if (present.Count > MaxPresent)
-        {
-            errors.Add(new("present", $"At most {MaxPresent} people can be listed."));
-            return;
-        }
-        for (var i = 0; i < present.Count; i++)
-        {
-            if (string.IsNullOrWhiteSpace(present[i]) || present[i]!.Length > MaxPresentLength)
-            {
-                errors.Add(new($"present[{i}]", $"Each entry must be 1 to {MaxPresentLength} characters."));
-            }
-        }
-    }
+    /// <summary>Whether an amendment asking <paramref name="restricted"/> may apply to <paramref name="note"/> (it may not lift a restriction).</summary>
+    public static bool KeepsRestriction(CaseNote note, bool? restricted) => !(note.Restricted && restricted == false);
 
-    private static void CheckGoals(IReadOnlyList<string?>? goalIds, IReadOnlyCollection<string> caseGoals, List<FieldError> errors)
+    private static void CheckGoals(IReadOnlyList<string?>? goalIds, IReadOnlyCollection<string> caseGoals, ValidationErrors errors)
     {
-        if (goalIds is null)
+        if (goalIds is null || !errors.Check(goalIds.Count <= MaxGoalLinks, "goalIds", $"At most {MaxGoalLinks} goals can be linked."))
         {
-            return;
-        }
-        if (goalIds.Count > MaxGoalLinks)
-        {
-            errors.Add(new("goalIds", $"At most {MaxGoalLinks} goals can be linked."));
             return;
         }
         for (var i = 0; i < goalIds.Count; i++)
         {
             if (goalIds[i] is not { } goal || !caseGoals.Contains(goal, StringComparer.OrdinalIgnoreCase))
             {
-                errors.Add(new($"goalIds[{i}]", "The field must be one of the case's support-plan goals."));
+                errors.Add($"goalIds[{i}]", "The field must be one of the case's support-plan goals.");
             }
         }
     }

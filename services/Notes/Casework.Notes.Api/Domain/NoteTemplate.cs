@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using Casework.ServiceDefaults;
 
 namespace Casework.Notes.Domain;
 
@@ -22,33 +23,30 @@ public sealed record NoteTemplate(
     /// The draft of a note written from this template: its type (the template's, unless another was asked: an error) and the
     /// body composed from the sections. When composing fails the draft keeps a placeholder body, so only the sections are named.
     /// </summary>
-    public (NoteDraft Draft, IReadOnlyList<FieldError> Errors) Fill(NoteDraft draft, IReadOnlyDictionary<string, string?>? texts)
+    public NoteDraft Fill(NoteDraft draft, IReadOnlyDictionary<string, string?>? texts, ValidationErrors errors)
     {
-        var (body, errors) = Compose(texts);
-        var all = errors.ToList();
-        if (draft.Type is not null && draft.Type != NoteType)
-        {
-            all.Add(new("type", $"The template is for {NoteType} notes."));
-        }
-        return (draft with { Type = NoteType, Body = body ?? "-" }, all);
+        var body = Compose(texts, errors);
+        errors.Check(draft.Type is null || draft.Type == NoteType, "type", $"The template is for {NoteType} notes.");
+        return draft with { Type = NoteType, Body = body ?? "-" };
     }
 
     /// <summary>
     /// The body of a note from the section texts (by section id), in the template's order; optional sections left empty are
     /// left out. Errors name <c>sections.&lt;id&gt;</c>: a required section missing, an unknown one, or one too long.
     /// </summary>
-    public (string? Body, IReadOnlyList<FieldError> Errors) Compose(IReadOnlyDictionary<string, string?>? texts)
+    public string? Compose(IReadOnlyDictionary<string, string?>? texts, ValidationErrors errors)
     {
         texts ??= new Dictionary<string, string?>();
-        var errors = new List<FieldError>();
-        if (texts.Count > Sections.Count)
+        if (!errors.Check(texts.Count <= Sections.Count, "sections", $"The template has {Sections.Count} sections."))
         {
             // More texts than sections: name the whole field rather than list every unknown key back.
-            return (null, [new FieldError("sections", $"The template has {Sections.Count} sections.")]);
+            return null;
         }
+        var valid = true;
         foreach (var unknown in texts.Keys.Where(key => Sections.All(s => s.Id != key)))
         {
-            errors.Add(new($"sections.{unknown}", "The template has no such section."));
+            errors.Add($"sections.{unknown}", "The template has no such section.");
+            valid = false;
         }
         var body = new StringBuilder();
         foreach (var section in Sections)
@@ -56,15 +54,12 @@ public sealed record NoteTemplate(
             var text = texts.GetValueOrDefault(section.Id)?.Trim();
             if (string.IsNullOrEmpty(text))
             {
-                if (section.Required)
-                {
-                    errors.Add(new($"sections.{section.Id}", $"The section \"{section.Heading}\" is required."));
-                }
+                valid &= errors.Check(!section.Required, $"sections.{section.Id}", $"The section \"{section.Heading}\" is required.");
                 continue;
             }
-            if (text.Length > MaxSectionLength)
+            if (!errors.Required($"sections.{section.Id}", text, MaxSectionLength, multiline: true))
             {
-                errors.Add(new($"sections.{section.Id}", $"The section must be at most {MaxSectionLength} characters."));
+                valid = false;
                 continue;
             }
             if (body.Length > 0)
@@ -73,11 +68,12 @@ public sealed record NoteTemplate(
             }
             body.Append("# ").Append(section.Heading).Append('\n').Append(text);
         }
-        if (errors.Count == 0 && body.Length == 0)
+        if (valid && body.Length == 0)
         {
-            errors.Add(new("sections", "Write at least one section."));
+            errors.Add("sections", "Write at least one section.");
+            return null;
         }
-        return errors.Count > 0 ? (null, errors) : (body.ToString(), errors);
+        return valid ? body.ToString() : null;
     }
 }
 
@@ -89,46 +85,30 @@ public static partial class TemplateRules
 {
     public const int MaxSections = 30;
 
-    public static IReadOnlyList<FieldError> Check(string? pathwayId, string? noteType, string? name, IReadOnlyList<TemplateSection?>? sections)
+    public static ValidationErrors Check(string? pathwayId, string? noteType, string? name, IReadOnlyList<TemplateSection?>? sections)
     {
-        var errors = new List<FieldError>();
-        if (string.IsNullOrWhiteSpace(pathwayId) || pathwayId.Length > 100)
+        var errors = new ValidationErrors();
+        errors.Required("pathwayId", pathwayId, 100);
+        errors.OneOf("noteType", noteType, NoteTypes.Accepted);
+        errors.Required("name", name, 200);
+        if (!errors.Check(sections is { Count: > 0 and <= MaxSections }, "sections", $"The template needs 1 to {MaxSections} sections."))
         {
-            errors.Add(new("pathwayId", "The field is required (at most 100 characters)."));
-        }
-        if (noteType is null || !NoteTypes.Accepted.Contains(noteType, StringComparer.Ordinal))
-        {
-            errors.Add(new("noteType", $"The field must be one of: {string.Join(", ", NoteTypes.Accepted)}."));
-        }
-        if (string.IsNullOrWhiteSpace(name) || name.Length > 200)
-        {
-            errors.Add(new("name", "The field is required (at most 200 characters)."));
-        }
-        if (sections is null || sections.Count is 0 or > MaxSections)
-        {
-            errors.Add(new("sections", $"The template needs 1 to {MaxSections} sections."));
             return errors;
         }
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < sections.Count; i++)
+        for (var i = 0; i < sections!.Count; i++)
         {
             var section = sections[i];
             if (section?.Id is not { } id || !SectionId().IsMatch(id))
             {
-                errors.Add(new($"sections[{i}].id", "The field must be 1 to 40 lower-case letters, digits or dashes, starting with a letter."));
+                errors.Add($"sections[{i}].id", "The field must be 1 to 40 lower-case letters, digits or dashes, starting with a letter.");
             }
-            else if (!seen.Add(id))
+            else
             {
-                errors.Add(new($"sections[{i}].id", "Section ids must be unique."));
+                errors.Check(seen.Add(id), $"sections[{i}].id", "Section ids must be unique.");
             }
-            if (string.IsNullOrWhiteSpace(section?.Heading) || section.Heading.Length > 100 || section.Heading.Contains('\n'))
-            {
-                errors.Add(new($"sections[{i}].heading", "The field is required (one line, at most 100 characters)."));
-            }
-            if (section?.Hint is { Length: > 500 })
-            {
-                errors.Add(new($"sections[{i}].hint", "The field must be at most 500 characters."));
-            }
+            errors.Required($"sections[{i}].heading", section?.Heading, 100); // one line: it becomes a "# heading" line
+            errors.Optional($"sections[{i}].hint", section?.Hint, 500);
         }
         return errors;
     }

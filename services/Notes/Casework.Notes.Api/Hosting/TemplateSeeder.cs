@@ -19,10 +19,9 @@ public sealed class TemplateSeeder(IDocumentStore store, TimeProvider clock, ILo
         foreach (var seed in templates)
         {
             var errors = TemplateRules.Check(seed.PathwayId, seed.NoteType, seed.Name, seed.Sections);
-            if (seed.Id == Guid.Empty || errors.Count > 0)
+            if (seed.Id == Guid.Empty || errors.Any)
             {
-                throw new InvalidOperationException($"Demo data: note template '{seed.Name}' needs an id and " +
-                    string.Join("; ", errors.Select(e => $"{e.Field}: {e.Message}")));
+                throw new InvalidOperationException($"Demo data: note template '{seed.Name}' needs an id and {errors}");
             }
             if (await store.GetAsync<NoteTemplate>(seed.Id.ToString(), cancellationToken) is not null)
             {
