@@ -101,8 +101,8 @@ public static class AssignmentApi
         }
         var errors = new ValidationErrors();
         errors.Required("workerId", body.WorkerId, 100);
-        errors.Required("reason", body.Reason, MaxReason);
-        errors.Optional("handoverNote", body.HandoverNote, MaxHandoverNote);
+        errors.Required("reason", body.Reason, MaxReason, multiline: true);
+        errors.Optional("handoverNote", body.HandoverNote, MaxHandoverNote, multiline: true);
         if (errors.Any)
         {
             return errors.ToProblem();
@@ -156,7 +156,7 @@ public static class AssignmentApi
             return Forbidden("Only supervisors, managers and admins unassign cases.");
         }
         var errors = new ValidationErrors();
-        errors.Required("reason", body.Reason, MaxReason);
+        errors.Required("reason", body.Reason, MaxReason, multiline: true);
         if (errors.Any)
         {
             return errors.ToProblem();

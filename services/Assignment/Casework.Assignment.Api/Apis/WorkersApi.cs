@@ -297,8 +297,8 @@ public static class WorkersApi
             return Forbidden("Only supervisors, managers and admins hand cases over.");
         }
         var errors = new ValidationErrors();
-        errors.Required("handoverNote", body.HandoverNote, AssignmentApi.MaxHandoverNote);
-        errors.Required("reason", body.Reason, AssignmentApi.MaxReason);
+        errors.Required("handoverNote", body.HandoverNote, AssignmentApi.MaxHandoverNote, multiline: true);
+        errors.Required("reason", body.Reason, AssignmentApi.MaxReason, multiline: true);
         errors.OneOf("markAs", body.MarkAs, [WorkerAvailability.Away, WorkerAvailability.Left], required: false);
         errors.Check(body.ReturnsOn is null || body.MarkAs == WorkerAvailability.Away, "returnsOn", "Only an Away worker has a return date.");
         var targetIds = body.TargetWorkerIds ?? [];
