@@ -1,6 +1,10 @@
 namespace Casework.Contracts.Events;
 
-/// <summary>A case was opened (from an accepted referral) on a pathway owned by a team.</summary>
+/// <summary>
+/// A case was opened (from an accepted referral) on a pathway owned by a team. <paramref name="NextReviewOn"/> is its first
+/// review date (also announced by ReviewScheduled at case version 1): a consumer that keeps review dates takes it from here,
+/// so the two events of one opening never race to create the same record.
+/// </summary>
 public sealed record CaseOpened(
     Guid CaseId,
     Guid ReferralId,
@@ -8,7 +12,8 @@ public sealed record CaseOpened(
     string PathwayId,
     string TeamId,
     string ConcernLevel,
-    DateTimeOffset OccurredAt);
+    DateTimeOffset OccurredAt,
+    DateOnly? NextReviewOn = null);
 
 public sealed record CaseStageChanged(Guid CaseId, string FromStage, string ToStage, string ChangedBy, string? Reason, DateTimeOffset OccurredAt);
 

@@ -191,6 +191,35 @@ public sealed class HandoverAndLoadTests(AssignmentFixture fixture)
     }
 
     [Fact]
+    public async Task The_first_review_date_comes_with_CaseOpened_and_the_openings_ReviewScheduled_alone_writes_nothing()
+    {
+        var team = await fixture.AddTeamAsync();
+        await fixture.AddWorkersAsync(AssignmentFixture.NewWorker(team, 20m));
+        var caseId = Guid.NewGuid();
+        var firstReview = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(28);
+
+        // The opening's ReviewScheduled (case version 1) overtakes CaseOpened: it creates no record to race CaseOpened's insert.
+        var schedule = Guid.NewGuid();
+        await fixture.PublishAsync(new ReviewScheduled(caseId, firstReview, DateTimeOffset.UtcNow, CaseVersion: 1), schedule);
+        await fixture.Consumed.WaitForAsync<ReviewScheduled>(schedule);
+        Assert.Null(await fixture.Store.GetAsync<CaseAssignment>(CaseAssignment.DocumentId(caseId)));
+
+        await fixture.PublishAsync(AssignmentFixture.Opened(caseId, team) with { NextReviewOn = firstReview });
+        var assigned = await fixture.ActiveAssignmentAsync(caseId);
+        Assert.Equal(firstReview, assigned.NextReviewOn);
+
+        // A later schedule (a review recorded, version 4) moves it; the opening's one, redelivered, does not move it back.
+        var later = Guid.NewGuid();
+        await fixture.PublishAsync(new ReviewScheduled(caseId, firstReview.AddDays(-20), DateTimeOffset.UtcNow, CaseVersion: 4), later);
+        await fixture.Consumed.WaitForAsync<ReviewScheduled>(later);
+        var again = Guid.NewGuid();
+        await fixture.PublishAsync(new ReviewScheduled(caseId, firstReview, DateTimeOffset.UtcNow, CaseVersion: 1), again);
+        await fixture.Consumed.WaitForAsync<ReviewScheduled>(again);
+        var stored = (await fixture.Store.GetAsync<CaseAssignment>(CaseAssignment.DocumentId(caseId)))!.Document;
+        Assert.Equal(firstReview.AddDays(-20), stored.NextReviewOn);
+    }
+
+    [Fact]
     public async Task Reviews_before_the_regions_today_are_listed_by_worker_for_supervisors_and_the_newest_date_wins()
     {
         var team = await fixture.AddTeamAsync();

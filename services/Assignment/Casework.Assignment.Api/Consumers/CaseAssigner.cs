@@ -18,7 +18,8 @@ public sealed class CaseAssigner(IDocumentStore store, CaseMoves moves, Capacity
     {
         var id = CaseAssignment.DocumentId(message.CaseId);
         var existing = await session.GetAsync<CaseAssignment>(id, cancellationToken);
-        var step = CaseLifecycle.WhenOpened(existing?.Document, message.CaseId, message.TeamId, message.PathwayId, message.ConcernLevel, message.OccurredAt);
+        var step = CaseLifecycle.WhenOpened(existing?.Document, message.CaseId, message.TeamId, message.PathwayId, message.ConcernLevel, message.OccurredAt,
+            message.NextReviewOn);
         switch (step.Action)
         {
             case LifecycleAction.Assign:

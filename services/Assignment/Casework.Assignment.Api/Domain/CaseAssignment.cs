@@ -52,6 +52,15 @@ public sealed record CaseAssignment(
 
     public long ReviewVersion { get; init; }
 
+    /// <summary>The case's version when it opened: its first review date comes with CaseOpened.</summary>
+    public const long OpeningCaseVersion = 1;
+
+    /// <summary>The next review is due on <paramref name="dueOn"/>, unless a newer schedule (by the case's version) is already applied.</summary>
+    public CaseAssignment ReviewDue(DateOnly dueOn, long caseVersion) =>
+        caseVersion > 0 && caseVersion <= ReviewVersion
+            ? this
+            : this with { NextReviewOn = dueOn, ReviewVersion = Math.Max(ReviewVersion, caseVersion) };
+
     /// <summary>
     /// How many times the accountable worker changed (assigned, reassigned, unassigned). Published on CaseAssigned and
     /// CaseUnassigned as their Sequence: consumers apply only a higher one, so changes that overtake each other on the

@@ -29,7 +29,7 @@ public sealed record LifecycleStep(CaseAssignment? Next, LifecycleAction Action)
 public static class CaseLifecycle
 {
     public static LifecycleStep WhenOpened(
-        CaseAssignment? stored, Guid caseId, string teamId, string pathwayId, string concernLevel, DateTimeOffset openedAt)
+        CaseAssignment? stored, Guid caseId, string teamId, string pathwayId, string concernLevel, DateTimeOffset openedAt, DateOnly? firstReviewOn = null)
     {
         var current = stored ?? CaseAssignment.Placeholder(caseId);
         if (current.OpenedHere)
@@ -38,6 +38,10 @@ public static class CaseLifecycle
             return current.NeedsWorker ? new(current, LifecycleAction.Assign) : LifecycleStep.Nothing;
         }
         var opened = current.Opened(teamId, pathwayId, concernLevel, openedAt);
+        if (firstReviewOn is { } due)
+        {
+            opened = opened.ReviewDue(due, CaseAssignment.OpeningCaseVersion);
+        }
         return new(opened, opened.NeedsWorker ? LifecycleAction.Assign : LifecycleAction.Save);
     }
 

@@ -26,7 +26,7 @@ public sealed class ReferralAcceptedConsumer(IDocumentStore store, TimeProvider 
             message.ConcernLevel, message.AcceptedBy, now, calendar.Today(now));
         session.Insert(opened.Id.ToString(), opened);
         session.Insert(opened.ReferralId.ToString(), new ReferralCase(opened.Id));
-        session.Publish(new CaseOpened(opened.Id, opened.ReferralId, opened.PersonId, opened.PathwayId, opened.TeamId, opened.ConcernLevel, opened.OpenedAt));
+        session.Publish(new CaseOpened(opened.Id, opened.ReferralId, opened.PersonId, opened.PathwayId, opened.TeamId, opened.ConcernLevel, opened.OpenedAt, opened.NextReviewOn));
         session.Publish(new ReviewScheduled(opened.Id, opened.NextReviewOn!.Value, opened.OpenedAt, CaseVersion: 1));
     }
 }
