@@ -1,4 +1,5 @@
 using Casework.Persistence;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
 namespace Casework.ServiceDefaults;
@@ -72,4 +73,17 @@ public static class ETags
 
     private static IResult TypedResultsProblem(int status, string title, string detail) =>
         Microsoft.AspNetCore.Http.TypedResults.Problem(title: title, detail: detail, statusCode: status);
+
+    /// <summary>
+    /// Documents a change that needs If-Match: the changed record as <typeparamref name="TResponse"/>, and the refusals every
+    /// such change can give (400 named fields, 403 role, 404 not found or not visible, 409 a rule, 412 stale, 428 no If-Match).
+    /// </summary>
+    public static RouteHandlerBuilder ProducesVersionedChange<TResponse>(this RouteHandlerBuilder endpoint) => endpoint
+        .Produces<TResponse>()
+        .ProducesValidationProblem()
+        .ProducesProblem(StatusCodes.Status403Forbidden)
+        .ProducesProblem(StatusCodes.Status404NotFound)
+        .ProducesProblem(StatusCodes.Status409Conflict)
+        .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+        .ProducesProblem(StatusCodes.Status428PreconditionRequired);
 }

@@ -34,13 +34,7 @@ public static class AssignmentApi
             .WithDescription("Supervisors of the case's team, managers and admins (others 403; another team's case 404). The worker must be in the case's team, " +
                 "Available, work on its pathway and have free hours for it, unless overrideCapacity is true (supervisors and managers only; recorded). " +
                 "If-Match (the ETag of GET /cases/{caseId}) is required. Publishes CaseAssigned.")
-            .Produces<AssignmentView>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
-            .ProducesProblem(StatusCodes.Status428PreconditionRequired);
+            .ProducesVersionedChange<AssignmentView>();
 
         api.MapPost("/cases/{caseId:guid}/unassign", UnassignAsync)
             .WithName("UnassignCase")
@@ -48,13 +42,7 @@ public static class AssignmentApi
             .WithDescription("As assign. The case goes to the team's other Available worker with the most free hours who has room (the automatic rule; " +
                 "CaseAssigned naming the previous worker), or, when nobody has, to the team's queue (CaseUnassigned). The freed worker then takes the " +
                 "oldest queued cases of their teams that fit (not this one).")
-            .Produces<AssignmentView>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
-            .ProducesProblem(StatusCodes.Status428PreconditionRequired);
+            .ProducesVersionedChange<AssignmentView>();
 
         api.MapGet("/cases/{caseId:guid}/history", HistoryAsync)
             .WithName("GetAssignmentHistory")

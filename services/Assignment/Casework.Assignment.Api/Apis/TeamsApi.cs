@@ -27,8 +27,7 @@ public static partial class TeamsApi
             .ProducesProblem(StatusCodes.Status409Conflict);
         teams.MapPut("/{teamId}", EditAsync).WithName("EditTeam").WithSummary("Change a team's settings (managers and admins; If-Match required)")
             .WithDescription("New hours apply to cases weighed from now on (assigned, reassigned, their concern changed, reopened); cases already held keep their weight until then.")
-            .Produces<TeamView>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesProblem(StatusCodes.Status428PreconditionRequired);
+            .ProducesVersionedChange<TeamView>();
         teams.MapGet("/{teamId}/caseload", CaseloadAsync).WithName("GetTeamCaseload")
             .WithSummary("Caseload per worker of a team: open cases, hours, by concern level, capacity, free hours, over capacity")
             .WithDescription("Supervisors of the team, managers, admins and auditors; caseworkers 403; another team's supervisor 404.")

@@ -38,15 +38,12 @@ public static class WorkersApi
         workers.MapPut("/{workerId}", EditAsync).WithName("EditWorker").WithSummary("Change a worker's profile, capacity or availability (managers and admins; If-Match required)")
             .WithDescription("Their load is kept. availability is required. Marking them Left, or taking them out of a team, while they hold open cases " +
                 "(of it) is a 409 pointing to the handover. With more free hours (or back to Available) they take the oldest queued cases of their teams that fit.")
-            .Produces<WorkerView>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesProblem(StatusCodes.Status428PreconditionRequired);
+            .ProducesVersionedChange<WorkerView>();
         workers.MapPut("/{workerId}/availability", SetAvailabilityAsync).WithName("SetWorkerAvailability")
             .WithSummary("Mark a worker Available, Away (optionally returnsOn) or Left")
             .WithDescription("Supervisors of one of the worker's teams, managers and admins; If-Match required. Away workers take no new cases and keep theirs " +
                 "until handed over; Left is refused (409, pointing to the handover) while they hold open cases.")
-            .Produces<WorkerView>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesProblem(StatusCodes.Status428PreconditionRequired);
+            .ProducesVersionedChange<WorkerView>();
         workers.MapPost("/{workerId}/recount", RecountAsync).WithName("RecountWorkerLoad")
             .WithSummary("Recompute a worker's load from the cases they hold (managers and admins; a repair tool)")
             .WithDescription("Sets open cases, hours and counts by concern level to the sum of the worker's Active assignments; publishes " +

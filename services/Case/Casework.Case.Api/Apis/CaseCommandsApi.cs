@@ -112,11 +112,7 @@ public static class CaseCommandsApi
     private static RouteHandlerBuilder ChangesCase(this RouteHandlerBuilder endpoint, string summary, string description) => endpoint
         .WithSummary(summary)
         .WithDescription(description + " " + IfMatchRule)
-        .Produces<CaseView>()
-        .ProducesValidationProblem()
-        .ProducesProblem(StatusCodes.Status404NotFound)
-        .ProducesProblem(StatusCodes.Status409Conflict)
-        .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        .ProducesVersionedChange<CaseView>();
 
     private static Task<IResult> MoveStageAsync(Guid id, MoveStageRequest request, [AsParameters] CaseCommand command)
     {

@@ -47,13 +47,7 @@ public static class NotesApi
                 "its author, the case's worker, a supervisor of its team, a manager or an admin may amend. Closed " +
                 "cases take amendments. restricted: true with a restrictionReason also restricts the note (original and history " +
                 "included; audited); a restriction is never lifted (400) and nothing else of a note is corrected. A note takes at most " + CaseNote.MaxAmendments + " (409 beyond). Publishes NoteAmended.")
-            .Produces<NoteView>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
-            .ProducesProblem(StatusCodes.Status428PreconditionRequired);
+            .ProducesVersionedChange<NoteView>();
         return app;
     }
 

@@ -34,10 +34,7 @@ public static class TemplatesApi
             .WithName("EditNoteTemplate")
             .WithSummary("Replace a note template (admins); needs If-Match (428 without, 412 when stale)")
             .WithDescription("Notes already written from it keep their body. Publishes NoteTemplateSaved.")
-            .Produces<TemplateView>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
-            .ProducesProblem(StatusCodes.Status428PreconditionRequired);
+            .ProducesVersionedChange<TemplateView>();
         return app;
     }
 
