@@ -93,7 +93,7 @@ public static class RollupJson
         w.WriteEndObject();
     }
 
-    /// <summary>Each cell is an object with exactly one property naming its state: text, value, suppressed, range or none.</summary>
+    /// <summary>Each cell is an object with exactly one property naming its state: text, value, suppressed, withheld, range or none.</summary>
     private static void WriteCell(Utf8JsonWriter w, PublishedCell cell)
     {
         w.WriteStartObject();
@@ -102,10 +102,11 @@ public static class RollupJson
             case CellState.Text: w.WriteString("text", cell.Text); break;
             case CellState.Value: w.WriteNumber("value", Normalise(cell.Value!.Value)); break;
             case CellState.Suppressed: w.WriteBoolean("suppressed", true); break;
+            case CellState.Withheld: w.WriteBoolean("withheld", true); break;
             case CellState.Range:
                 w.WriteStartArray("range");
                 w.WriteNumberValue(cell.Low!.Value);
-                w.WriteNumberValue(cell.High!.Value);
+                if (cell.High is { } high) w.WriteNumberValue(high); else w.WriteNullValue();
                 w.WriteEndArray();
                 break;
             default: w.WriteBoolean("none", true); break;
@@ -189,9 +190,11 @@ public static class RollupJson
             "text" => PublishedCell.OfText(property.Value.GetString()!),
             "value" => PublishedCell.OfValue(property.Value.GetDecimal()),
             "suppressed" => PublishedCell.Suppressed,
-            "range" when property.Value.GetArrayLength() == 2 => PublishedCell.OfRange(property.Value[0].GetInt64(), property.Value[1].GetInt64()),
+            "withheld" => PublishedCell.Withheld,
+            "range" when property.Value.GetArrayLength() == 2 => PublishedCell.OfRange(
+                property.Value[0].GetInt64(), property.Value[1].ValueKind == JsonValueKind.Null ? null : property.Value[1].GetInt64()),
             "none" => PublishedCell.None,
-            _ => throw new FormatException("A cell is not one of text, value, suppressed, range or none."),
+            _ => throw new FormatException("A cell is not one of text, value, suppressed, withheld, range or none."),
         };
     }
 

@@ -80,7 +80,7 @@ public static class CsvExport
         AppendLine(sb, ["To", report.Period.To.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)]);
         AppendLine(sb, ["Figures as of (UTC)", report.AsOf.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)]);
         AppendLine(sb, ["Suppression", TextField(string.Create(CultureInfo.InvariantCulture,
-            $"{report.SuppressionMarker} means 1 to {report.SuppressionThreshold - 1}; figures based on fewer than {report.SuppressionThreshold} cases are not shown; \"a to b\" is a range"))]);
+            $"{report.SuppressionMarker} means 1 to {report.SuppressionThreshold - 1}; {Suppression.WithheldMarker} means withheld (a figure based on fewer than {report.SuppressionThreshold} people, or a count hidden so a {report.SuppressionMarker} cannot be worked out); \"a to b\" and \"at least a\" are ranges"))]);
         return sb.ToString();
     }
 

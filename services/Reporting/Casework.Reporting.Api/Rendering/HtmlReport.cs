@@ -51,17 +51,18 @@ public static class HtmlReport
         Meta(sb, "Period", $"{Date(report.Period.From)} to {Date(report.Period.To)}");
         Meta(sb, "Figures as of", report.AsOf.UtcDateTime.ToString("d MMMM yyyy, HH:mm 'UTC'", CultureInfo.InvariantCulture));
         sb.Append("</dl>\n<p class=\"note\">").Append(Markup.Escape(
-            $"To protect the people we support, counts from 1 to {report.SuppressionThreshold - 1} are shown as {marker}, and medians, " +
-            $"percentiles, percentages and hours based on fewer than {report.SuppressionThreshold} people are not shown; another small " +
-            "figure may be hidden too so that a hidden one cannot be worked out from a total. Hatched marks in charts stand for hidden " +
-            "figures and are not to scale. Durations are in days; medians and 90th percentiles use the nearest-rank method."))
+            $"To protect the people we support, counts from 1 to {report.SuppressionThreshold - 1} are shown as {marker}. " +
+            $"{Suppression.WithheldMarker} marks a figure withheld: a median, percentile, percentage or hours based on fewer than " +
+            $"{report.SuppressionThreshold} people, or a larger count hidden so that a {marker} cannot be worked out from a total. " +
+            "Hatched marks in charts stand for figures not shown and are not to scale. Durations are in days; medians and 90th " +
+            "percentiles use the nearest-rank method."))
             .Append("</p>\n</header>\n<main>\n");
 
         for (var i = 0; i < report.Sections.Count; i++)
             Section(sb, report.Sections[i], report.SuppressionThreshold, $"s{i + 1}");
 
         sb.Append("</main>\n<footer class=\"note\">").Append(Markup.Escape(
-            $"{report.Title} · {report.Region} · {Date(report.Period.From)} to {Date(report.Period.To)} · {marker} = 1 to {report.SuppressionThreshold - 1}"))
+            $"{report.Title} · {report.Region} · {Date(report.Period.From)} to {Date(report.Period.To)} · {marker} = 1 to {report.SuppressionThreshold - 1} · {Suppression.WithheldMarker} = withheld"))
             .Append("</footer>\n</body>\n</html>\n");
         return sb.ToString();
     }
@@ -91,12 +92,13 @@ public static class HtmlReport
                 var column = section.Columns[c];
                 var cell = row.Cells[c];
                 var text = cell.Display(column.Kind, threshold);
-                var classes = (column.IsNumeric ? "num" : "") + (cell.State is CellState.Suppressed or CellState.Range ? " hidden" : "");
+                var classes = (column.IsNumeric ? "num" : "") + (cell.IsHidden ? " hidden" : "");
                 // The row's first text cell names it for screen readers.
                 var tag = c == 0 && column.Kind == ColumnKind.Text ? "th scope=\"row\"" : "td";
                 sb.Append('<').Append(tag);
                 if (classes.Trim().Length > 0) sb.Append(" class=\"").Append(classes.Trim()).Append('"');
-                if (cell.State == CellState.Suppressed) sb.Append(" aria-label=\"suppressed: fewer than ").Append(threshold).Append('"');
+                if (cell.State == CellState.Suppressed) sb.Append(CultureInfo.InvariantCulture, $" aria-label=\"suppressed: 1 to {threshold - 1}\"");
+                if (cell.State == CellState.Withheld) sb.Append(" aria-label=\"withheld\"");
                 sb.Append('>').Append(cell.State == CellState.None ? "—" : Markup.Escape(text)).Append("</").Append(tag[..2].TrimEnd()).Append('>');
             }
             sb.Append("</tr>\n");

@@ -6,9 +6,15 @@ public enum CellState
 {
     Text,
     Value,
-    /// <summary>Hidden by small-number suppression: shown as "&lt;threshold", never as a number.</summary>
+    /// <summary>A count from 1 to threshold-1, hidden: shown as "&lt;threshold", never as a number.</summary>
     Suppressed,
-    /// <summary>A national sum with suppressed regional parts: only its bounds are known.</summary>
+    /// <summary>
+    /// Not shown, but not small: a count withheld as the complement of a suppressed one (so it is at least the
+    /// threshold), or a median, percentile, percentage or hours figure based on too few people. Shown as "*":
+    /// "&lt;5" would be untrue for it, and a reader who knows it is not small learns nothing about the small cell.
+    /// </summary>
+    Withheld,
+    /// <summary>A national sum with hidden regional parts: only its bounds are known (no upper bound when a part was withheld).</summary>
     Range,
     /// <summary>Nothing to show.</summary>
     None,
@@ -31,10 +37,15 @@ public sealed record PublishedCell
 
     public static PublishedCell OfText(string text) => new(CellState.Text, text, null, null, null);
     public static PublishedCell OfValue(decimal value) => new(CellState.Value, null, value, null, null);
-    public static PublishedCell OfRange(long low, long high) =>
+    /// <summary>A count known to lie between <paramref name="low"/> and <paramref name="high"/> (null: no upper bound).</summary>
+    public static PublishedCell OfRange(long low, long? high) =>
         low == high ? OfValue(low) : low > high ? throw new ArgumentException("low > high") : new(CellState.Range, null, null, low, high);
     public static readonly PublishedCell Suppressed = new(CellState.Suppressed, null, null, null, null);
+    public static readonly PublishedCell Withheld = new(CellState.Withheld, null, null, null, null);
     public static readonly PublishedCell None = new(CellState.None, null, null, null, null);
+
+    /// <summary>Whether the cell stands for a number that is not shown exactly (drawn as a hatched marker in charts).</summary>
+    public bool IsHidden => State is CellState.Suppressed or CellState.Withheld or CellState.Range;
 
     /// <summary>
     /// The one text every renderer shows. Numbers use the invariant culture (a CSV opened anywhere reads the
@@ -47,7 +58,10 @@ public sealed record PublishedCell
             ? Value!.Value.ToString("0", CultureInfo.InvariantCulture)
             : Value!.Value.ToString("0.0", CultureInfo.InvariantCulture),
         CellState.Suppressed => Suppression.MarkerFor(threshold),
-        CellState.Range => string.Create(CultureInfo.InvariantCulture, $"{Low} to {High}"),
+        CellState.Withheld => Suppression.WithheldMarker,
+        CellState.Range => High is null
+            ? string.Create(CultureInfo.InvariantCulture, $"at least {Low}")
+            : string.Create(CultureInfo.InvariantCulture, $"{Low} to {High}"),
         _ => "",
     };
 }

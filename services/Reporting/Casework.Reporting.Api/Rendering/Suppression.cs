@@ -8,6 +8,7 @@ namespace Casework.Reporting.Rendering;
 /// <item>Primary: a count from 1 to threshold-1 is shown as "&lt;threshold". Zero stays 0: "nobody" identifies
 /// no one, and hiding zeros too would hide most of a small charity's table and make the marker ambiguous
 /// (readers know "&lt;5" means 1 to 4).</item>
+/// <item>Everything else hidden is "withheld" and shown as "*" (see <see cref="CellState.Withheld"/>).</item>
 /// <item>Derived figures (median and 90th percentile days, hours) computed from fewer than threshold cases or
 /// people are suppressed; a percentage is suppressed when its whole is under the threshold or its part is a
 /// suppressed count (part × whole / 100 would give the count back).</item>
@@ -38,6 +39,9 @@ public sealed class Suppression
 
     public string Marker => MarkerFor(Threshold);
 
+    /// <summary>Shown for a withheld cell: a complement of a suppressed count, or a figure based on too few people.</summary>
+    public const string WithheldMarker = "*";
+
     public static string MarkerFor(int threshold) => string.Create(CultureInfo.InvariantCulture, $"<{threshold}");
 
     /// <summary>Whether a count is small enough to identify someone (zero is not: see the class comment).</summary>
@@ -55,11 +59,12 @@ public sealed class Suppression
         var rows = section.Rows;
         var columns = section.Columns;
         var hidden = new bool[rows.Count, columns.Count];
+        var primary = new bool[rows.Count, columns.Count];
         var secondary = new bool[rows.Count];
 
         for (var r = 0; r < rows.Count; r++)
             for (var c = 0; c < columns.Count; c++)
-                hidden[r, c] = rows[r].Cells[c] is CountCell { Value: var n } && Hides(n);
+                hidden[r, c] = primary[r, c] = rows[r].Cells[c] is CountCell { Value: var n } && Hides(n);
 
         HideComplements(section, hidden, secondary);
 
@@ -68,7 +73,9 @@ public sealed class Suppression
         {
             var cells = new PublishedCell[columns.Count];
             for (var c = 0; c < columns.Count; c++)
-                cells[c] = hidden[r, c] ? PublishedCell.Suppressed : PublishCell(rows[r].Cells[c], secondary[r]);
+                cells[c] = primary[r, c] ? PublishedCell.Suppressed
+                    : hidden[r, c] ? PublishedCell.Withheld
+                    : PublishCell(rows[r].Cells[c], secondary[r]);
             published.Add(new PublishedRow(cells, rows[r].IsTotal));
         }
         return new PublishedSection(section.Title, columns, published, section.Chart);
@@ -79,10 +86,10 @@ public sealed class Suppression
         TextCell t => PublishedCell.OfText(t.Text),
         CountCell n => PublishedCell.OfValue(n.Value),
         FigureCell { BasedOn: 0 } => PublishedCell.None,
-        FigureCell f => Allows(f.BasedOn) ? PublishedCell.OfValue(Round(f.Value)) : PublishedCell.Suppressed,
+        FigureCell f => Allows(f.BasedOn) ? PublishedCell.OfValue(Round(f.Value)) : PublishedCell.Withheld,
         PercentCell { Whole: 0 } => PublishedCell.None,
         PercentCell p => !Allows(p.Whole) || Hides(p.Part) || rowHadSecondarySuppression
-            ? PublishedCell.Suppressed
+            ? PublishedCell.Withheld
             : PublishedCell.OfValue(Round(100m * p.Part / p.Whole)),
         _ => PublishedCell.None,
     };

@@ -94,7 +94,7 @@ public static class SvgChart
             return _sb.ToString();
         }
 
-        private string HiddenNote => $"Hatched marks are suppressed or uncertain figures ({Suppression.MarkerFor(threshold)} means 1 to {threshold - 1}) and are not drawn to scale.";
+        private string HiddenNote => $"Hatched marks are figures not shown exactly ({Suppression.MarkerFor(threshold)} means 1 to {threshold - 1}, {Suppression.WithheldMarker} withheld) and are not drawn to scale.";
 
         /// <summary>A fixed-size hatched marker with its text: stands in for a value that must not be drawn.</summary>
         private void Marker(double x, double y, double height, string label, string tooltip)
@@ -186,7 +186,7 @@ public static class SvgChart
                     // Suppressed parts go after the bar, not inside it: their position would otherwise tell their size.
                     foreach (var (text, name) in hidden)
                     {
-                        Marker(x + 4, barY, barHeight, text, $"{row.Label}, {name}: {text} (suppressed, not to scale)");
+                        Marker(x + 4, barY, barHeight, text, $"{row.Label}, {name}: {text} (not shown, not to scale)");
                         x += MarkerWidth + 8 + text.Length * 7;
                     }
                 }
@@ -200,7 +200,7 @@ public static class SvgChart
                         if (cell.State == CellState.None) continue;
                         if (cell.State != CellState.Value)
                         {
-                            Marker(LabelWidth, barY, 12, text, $"{row.Label}, {series[s].Column.Title}: {text} (suppressed, not to scale)");
+                            Marker(LabelWidth, barY, 12, text, $"{row.Label}, {series[s].Column.Title}: {text} (not shown, not to scale)");
                             continue;
                         }
                         var w = Math.Max(0, (double)cell.Value!.Value * scale);
@@ -265,7 +265,7 @@ public static class SvgChart
                         Flush();
                         if (cell.State != CellState.None)
                             _sb.Append(CultureInfo.InvariantCulture,
-                                $"<g><title>{Markup.Escape(tooltip + " (suppressed, not to scale)")}</title><rect x=\"{N(X(i) - 5)}\" y=\"{N(baseline - 12 - s * 14)}\" width=\"10\" height=\"10\" fill=\"url(#{id}-hatch)\" stroke=\"#555555\"/>" +
+                                $"<g><title>{Markup.Escape(tooltip + " (not shown, not to scale)")}</title><rect x=\"{N(X(i) - 5)}\" y=\"{N(baseline - 12 - s * 14)}\" width=\"10\" height=\"10\" fill=\"url(#{id}-hatch)\" stroke=\"#555555\"/>" +
                                 $"<text x=\"{N(X(i) + 8)}\" y=\"{N(baseline - 3 - s * 14)}\" font-size=\"10\">{Markup.Escape(text)}</text></g>");
                     }
                 }
