@@ -81,5 +81,7 @@ public sealed class NationalRollupTests
         var otherThreshold = RegionalRollup.From(Wales.Report with { SuppressionThreshold = 10 }, GeneratedAt);
         Assert.Throws<ArgumentException>(() => NationalRollup.Combine([NorthWest, otherThreshold], "x"));
         Assert.Throws<ArgumentException>(() => NationalRollup.Combine([NorthWest, NorthWest], "x"));
+        var repeatedRow = Region("scotland", SampleReports.AsOf, Row.Of(Cell.Label("Employment"), Cell.Count(10), Cell.None), Row.Of(Cell.Label("Employment"), Cell.Count(20), Cell.None));
+        Assert.Throws<ArgumentException>(() => NationalRollup.Combine([NorthWest, repeatedRow], "x"));
     }
 }

@@ -155,3 +155,15 @@ public sealed class SvgChartTests
     public void No_chart_without_a_hint() =>
         Assert.Null(SvgChart.Render(new PublishedSection("t", [new("n", "N", ColumnKind.Count)], [new PublishedRow([PublishedCell.OfValue(1)])]), 5));
 }
+
+public sealed class SvgAxisTests
+{
+    [Theory]
+    [InlineData(0, 4)]
+    [InlineData(3, 4)]
+    [InlineData(15, 20)]
+    [InlineData(41.3, 80)]
+    [InlineData(120, 200)]
+    [InlineData(98827, 200000)]
+    public void The_axis_ends_on_four_round_steps(double max, double expected) => Assert.Equal(expected, SvgChart.NiceMax(max), 6);
+}

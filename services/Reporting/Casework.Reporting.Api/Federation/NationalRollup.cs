@@ -36,6 +36,11 @@ public static class NationalRollup
         if (rollups.Select(r => r.RegionId).Distinct().Count() != rollups.Count)
             throw new ArgumentException("A region appears more than once.", nameof(rollups));
 
+        foreach (var rollup in rollups)
+            foreach (var section in rollup.Report.Sections)
+                if (section.Rows.GroupBy(r => (r.Label, r.IsTotal)).FirstOrDefault(g => g.Count() > 1) is { } repeated)
+                    throw new ArgumentException($"Region '{rollup.RegionId}', section '{section.Title}': row '{repeated.Key.Label}' appears twice, so rows cannot be matched.", nameof(rollups));
+
         var threshold = first.Report.SuppressionThreshold;
         var ordered = rollups.OrderBy(r => r.RegionId, StringComparer.Ordinal).ToList();
         var sections = new List<PublishedSection> { RegionsIncluded(ordered) };

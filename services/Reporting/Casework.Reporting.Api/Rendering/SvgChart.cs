@@ -59,14 +59,18 @@ public static class SvgChart
 
     private static string N(double v) => v.ToString("0.#", CultureInfo.InvariantCulture);
 
-    /// <summary>The smallest 1, 2 or 5 × 10^k at or above the largest value, so gridlines fall on round numbers.</summary>
-    internal static double NiceMax(double max)
+    /// <summary>
+    /// The axis maximum: four gridline steps of 1, 2 or 5 × 10^k reaching the largest value, so gridlines fall on
+    /// round numbers (a chart of hidden or zero values only gets 0..4).
+    /// </summary>
+    public static double NiceMax(double max)
     {
-        if (max <= 0) return 1;
-        var magnitude = Math.Pow(10, Math.Floor(Math.Log10(max)));
+        var rough = Math.Max(max, 0) / 4;
+        if (rough <= 0) return 4;
+        var magnitude = Math.Pow(10, Math.Floor(Math.Log10(rough)));
         foreach (var step in new[] { 1d, 2d, 5d, 10d })
-            if (step * magnitude >= max) return step * magnitude;
-        return 10 * magnitude;
+            if (step * magnitude >= rough) return 4 * step * magnitude;
+        return 40 * magnitude;
     }
 
     private sealed class Svg(string id, int threshold, string title)
