@@ -106,6 +106,19 @@ public sealed class RollupSigningTests
     }
 
     [Fact]
+    public void A_rollup_showing_a_small_count_is_refused_when_built_and_when_received()
+    {
+        var leaky = new PublishedReport("t", SampleReports.Period, SampleReports.AsOf, "north-west", 5,
+            [new PublishedSection("s", [new("n", "N", ColumnKind.Count)], [new PublishedRow([PublishedCell.OfValue(3)])])]);
+        Assert.Throws<ArgumentException>(() => RegionalRollup.From(leaky, GeneratedAt));
+
+        // A region whose software skipped suppression still signs validly: the national instance refuses it anyway.
+        var rollup = new RegionalRollup(RegionalRollup.CurrentSchemaVersion, "north-west", GeneratedAt, leaky);
+        using var verifier = Verifier();
+        Assert.Equal(RollupRejection.NotSuppressed, verifier.Verify(Sign(rollup, NorthWest.PrivateKeyPem)).Rejection);
+    }
+
+    [Fact]
     public void Malformed_envelopes_are_rejected_not_thrown()
     {
         using var verifier = Verifier();

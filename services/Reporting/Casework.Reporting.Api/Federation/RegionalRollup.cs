@@ -19,7 +19,28 @@ public sealed partial record RegionalRollup(int SchemaVersion, string RegionId, 
     {
         if (!IsRegionId(report.Region))
             throw new ArgumentException("A region id is 1 to 64 lower-case letters, digits or dashes.", nameof(report));
+        if (UnsuppressedCount(report) is { } problem)
+            throw new ArgumentException(problem, nameof(report));
         return new(CurrentSchemaVersion, report.Region, generatedAt.ToUniversalTime(), report);
+    }
+
+    /// <summary>
+    /// A check that does not trust how the report was built (a <see cref="PublishedReport"/> can be constructed by
+    /// hand): the threshold is at least 2 and no count column shows a value from 1 to threshold-1, and counts are
+    /// whole. Null when the report passes; otherwise what is wrong. Complementary suppression cannot be
+    /// re-checked from published figures alone, so this is the primary rule only.
+    /// </summary>
+    public static string? UnsuppressedCount(PublishedReport report)
+    {
+        if (report.SuppressionThreshold < 2) return $"Suppression threshold {report.SuppressionThreshold} is below 2.";
+        foreach (var section in report.Sections)
+            for (var c = 0; c < section.Columns.Count; c++)
+                if (section.Columns[c].Kind == ColumnKind.Count)
+                    foreach (var row in section.Rows)
+                        if (row.Cells[c] is { State: CellState.Value, Value: var value }
+                            && (value < 0 || value != decimal.Truncate(value!.Value) || (value > 0 && value < report.SuppressionThreshold)))
+                            return $"Section '{section.Title}', row '{row.Label}', column '{section.Columns[c].Key}' shows a count that is negative, fractional or under the threshold.";
+        return null;
     }
 
     /// <summary>Region ids name keys in configuration and files, so they are kept to a plain slug.</summary>

@@ -10,6 +10,8 @@ public enum RollupRejection
     /// <summary>The signed payload names another region than the envelope (a region signing for another).</summary>
     RegionMismatch,
     UnsupportedSchemaVersion,
+    /// <summary>A count under the threshold is shown as a number: the region's software or configuration is wrong; nothing of it is ingested.</summary>
+    NotSuppressed,
     /// <summary>The ledger already holds a different rollup of this region for this period.</summary>
     ConflictsWithIngested,
 }
@@ -38,8 +40,8 @@ public interface IRollupLedger
 /// <summary>
 /// Verifies signed rollups against the public keys of trusted regions. Checks, in this order so nothing is
 /// parsed before it is authenticated: envelope shape, region known, signature over the payload bytes, schema
-/// version, payload shape, payload region = envelope region, and (with a ledger) no different content already
-/// ingested for the same region and period. A tampered payload fails the signature.
+/// version, payload shape, payload region = envelope region, no count under the threshold shown as a number,
+/// and (with a ledger) no different content already ingested for the same region and period. A tampered payload fails the signature.
 /// </summary>
 public sealed class RollupVerifier : IDisposable
 {
@@ -87,6 +89,9 @@ public sealed class RollupVerifier : IDisposable
         }
         if (rollup.RegionId != signed.RegionId)
             return RollupVerification.Reject(RollupRejection.RegionMismatch, $"The rollup is for region '{rollup.RegionId}', signed as '{signed.RegionId}'.");
+
+        if (RegionalRollup.UnsuppressedCount(rollup.Report) is { } problem)
+            return RollupVerification.Reject(RollupRejection.NotSuppressed, problem);
 
         var hash = RollupJson.ContentHash(rollup);
         var ingested = _ledger?.IngestedContentHash(rollup.RegionId, rollup.Period);
