@@ -1,0 +1,170 @@
+using System.Globalization;
+
+namespace Casework.Reporting.Rendering;
+
+/// <summary>
+/// Small-number suppression, applied once to turn a <see cref="Report"/> into a <see cref="PublishedReport"/>.
+/// <list type="bullet">
+/// <item>Primary: a count from 1 to threshold-1 is shown as "&lt;threshold". Zero stays 0: "nobody" identifies
+/// no one, and hiding zeros too would hide most of a small charity's table and make the marker ambiguous
+/// (readers know "&lt;5" means 1 to 4).</item>
+/// <item>Everything else hidden is "withheld" and shown as "*" (see <see cref="CellState.Withheld"/>).</item>
+/// <item>Derived figures (median and 90th percentile days, hours) computed from fewer than threshold cases or
+/// people are suppressed; a percentage is suppressed when its whole is under the threshold or its part is a
+/// suppressed count (part × whole / 100 would give the count back).</item>
+/// <item>Secondary (complementary): wherever a total column or total row states that cells add up, exactly one
+/// hidden cell in that sum could be recovered by subtraction, so the next smallest non-zero visible cell of the
+/// same sum is hidden too (parts before the total). Rows and columns are checked in turn until nothing changes.
+/// A percentage in a row where a count was hidden this way is hidden as well.</item>
+/// </list>
+/// Limits: it only audits the sums a section declares (one total column, one total row). It does not stop
+/// differencing across sections, reports or periods (e.g. an "overall" section that repeats the sum of a
+/// per-pathway section without a total row, or two reports one day apart): build one table with a total
+/// row instead of two sections, and keep periods fixed. Zeros are not protected, so a row where everyone
+/// shares an attribute (group disclosure) is visible. Hidden cells in a sum of two are bounded (their sum is
+/// known), not hidden entirely.
+/// </summary>
+public sealed class Suppression
+{
+    public const int DefaultThreshold = 5;
+
+    public Suppression(int threshold = DefaultThreshold)
+    {
+        // A threshold of 1 would publish every count: refuse it rather than silently identify people.
+        if (threshold < 2) throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "The small-number threshold is at least 2.");
+        Threshold = threshold;
+    }
+
+    public int Threshold { get; }
+
+    public string Marker => MarkerFor(Threshold);
+
+    /// <summary>Shown for a withheld cell: a complement of a suppressed count, or a figure based on too few people.</summary>
+    public const string WithheldMarker = "*";
+
+    public static string MarkerFor(int threshold) => string.Create(CultureInfo.InvariantCulture, $"<{threshold}");
+
+    /// <summary>Whether a count is small enough to identify someone (zero is not: see the class comment).</summary>
+    public bool Hides(long count) => count > 0 && count < Threshold;
+
+    /// <summary>Whether a figure derived from <paramref name="basedOn"/> cases may be shown.</summary>
+    public bool Allows(long basedOn) => basedOn >= Threshold;
+
+    public PublishedReport Publish(Report report) =>
+        new(report.Title, report.Period, report.AsOf, report.Region, Threshold, report.Sections.Select(Publish).ToList());
+
+    public PublishedSection Publish(ReportSection section)
+    {
+        Validate(section);
+        var rows = section.Rows;
+        var columns = section.Columns;
+        var hidden = new bool[rows.Count, columns.Count];
+        var primary = new bool[rows.Count, columns.Count];
+        var secondary = new bool[rows.Count];
+
+        for (var r = 0; r < rows.Count; r++)
+            for (var c = 0; c < columns.Count; c++)
+                hidden[r, c] = primary[r, c] = rows[r].Cells[c] is CountCell { Value: var n } && Hides(n);
+
+        HideComplements(section, hidden, secondary);
+
+        var published = new List<PublishedRow>(rows.Count);
+        for (var r = 0; r < rows.Count; r++)
+        {
+            var cells = new PublishedCell[columns.Count];
+            for (var c = 0; c < columns.Count; c++)
+                cells[c] = primary[r, c] ? PublishedCell.Suppressed
+                    : hidden[r, c] ? PublishedCell.Withheld
+                    : PublishCell(rows[r].Cells[c], secondary[r]);
+            published.Add(new PublishedRow(cells, rows[r].IsTotal));
+        }
+        return new PublishedSection(section.Title, columns, published, section.Chart);
+    }
+
+    private PublishedCell PublishCell(Cell cell, bool rowHadSecondarySuppression) => cell switch
+    {
+        TextCell t => PublishedCell.OfText(t.Text),
+        CountCell n => PublishedCell.OfValue(n.Value),
+        FigureCell { BasedOn: 0 } => PublishedCell.None,
+        FigureCell f => Allows(f.BasedOn) ? PublishedCell.OfValue(Round(f.Value)) : PublishedCell.Withheld,
+        PercentCell { Whole: 0 } => PublishedCell.None,
+        PercentCell p => !Allows(p.Whole) || Hides(p.Part) || rowHadSecondarySuppression
+            ? PublishedCell.Withheld
+            : PublishedCell.OfValue(Round(100m * p.Part / p.Whole)),
+        _ => PublishedCell.None,
+    };
+
+    /// <summary>Derived figures are published to one decimal place: more would not be meaningful and would differ by platform.</summary>
+    private static decimal Round(decimal value) => Math.Round(value, 1, MidpointRounding.AwayFromZero);
+
+    private void HideComplements(ReportSection section, bool[,] hidden, bool[] secondary)
+    {
+        var rows = section.Rows;
+        var countColumns = Enumerable.Range(0, section.Columns.Count).Where(c => section.Columns[c].Kind == ColumnKind.Count).ToList();
+        var totalColumn = countColumns.Cast<int?>().FirstOrDefault(c => section.Columns[c!.Value].IsTotal);
+        var totalRow = Enumerable.Range(0, rows.Count).Cast<int?>().FirstOrDefault(r => rows[r!.Value].IsTotal);
+
+        long CountAt(int r, int c) => rows[r].Cells[c] is CountCell n ? n.Value : 0;
+
+        // One equation "parts = total": if exactly one of its cells is hidden, hide one more (the smallest
+        // non-zero part, else the total). Returns whether anything changed.
+        bool Protect(IReadOnlyList<(int R, int C)> parts, (int R, int C) total)
+        {
+            var all = parts.Append(total).ToList();
+            if (all.Count(p => hidden[p.R, p.C]) != 1) return false;
+            var candidate = parts
+                .Where(p => !hidden[p.R, p.C] && CountAt(p.R, p.C) > 0)
+                .OrderBy(p => CountAt(p.R, p.C))
+                .Cast<(int R, int C)?>()
+                .FirstOrDefault();
+            if (candidate is null && (hidden[total.R, total.C] || CountAt(total.R, total.C) == 0)) return false;
+            var (r, c) = candidate ?? total;
+            hidden[r, c] = true;
+            secondary[r] = true;
+            return true;
+        }
+
+        // Each round hides at least one more cell or stops, so this ends within rows × columns rounds.
+        for (var changed = true; changed;)
+        {
+            changed = false;
+            if (totalColumn is int tc)
+                for (var r = 0; r < rows.Count; r++)
+                    changed |= Protect(countColumns.Where(c => c != tc).Select(c => (r, c)).ToList(), (r, tc));
+            if (totalRow is int tr)
+                foreach (var c in countColumns)
+                    changed |= Protect(Enumerable.Range(0, rows.Count).Where(r => r != tr).Select(r => (r, c)).ToList(), (tr, c));
+        }
+    }
+
+    private static void Validate(ReportSection section)
+    {
+        if (section.Columns.Count(c => c.IsTotal) > 1)
+            throw new ArgumentException($"Section '{section.Title}' has more than one total column.", nameof(section));
+        if (section.Columns.Any(c => c.IsTotal && c.Kind != ColumnKind.Count))
+            throw new ArgumentException($"Section '{section.Title}': only a count column can be a total.", nameof(section));
+        if (section.Rows.Count(r => r.IsTotal) > 1)
+            throw new ArgumentException($"Section '{section.Title}' has more than one total row.", nameof(section));
+        if (section.Columns.Select(c => c.Key).Distinct().Count() != section.Columns.Count)
+            throw new ArgumentException($"Section '{section.Title}' repeats a column key.", nameof(section));
+        foreach (var row in section.Rows)
+        {
+            if (row.Cells.Count != section.Columns.Count)
+                throw new ArgumentException($"Section '{section.Title}': a row has {row.Cells.Count} cells for {section.Columns.Count} columns.", nameof(section));
+            for (var c = 0; c < row.Cells.Count; c++)
+            {
+                var fits = (section.Columns[c].Kind, row.Cells[c]) switch
+                {
+                    (_, NoneCell) => true,
+                    (ColumnKind.Text, TextCell) => true,
+                    (ColumnKind.Count, CountCell) => true,
+                    (ColumnKind.Days or ColumnKind.Hours, FigureCell) => true,
+                    (ColumnKind.Percent, PercentCell) => true,
+                    _ => false,
+                };
+                if (!fits)
+                    throw new ArgumentException($"Section '{section.Title}': column '{section.Columns[c].Key}' ({section.Columns[c].Kind}) cannot hold {row.Cells[c].GetType().Name}.", nameof(section));
+            }
+        }
+    }
+}
