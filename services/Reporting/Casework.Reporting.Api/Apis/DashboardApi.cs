@@ -72,8 +72,15 @@ public static class DashboardApi
         CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
-        errors.Optional("teamId", teamId, 100);
-        errors.Optional("pathwayId", pathwayId, 100);
+        // Given means meant: a blank filter is a mistake, not "all".
+        if (teamId is not null)
+        {
+            errors.Required("teamId", teamId, 100);
+        }
+        if (pathwayId is not null)
+        {
+            errors.Required("pathwayId", pathwayId, 100);
+        }
         if (errors.Any)
         {
             return errors.ToProblem();
