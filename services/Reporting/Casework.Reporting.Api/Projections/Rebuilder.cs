@@ -8,8 +8,10 @@ public sealed record RebuildResult(long EventsReplayed, DateTimeOffset StartedAt
 /// <summary>
 /// Recomputes every read model from the event log: empties them, then replays the log in order (the event's time, then
 /// its message id) a page at a time, each page one commit. This process's consumers are held meanwhile
-/// (<see cref="ProjectionGate"/>): events arriving wait in their queues and are applied on top afterwards, so none is
-/// lost and none is applied to a half-emptied model. The log itself is never changed.
+/// (<see cref="ProjectionGate"/>): events arriving wait in their queues and are applied on top afterwards. Other replicas'
+/// consumers are not held: an event they apply meanwhile is in the log (replayed) or already in the document it changed
+/// (kept, since the replay applies onto it), and every read model ends the same in any order, so none is lost either way.
+/// The log itself is never changed.
 /// </summary>
 public sealed class Rebuilder(IDocumentStore store, Projector projector, ProjectionGate gate, TimeProvider time, ILogger<Rebuilder> logger)
 {
@@ -44,19 +46,7 @@ public sealed class Rebuilder(IDocumentStore store, Projector projector, Project
                 {
                     break;
                 }
-                await using (var session = store.OpenSession())
-                {
-                    var batch = new ReadModelBatch(session);
-                    foreach (var entry in entries)
-                    {
-                        if (entry.ToEvent() is { } integrationEvent)
-                        {
-                            await projector.ApplyAsync(integrationEvent, batch, cancellationToken);
-                        }
-                    }
-                    batch.QueueWrites();
-                    await session.CommitAsync(cancellationToken);
-                }
+                await ReplayAsync(entries, cancellationToken);
                 replayed += entries.Count;
                 after = entries[^1].Position;
             }
@@ -71,6 +61,38 @@ public sealed class Rebuilder(IDocumentStore store, Projector projector, Project
         var result = new RebuildResult(replayed, startedAt, time.GetUtcNow());
         logger.LogInformation("Rebuilt the read models from {Events} logged events in {Seconds:F1} s.", replayed, (result.FinishedAt - startedAt).TotalSeconds);
         return result;
+    }
+
+    /// <summary>
+    /// One page in one commit. Another replica's consumers are not held by this one's gate and may write the same documents
+    /// meanwhile: the page then fails at the version it read and is replayed on the fresh documents. That is safe because
+    /// every read model ends the same whatever the order of its events and however often each is applied.
+    /// </summary>
+    private async Task ReplayAsync(IReadOnlyList<EventLogEntry> entries, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var session = store.OpenSession();
+                var batch = new ReadModelBatch(session);
+                foreach (var entry in entries)
+                {
+                    if (entry.ToEvent() is { } integrationEvent)
+                    {
+                        await projector.ApplyAsync(integrationEvent, batch, cancellationToken);
+                    }
+                }
+                batch.QueueWrites();
+                await session.CommitAsync(cancellationToken);
+                return;
+            }
+            catch (Exception exception) when (exception is StaleVersionException or DuplicateDocumentException && attempt < 20)
+            {
+                logger.LogInformation("A replayed page met a concurrent write; replaying it again ({Attempt}).", attempt);
+                await Task.Delay(Random.Shared.Next(5, 50) * attempt, cancellationToken);
+            }
+        }
     }
 
     private async Task PurgeAsync<T>(string keyField, CancellationToken cancellationToken) where T : class
