@@ -110,6 +110,9 @@ public sealed class DashboardTests(ReportingFixture fixture)
         Assert.False(dashboard.Rebuilding);
         var freshness = (await auditor.GetFromJsonAsync<Freshness>("/api/reporting/freshness"))!;
         Assert.Equal(dashboard.AsOf, freshness.AsOf);
+        var summary = await fixture.SummaryAsync(auditor, "/api/reporting/cases/summary");
+        Assert.True(summary.AsOf >= occurredAt.AddMilliseconds(-1));
+        Assert.NotNull(summary.LastAppliedAt);
 
         var logged = (await fixture.Store.GetAsync<EventLogEntry>(messageId.ToString()))!.Document;
         Assert.Equal(nameof(CaseOpened), logged.Type);

@@ -67,6 +67,7 @@ public static class SummaryApi
     {
         var byStatus = await store.CountByAsync<T>("status", filter, cancellationToken);
         var byPathway = await store.CountByAsync<T>("pathwayId", filter, cancellationToken);
-        return new Summary(byStatus.Sum(g => g.Count), KeyCount.From(byStatus), KeyCount.From(byPathway));
+        var freshness = await DashboardApi.FreshnessAsync(store, cancellationToken);
+        return new Summary(byStatus.Sum(g => g.Count), KeyCount.From(byStatus), KeyCount.From(byPathway), freshness.AsOf, freshness.LastAppliedAt);
     }
 }
