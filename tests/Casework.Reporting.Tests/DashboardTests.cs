@@ -206,14 +206,20 @@ public sealed class DashboardTests(ReportingFixture fixture)
     }
 
     [Fact]
-    public async Task A_second_rebuild_while_one_runs_is_refused()
+    public async Task While_a_rebuild_holds_the_consumers_events_wait_in_the_queue_and_a_second_rebuild_is_refused()
     {
-        var gate = fixture.Factory.Services.GetService(typeof(ProjectionGate)) as ProjectionGate;
-        using (await gate!.TryHoldAsync(CancellationToken.None))
+        var gate = (ProjectionGate)fixture.Factory.Services.GetService(typeof(ProjectionGate))!;
+        var caseId = Guid.NewGuid();
+        using (await gate.TryHoldAsync(CancellationToken.None))
         {
             using var admin = fixture.Staff("admin");
             Assert.Equal(HttpStatusCode.Conflict, (await admin.PostAsync("/api/reporting/rebuild", null)).StatusCode);
+
+            await fixture.PublishAsync(new CaseOpened(caseId, Guid.NewGuid(), Guid.NewGuid(), "p", ReportingFixture.Unique("team"), "Low", Now));
+            await Task.Delay(500);
+            Assert.Null(await fixture.Store.GetAsync<CaseReport>(caseId.ToString()));
         }
+        await fixture.DocumentAsync<CaseReport>(caseId, c => c.OpenedAt is not null);
     }
 
     private async Task<List<string>> JsonOfAsync<T>(IEnumerable<Guid> ids) where T : class
