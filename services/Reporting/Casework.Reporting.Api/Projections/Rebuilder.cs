@@ -55,7 +55,7 @@ public sealed class Rebuilder(IDocumentStore store, Projector projector, Project
         {
             var finishedAt = time.GetUtcNow();
             // Also after a failure: the models are then incomplete until the next rebuild, which the log says nothing of,
-            // so the failure is logged and answered (500 / exit code 1).
+            // so the failure is logged and answered (a 500, or the command fails).
             await SetStateAsync(s => s with { Rebuilding = false, RebuildFinishedAt = finishedAt, EventsReplayed = replayed }, CancellationToken.None);
         }
         var result = new RebuildResult(replayed, startedAt, time.GetUtcNow());
