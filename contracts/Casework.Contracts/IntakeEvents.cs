@@ -22,14 +22,18 @@ public sealed record PeopleMerged(
 /// <summary>Staff confirmed a person is none of the records offered as possible duplicates ("new person").</summary>
 public sealed record PersonMatchesDismissed(Guid PersonId, IReadOnlyList<Guid> DistinctFromPersonIds, string DecidedBy, DateTimeOffset OccurredAt);
 
-/// <summary>A referral arrived from a partner portal, a member of staff or the person themself.</summary>
+/// <summary>
+/// A referral arrived from a partner portal, a member of staff or the person themself. <paramref name="DecisionDueAt"/> is when
+/// the decision is due by the decision SLA (null on events sent before, or without an SLA), so readers can tell overdue ones.
+/// </summary>
 public sealed record ReferralReceived(
     Guid ReferralId,
     Guid PersonId,
     string Source,
     string? PartnerClientId,
     string? RequestedPathwayId,
-    DateTimeOffset OccurredAt);
+    DateTimeOffset OccurredAt,
+    DateTimeOffset? DecisionDueAt = null);
 
 /// <summary>Staff accepted a referral onto a pathway; Case opens a case from it.</summary>
 public sealed record ReferralAccepted(

@@ -128,6 +128,13 @@ public sealed class ReferralFlowTests(PlatformFixture platform)
         await Eventually.Until(() => CountAsync(manager, "api/reporting/cases/summary"),
             counts => counts.GetValueOrDefault("Open") == casesBefore.GetValueOrDefault("Open") + 1,
             what: "reporting to count the open case");
+
+        // The dashboard counts this week's opening, the case under its worker, and says how current it is.
+        var dashboard = await manager.GetFromJsonAsync<JsonElement>("api/reporting/dashboard");
+        Assert.Equal(JsonValueKind.String, dashboard.GetProperty("asOf").ValueKind);
+        Assert.True(dashboard.GetProperty("trends").GetProperty("weeks")[11].GetProperty("casesOpened").GetInt64() >= 1);
+        Assert.Contains(dashboard.GetProperty("openCases").GetProperty("byWorker").EnumerateArray(),
+            w => w.GetProperty("workerId").GetString() == supportCase.GetProperty("assignedWorkerId").GetString() && w.GetProperty("count").GetInt64() >= 1);
         manager.Dispose();
     }
 

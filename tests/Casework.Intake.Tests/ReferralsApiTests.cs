@@ -473,7 +473,8 @@ public sealed class ReferralsApiTests(IntakeFixture fixture)
         var id = await SubmitAsync(client);
 
         var outboxId = await fixture.Database.ScalarAsync<Guid>(
-            "SELECT id FROM outbox WHERE type = 'ReferralReceived' AND payload->>'referralId' = $1 AND payload->>'partnerClientId' = $2 AND payload->>'source' = 'partner'",
+            // With its decision deadline, so Reporting counts overdue referrals without asking Intake.
+            "SELECT id FROM outbox WHERE type = 'ReferralReceived' AND payload->>'referralId' = $1 AND payload->>'partnerClientId' = $2 AND payload->>'source' = 'partner' AND payload->>'decisionDueAt' IS NOT NULL",
             id.ToString(), partner);
         Assert.NotEqual(Guid.Empty, outboxId);
         Assert.Equal(1, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM outbox WHERE type = 'PersonRegistered' AND created_at = (SELECT created_at FROM outbox WHERE id = $1)", outboxId));

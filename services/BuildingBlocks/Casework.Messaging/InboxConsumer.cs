@@ -23,11 +23,17 @@ public abstract class InboxConsumer<TMessage>(IDocumentStore store) : IConsumer<
 
     protected IDocumentStore Store => store;
 
-    public async Task Consume(ConsumeContext<TMessage> context)
+    /// <summary>
+    /// The inbox key and metrics label: the class name, unless one generic consumer class serves many message types
+    /// (it names itself per type). Renaming it makes the consumer apply already-applied messages again.
+    /// </summary>
+    protected virtual string ConsumerName => GetType().Name;
+
+    /// <summary>Virtual so a consumer can wrap the whole unit of work (e.g. hold it while a projection is rebuilt).</summary>
+    public virtual async Task Consume(ConsumeContext<TMessage> context)
     {
         var messageId = context.MessageId ?? throw new InvalidOperationException($"A {typeof(TMessage).Name} arrived without a message id.");
-        // The inbox key: renaming a consumer class would make it apply already-applied messages again.
-        var consumer = GetType().Name;
+        var consumer = ConsumerName;
         using var timer = Duration.WithLabels(consumer).NewTimer();
         try
         {

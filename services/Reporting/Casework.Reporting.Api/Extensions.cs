@@ -1,9 +1,10 @@
 using Casework.Messaging;
 using Casework.Persistence;
 using Casework.Reporting.Apis;
-using Casework.Reporting.Consumers;
 using Casework.Reporting.Domain;
+using Casework.Reporting.Projections;
 using Casework.ServiceDefaults;
+using MassTransit;
 
 namespace Casework.Reporting;
 
@@ -13,27 +14,38 @@ public static class ReportingService
     public const string Audience = "casework-reporting";
     public const string Scope = "reporting";
 
+    /// <summary>The command line's verb that rebuilds the read models from the event log and exits (see the README).</summary>
+    public const string RebuildCommand = "rebuild";
+
     public static readonly ServiceDescription Description = new(Name, Audience, "reporting", "Casework Reporting API",
-        "Counts of referrals and cases by status and pathway, built from the platform's events only (read models), " +
-        "for supervisors, managers, admins and auditors (scope reporting).");
+        "The operational dashboard and counts of referrals and cases, built from the platform's events only (read models and an " +
+        "event log they can be rebuilt from), for supervisors, managers, admins and auditors (scope reporting).");
 
     public static WebApplicationBuilder AddReportingService(this WebApplicationBuilder builder)
     {
+        // Indexes lead with what the dashboard filters by: status and team for the open cases, the window's time for trends,
+        // the decision deadline for overdue referrals, the review date for due reviews, the position for replaying the log.
         builder.AddDocumentStore(collections => collections
-            .Add<ReferralReport>("referrals", ["status"], ["pathwayId"])
-            .Add<CaseReport>("cases", ["teamId", "status"], ["status"], ["pathwayId"]));
+            .Add<ReferralReport>("referrals", ["status"], ["pathwayId", "status"], ["status", "decisionDueAt"], ["receivedAt"], ["pathwayId", "receivedAt"])
+            .Add<CaseReport>("cases", ["teamId", "status"], ["status"], ["pathwayId"], ["status", "nextReviewOn"], ["teamId", "status", "nextReviewOn"],
+                ["openedAt"], ["teamId", "openedAt"], ["closedAt"], ["teamId", "closedAt"], ["referralId"])
+            .Add<NoteFact>("note_facts", ["happenedAt"], ["caseId", "happenedAt"])
+            .Add<WorkerReport>("workers")
+            .Add<PathwayReport>("pathways", ["teamId"])
+            .Add<EventLogEntry>("event_log", ["position"], ["occurredAt"], ["appliedAt"])
+            .Add<ReportingState>("reporting_state"));
+        builder.Services.AddSingleton(sp => new Projector(sp.GetRequiredService<RegionCalendar>().Zone));
+        builder.Services.AddSingleton<ProjectionGate>();
+        builder.Services.AddSingleton<Rebuilder>();
         builder.AddMessaging(Name, bus =>
         {
-            bus.AddConsumer<ReferralReceivedConsumer>();
-            bus.AddConsumer<ReferralAcceptedConsumer>();
-            bus.AddConsumer<ReferralScreeningStartedConsumer>();
-            bus.AddConsumer<ReferralDeclinedConsumer>();
-            bus.AddConsumer<ReferralWithdrawnConsumer>();
-            bus.AddConsumer<CaseOpenedConsumer>();
-            bus.AddConsumer<CaseAssignedConsumer>();
-            bus.AddConsumer<CaseClosedConsumer>();
-            bus.AddConsumer<CaseReopenedConsumer>();
-            bus.AddConsumer<ConcernLevelChangedConsumer>();
+            foreach (var type in Projector.Consumed)
+            {
+                // One queue per event type, named as the per-type consumers named theirs (reporting-case-opened), so the
+                // queues an earlier version declared keep being read.
+                bus.AddConsumer(typeof(EventConsumer<>).MakeGenericType(type))
+                    .Endpoint(endpoint => endpoint.Name = $"{Name}-{KebabCaseEndpointNameFormatter.Instance.SanitizeName(type.Name)}");
+            }
         });
         return builder;
     }
@@ -42,6 +54,23 @@ public static class ReportingService
     {
         app.MapMessagingAdmin(Description.ApiSegment);
         app.MapSummaryApi();
+        app.MapDashboardApi();
         return app;
+    }
+
+    /// <summary>
+    /// Runs a command-line verb instead of the service when one is given (<c>rebuild</c>): ensures the schema, rebuilds the
+    /// read models from the event log and returns the exit code. Null: no verb, start the service.
+    /// </summary>
+    public static async Task<int?> RunCommandAsync(this WebApplication app, string[] args)
+    {
+        if (args is not [RebuildCommand, ..])
+        {
+            return null;
+        }
+        await app.Services.GetRequiredService<IStoreSchema>().EnsureAsync(CancellationToken.None);
+        var result = await app.Services.GetRequiredService<Rebuilder>().RunAsync(CancellationToken.None);
+        Console.WriteLine($"Rebuilt the read models from {result!.EventsReplayed} logged events in {(result.FinishedAt - result.StartedAt).TotalSeconds:F1} s.");
+        return 0;
     }
 }

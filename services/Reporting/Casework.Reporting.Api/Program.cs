@@ -6,8 +6,13 @@ builder.AddDomainService(ReportingService.Description);
 builder.AddReportingService();
 
 var app = builder.Build();
+if (await app.RunCommandAsync(args) is { } exitCode)
+{
+    return exitCode;
+}
 app.UseDomainService(ReportingService.Description);
 app.MapReportingService();
 app.Run();
+return 0;
 
 public partial class Program;

@@ -166,7 +166,7 @@ public static class ReferralsApi
         {
             session.Insert(idempotencyId, new IdempotencyRecord(clientId, idempotencyKey!, requestHash, referral.Id, now));
         }
-        session.Publish(new ReferralReceived(referral.Id, person.Id, referral.Source, referral.PartnerClientId, referral.RequestedPathwayId, now));
+        session.Publish(new ReferralReceived(referral.Id, person.Id, referral.Source, referral.PartnerClientId, referral.RequestedPathwayId, now, referral.DecisionDueAt));
         await session.EnqueueStatusWebhookAsync(referral, 1, cancellationToken);
         try
         {

@@ -16,7 +16,7 @@ public static class SummaryApi
         api.MapGet("/referrals/summary", ReferralSummaryAsync)
             .WithName("ReferralSummary")
             .WithSummary("Referral counts by status and by pathway")
-            .WithDescription("The pathway is the accepted one, else the one requested (null: none). Built from events, so it may lag a moment behind Intake.")
+            .WithDescription("Referrals whose own events arrived (a case's opening alone does not count its referral). The pathway is the accepted one, else the one requested (null: none). Built from events, so it may lag a moment behind Intake.")
             .Produces<Summary>();
 
         api.MapGet("/cases/summary", CaseSummaryAsync)
@@ -32,7 +32,7 @@ public static class SummaryApi
     }
 
     private static async Task<IResult> ReferralSummaryAsync(IDocumentStore store, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await SummarizeAsync<ReferralReport>(store, new DocumentFilter(), cancellationToken));
+        TypedResults.Ok(await SummarizeAsync<ReferralReport>(store, new DocumentFilter().In("status", ReferralStatus.All), cancellationToken));
 
     private static async Task<IResult> CaseSummaryAsync(HttpContext http, IDocumentStore store, string? teamId, CancellationToken cancellationToken)
     {
@@ -67,6 +67,7 @@ public static class SummaryApi
     {
         var byStatus = await store.CountByAsync<T>("status", filter, cancellationToken);
         var byPathway = await store.CountByAsync<T>("pathwayId", filter, cancellationToken);
-        return new Summary(byStatus.Sum(g => g.Count), KeyCount.From(byStatus), KeyCount.From(byPathway));
+        var freshness = await DashboardApi.FreshnessAsync(store, cancellationToken);
+        return new Summary(byStatus.Sum(g => g.Count), KeyCount.From(byStatus), KeyCount.From(byPathway), freshness.AsOf, freshness.LastAppliedAt);
     }
 }

@@ -1,4 +1,6 @@
+using System.Text.Json.Serialization;
 using Casework.Contracts.Events;
+using Casework.Persistence;
 
 namespace Casework.Reporting.Domain;
 
@@ -14,6 +16,11 @@ public static class ReferralStatus
     /// How far along the lifecycle (Received → Screening → Accepted / Declined / Withdrawn) a status is.
     /// A referral only moves forward, so a late event of a lower rank never overwrites a higher one.
     /// </summary>
+    /// <summary>Statuses still waiting for a decision (these can be overdue).</summary>
+    public static readonly IReadOnlyList<string> Undecided = [Received, Screening];
+
+    public static readonly IReadOnlyList<string> All = [Received, Screening, Accepted, Declined, Withdrawn];
+
     public static int Rank(string? status) => status switch
     {
         Received => 1,
@@ -37,8 +44,12 @@ public sealed record ReferralReport(
     string? PartnerClientId,
     string? RequestedPathwayId,
     string? AcceptedPathwayId,
-    DateTimeOffset? ReceivedAt,
-    DateTimeOffset? DecidedAt)
+    [property: JsonConverter(typeof(SortableUtc.JsonConverter))] DateTimeOffset? ReceivedAt,
+    [property: JsonConverter(typeof(SortableUtc.JsonConverter))] DateTimeOffset? DecidedAt,
+    [property: JsonConverter(typeof(SortableUtc.JsonConverter))] DateTimeOffset? DecisionDueAt = null,
+    string? ReceivedWeek = null,
+    string? ReceivedMonth = null,
+    Guid? CaseId = null)
 {
     /// <summary>The pathway the referral counts under: the accepted one, else the one requested. Stored for grouping.</summary>
     public string? PathwayId => AcceptedPathwayId ?? RequestedPathwayId;
@@ -48,14 +59,20 @@ public sealed record ReferralReport(
     /// <summary>Before any event is applied (never stored as is: an event is always applied first).</summary>
     public static ReferralReport Empty(Guid referralId) => new(referralId, "", null, null, null, null, null, null);
 
-    public ReferralReport Apply(ReferralReceived e) => this with
+    public ReferralReport Apply(ReferralReceived e, TimeZoneInfo zone) => this with
     {
         Status = ReferralStatus.Advance(Status, ReferralStatus.Received),
         Source = e.Source,
         PartnerClientId = e.PartnerClientId,
         RequestedPathwayId = e.RequestedPathwayId,
         ReceivedAt = e.OccurredAt.ToUniversalTime(),
+        DecisionDueAt = e.DecisionDueAt?.ToUniversalTime(),
+        ReceivedWeek = Periods.Week(e.OccurredAt, zone),
+        ReceivedMonth = Periods.Month(e.OccurredAt, zone),
     };
+
+    /// <summary>The case opened from this referral (CaseOpened names its referral; the referral's events never name the case).</summary>
+    public ReferralReport Apply(CaseOpened e) => CaseId == e.CaseId ? this : this with { CaseId = e.CaseId };
 
     public ReferralReport Apply(ReferralAccepted e)
     {
