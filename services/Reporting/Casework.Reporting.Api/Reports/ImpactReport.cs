@@ -137,7 +137,7 @@ public sealed class ImpactReport(IDocumentStore store, RegionCalendar calendar, 
         return notes.Where(n => covered.Contains(n.CaseId)).ToList();
     }
 
-    internal static ReportSection CasesOpenedAndClosed(
+    public static ReportSection CasesOpenedAndClosed(
         IReadOnlyList<GroupCount> opened, IReadOnlyList<CaseReport> closed, IReadOnlyDictionary<string, PathwayReport> pathways)
     {
         var openedBy = opened.GroupBy(g => g.Value ?? "").ToDictionary(g => g.Key, g => g.Sum(x => x.Count));
@@ -158,7 +158,7 @@ public sealed class ImpactReport(IDocumentStore store, RegionCalendar calendar, 
     /// there is no total row); closures without one are counted as such. An outcome the pathway's latest version no longer
     /// labels shows its id.
     /// </summary>
-    internal static ReportSection OutcomesAchieved(IReadOnlyList<CaseReport> closed, IReadOnlyDictionary<string, PathwayReport> pathways)
+    public static ReportSection OutcomesAchieved(IReadOnlyList<CaseReport> closed, IReadOnlyDictionary<string, PathwayReport> pathways)
     {
         var rows = closed
             .SelectMany(c => c.Outcomes is { Count: > 0 } outcomes
@@ -183,7 +183,7 @@ public sealed class ImpactReport(IDocumentStore store, RegionCalendar calendar, 
     /// Days from the referral's arrival to the first contact (cases whose first contact happened in the period) and to closure
     /// (cases closed in the period), per pathway with a total row over all of them. Cases opened without a referral time are left out.
     /// </summary>
-    internal static ReportSection TimesFromReferral(
+    public static ReportSection TimesFromReferral(
         IReadOnlyList<CaseReport> contacted, IReadOnlyList<CaseReport> closed, IReadOnlyDictionary<string, PathwayReport> pathways)
     {
         static IEnumerable<(string Pathway, TimeSpan Duration)> Durations(IEnumerable<CaseReport> cases, Func<CaseReport, DateTimeOffset?> until) =>
@@ -224,7 +224,7 @@ public sealed class ImpactReport(IDocumentStore store, RegionCalendar calendar, 
     /// Notes by type with their count and hours (minutes / 60). Hours are withheld when they went to fewer cases than the
     /// threshold (they are based on the cases supported, not the notes).
     /// </summary>
-    internal static ReportSection SupportDelivered(IReadOnlyList<NoteFact> notes)
+    public static ReportSection SupportDelivered(IReadOnlyList<NoteFact> notes)
     {
         static Row RowOf(string label, IReadOnlyCollection<NoteFact> group, bool total) =>
             new([Cell.Label(label), Cell.Count(group.Count), Cell.Figure(group.Sum(n => (long)n.Minutes) / 60m, group.Select(n => n.CaseId).Distinct().Count())], total);
