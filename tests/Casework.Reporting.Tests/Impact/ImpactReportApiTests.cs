@@ -4,7 +4,9 @@ using System.Net.Http.Json;
 using System.Text;
 using Casework.Contracts.Events;
 using Casework.Reporting.Apis;
+using Casework.Reporting.Federation;
 using Casework.Reporting.Reports;
+using Casework.Reporting.Rendering;
 using Xunit;
 
 namespace Casework.Reporting.Tests.Impact;
@@ -157,5 +159,18 @@ public sealed class ImpactReportApiTests(ReportingFixture fixture)
         using var auditor = fixture.Staff("auditor");
         var region = (await auditor.GetFromJsonAsync<ImpactReportView>($"/api/reporting/impact?{Period}"))!;
         Assert.Contains(region.Sections[0].Rows, r => r.Cells[0].Display == world.HousingName);
+    }
+
+    [Fact]
+    public async Task The_regional_source_for_federation_is_the_same_report_for_the_whole_region_before_suppression()
+    {
+        var world = await WorldAsync();
+        var source = (IRegionalReportSource)fixture.Factory.Services.GetService(typeof(IRegionalReportSource))!;
+
+        var report = await source.BuildAsync(ReportPeriod.Of(new DateOnly(2021, 2, 1), new DateOnly(2021, 2, 28)), CancellationToken.None);
+
+        Assert.Equal(ImpactReport.Title, report.Title);
+        var money = report.Sections[0].Rows.Single(r => r.Cells[0] is TextCell t && t.Text == world.MoneyName);
+        Assert.Equal([new CountCell(3), new CountCell(3)], money.Cells.Skip(1)); // raw: the rollup suppresses
     }
 }
