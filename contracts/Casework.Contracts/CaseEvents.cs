@@ -42,5 +42,12 @@ public sealed record SupportPlanChanged(Guid CaseId, Guid GoalId, string Change,
 /// <summary>A review of a case was recorded; the next one is due on NextReviewOn (also announced by ReviewScheduled).</summary>
 public sealed record CaseReviewed(Guid CaseId, Guid ReviewId, DateOnly NextReviewOn, string ReviewedBy, DateTimeOffset OccurredAt);
 
-/// <summary>A pathway was created or edited: a new version that cases opened from now on follow.</summary>
-public sealed record PathwayPublished(string PathwayId, int Version, string Name, string TeamId, bool Active, string PublishedBy, DateTimeOffset OccurredAt);
+/// <summary>
+/// A pathway was created or edited: a new version that cases opened from now on follow. Outcomes is the version's outcome
+/// framework (the ids CaseClosed.Outcomes uses, with their labels); null from publishers before it was added.
+/// </summary>
+public sealed record PathwayPublished(string PathwayId, int Version, string Name, string TeamId, bool Active, string PublishedBy, DateTimeOffset OccurredAt,
+    IReadOnlyList<PathwayOutcome>? Outcomes = null);
+
+/// <summary>One outcome of a pathway's outcome framework.</summary>
+public sealed record PathwayOutcome(string Id, string Label);

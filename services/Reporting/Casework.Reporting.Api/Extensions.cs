@@ -2,7 +2,9 @@ using Casework.Messaging;
 using Casework.Persistence;
 using Casework.Reporting.Apis;
 using Casework.Reporting.Domain;
+using Casework.Reporting.Federation;
 using Casework.Reporting.Projections;
+using Casework.Reporting.Reports;
 using Casework.ServiceDefaults;
 using MassTransit;
 
@@ -24,11 +26,13 @@ public static class ReportingService
     public static WebApplicationBuilder AddReportingService(this WebApplicationBuilder builder)
     {
         // Indexes lead with what the dashboard filters by: status and team for the open cases, the window's time for trends,
-        // the decision deadline for overdue referrals, the review date for due reviews, the position for replaying the log.
+        // the decision deadline for overdue referrals, the review date for due reviews, the position for replaying the log;
+        // the impact report reads the cases first contacted in a period, and the cases of a period's notes by id.
         builder.AddDocumentStore(collections => collections
             .Add<ReferralReport>("referrals", ["status"], ["pathwayId", "status"], ["status", "decisionDueAt"], ["receivedAt"], ["pathwayId", "receivedAt"])
             .Add<CaseReport>("cases", ["teamId", "status"], ["status"], ["pathwayId"], ["status", "nextReviewOn"], ["teamId", "status", "nextReviewOn"],
-                ["openedAt"], ["teamId", "openedAt"], ["closedAt"], ["teamId", "closedAt"], ["referralId"])
+                ["openedAt"], ["teamId", "openedAt"], ["closedAt"], ["teamId", "closedAt"], ["referralId"],
+                ["firstContactAt"], ["teamId", "firstContactAt"], ["caseId"])
             .Add<NoteFact>("note_facts", ["happenedAt"], ["caseId", "happenedAt"])
             .Add<WorkerReport>("workers")
             .Add<PathwayReport>("pathways", ["teamId"])
@@ -37,6 +41,9 @@ public static class ReportingService
         builder.Services.AddSingleton(sp => new Projector(sp.GetRequiredService<RegionCalendar>().Zone));
         builder.Services.AddSingleton<ProjectionGate>();
         builder.Services.AddSingleton<Rebuilder>();
+        builder.Services.AddSingleton(ImpactReportSettings.From(builder.Configuration));
+        builder.Services.AddSingleton<ImpactReport>();
+        builder.Services.AddSingleton<IRegionalReportSource>(sp => sp.GetRequiredService<ImpactReport>());
         builder.AddMessaging(Name, bus =>
         {
             foreach (var type in Projector.Consumed)
@@ -55,6 +62,7 @@ public static class ReportingService
         app.MapMessagingAdmin(Description.ApiSegment);
         app.MapSummaryApi();
         app.MapDashboardApi();
+        app.MapImpactReportApi();
         return app;
     }
 

@@ -161,7 +161,8 @@ public static partial class PathwaysApi
     {
         session.Insert(Pathway.VersionId(pathway.Id, pathway.Version), new PathwayVersion(pathway));
         session.Publish(new PathwayPublished(pathway.Id, pathway.Version, pathway.Name, pathway.TeamId, pathway.Active,
-            pathway.PublishedBy ?? "system", pathway.PublishedAt ?? DateTimeOffset.UtcNow));
+            pathway.PublishedBy ?? "system", pathway.PublishedAt ?? DateTimeOffset.UtcNow,
+            pathway.Outcomes.Select(o => new PathwayOutcome(o.Id, o.Label)).ToList()));
     }
 
     /// <summary>Checks a definition and builds it (without id and version), naming each field that is wrong.</summary>

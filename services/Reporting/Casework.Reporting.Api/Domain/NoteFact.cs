@@ -45,11 +45,18 @@ public sealed record WorkerReport(string WorkerId, string Name, DateTimeOffset N
     public static WorkerReport From(CaseAssigned e) => new(e.WorkerId, e.WorkerName, e.OccurredAt.ToUniversalTime());
 }
 
-/// <summary>A pathway's latest published version: its name and owning team (which team's supervisors see its referrals).</summary>
-public sealed record PathwayReport(string PathwayId, int Version, string Name, string TeamId, bool Active)
+/// <summary>
+/// A pathway's latest published version: its name, owning team (which team's supervisors see its referrals) and the labels
+/// of its outcome framework (null when the publisher sent none). A label of an outcome a later version dropped is gone:
+/// reports show such an id as it is (<see cref="OutcomeLabel"/>).
+/// </summary>
+public sealed record PathwayReport(string PathwayId, int Version, string Name, string TeamId, bool Active,
+    IReadOnlyList<PathwayOutcome>? Outcomes = null)
 {
-    public PathwayReport Apply(PathwayPublished e) =>
-        e.Version > Version ? new PathwayReport(e.PathwayId, e.Version, e.Name, e.TeamId, e.Active) : this;
+    public PathwayReport Apply(PathwayPublished e) => e.Version > Version ? From(e) : this;
 
-    public static PathwayReport From(PathwayPublished e) => new(e.PathwayId, e.Version, e.Name, e.TeamId, e.Active);
+    public static PathwayReport From(PathwayPublished e) => new(e.PathwayId, e.Version, e.Name, e.TeamId, e.Active, e.Outcomes);
+
+    public string OutcomeLabel(string outcomeId) =>
+        Outcomes?.FirstOrDefault(o => o.Id == outcomeId)?.Label is { Length: > 0 } label ? label : outcomeId;
 }

@@ -1,0 +1,161 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Text;
+using Casework.Persistence;
+using Casework.Reporting.Reports;
+using Casework.Reporting.Rendering;
+using Casework.ServiceDefaults;
+
+namespace Casework.Reporting.Apis;
+
+/// <summary>
+/// The impact (funder) report for a period: JSON, a zip of CSVs (one per section) and a self-contained HTML page. Every
+/// form is the same report, published once through <see cref="Suppression"/>, so no export shows a small number another hides.
+/// </summary>
+public static class ImpactReportApi
+{
+    public static IEndpointRouteBuilder MapImpactReportApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/reporting")
+            .WithTags("Reporting")
+            .RequireScope(ReportingService.Scope)
+            .RequireStaff(CaseworkRoles.Supervisor, CaseworkRoles.Manager, CaseworkRoles.Admin, CaseworkRoles.Auditor);
+
+        const string description =
+            "from and to (yyyy-MM-dd, both inclusive, the region's days, at most three years) are required; optionally one pathway " +
+            "(pathwayId) and one team (teamId). Managers, admins and auditors see the whole region; supervisors their own teams " +
+            "(another team's id answers 403). Counts from 1 to the threshold less one show as \"<threshold\", figures based on too " +
+            "few cases and complements that would give a hidden count away as \"*\".";
+
+        api.MapGet("/impact", async (HttpContext http, ImpactReport builder, IDocumentStore store,
+                string? from, string? to, string? pathwayId, string? teamId, CancellationToken cancellationToken) =>
+            await WithReportAsync(http, builder, from, to, pathwayId, teamId, cancellationToken, async report =>
+                TypedResults.Ok(ImpactReportView.Of(report, await DashboardApi.FreshnessAsync(store, cancellationToken)))))
+            .WithName("ImpactReport")
+            .WithSummary("Impact and funder report for a period: cases opened and closed, outcomes, times, support delivered")
+            .WithDescription(description + " asOf is the time of the last event applied, lastAppliedAt when it was applied.")
+            .Produces<ImpactReportView>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+
+        api.MapGet("/impact.csv", (HttpContext http, ImpactReport builder,
+                string? from, string? to, string? pathwayId, string? teamId, CancellationToken cancellationToken) =>
+            WithReportAsync(http, builder, from, to, pathwayId, teamId, cancellationToken, report =>
+                Task.FromResult<IResult>(TypedResults.File(CsvExport.Zip(report), "application/zip", FileName(report, "zip")))))
+            .WithName("ImpactReportCsv")
+            .WithSummary("The impact report as a zip of CSV files (one per section, plus about.csv)")
+            .WithDescription(description)
+            .Produces(StatusCodes.Status200OK, contentType: "application/zip")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+
+        api.MapGet("/impact.html", (HttpContext http, ImpactReport builder,
+                string? from, string? to, string? pathwayId, string? teamId, CancellationToken cancellationToken) =>
+            WithReportAsync(http, builder, from, to, pathwayId, teamId, cancellationToken, report =>
+                Task.FromResult<IResult>(TypedResults.File(Encoding.UTF8.GetBytes(HtmlReport.Render(report)), "text/html; charset=utf-8", FileName(report, "html")))))
+            .WithName("ImpactReportHtml")
+            .WithSummary("The impact report as one self-contained HTML page with SVG charts (no external assets), to send to a funder")
+            .WithDescription(description)
+            .Produces(StatusCodes.Status200OK, contentType: "text/html")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+        return app;
+    }
+
+    /// <summary>impact-report-2026-01-01-to-2026-03-31.zip: the period in the name, so downloads of different periods do not collide.</summary>
+    public static string FileName(PublishedReport report, string extension) =>
+        string.Create(CultureInfo.InvariantCulture, $"impact-report-{report.Period.From:yyyy-MM-dd}-to-{report.Period.To:yyyy-MM-dd}.{extension}");
+
+    /// <summary>Validates the query, checks the caller may see the team, builds and publishes the report, then renders it.</summary>
+    private static async Task<IResult> WithReportAsync(
+        HttpContext http, ImpactReport builder, string? from, string? to, string? pathwayId, string? teamId,
+        CancellationToken cancellationToken, Func<PublishedReport, Task<IResult>> render)
+    {
+        var errors = new ValidationErrors();
+        var fromDay = Day(errors, "from", from);
+        var toDay = Day(errors, "to", to);
+        if (fromDay is { } f && toDay is { } t)
+        {
+            if (t < f)
+            {
+                errors.Add("to", "to is on or after from.");
+            }
+            else if (t.DayNumber - f.DayNumber + 1 > ImpactReport.MaxPeriodDays)
+            {
+                errors.Add("to", $"A report covers at most three years ({ImpactReport.MaxPeriodDays} days).");
+            }
+        }
+        // Given means meant: a blank filter is a mistake, not "all".
+        if (teamId is not null)
+        {
+            errors.Required("teamId", teamId, 100);
+        }
+        if (pathwayId is not null)
+        {
+            errors.Required("pathwayId", pathwayId, 100);
+        }
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+        var user = http.User;
+        if (teamId is not null && !user.SeesAllTeams() && !user.Teams().Contains(teamId, StringComparer.Ordinal))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "You cannot see this team.",
+                detail: "Supervisors see the figures of their own teams only.");
+        }
+        var scope = new ImpactScope(teamId is not null ? [teamId] : user.SeesAllTeams() ? null : user.Teams(), pathwayId);
+        var report = await builder.BuildAsync(ReportPeriod.Of(fromDay!.Value, toDay!.Value), scope, cancellationToken);
+        return await render(new Suppression(builder.Settings.SmallNumberThreshold).Publish(report));
+    }
+
+    private static DateOnly? Day(ValidationErrors errors, string field, string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            errors.Add(field, $"{field} is required (a date, yyyy-MM-dd).");
+            return null;
+        }
+        if (!DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        {
+            errors.Add(field, $"{field} is a date, yyyy-MM-dd.");
+            return null;
+        }
+        return day;
+    }
+}
+
+/// <summary>The published impact report with its freshness.</summary>
+public sealed record ImpactReportView(
+    string Title,
+    string Region,
+    DateOnly From,
+    DateOnly To,
+    [property: Description("When the last event applied occurred (null: none yet).")] DateTimeOffset? AsOf,
+    [property: Description("When Reporting applied its latest event.")] DateTimeOffset? LastAppliedAt,
+    [property: Description("True while the read models are rebuilt from the event log: counts are then incomplete.")] bool Rebuilding,
+    [property: Description("Counts from 1 to this less one are shown as the suppression marker.")] int SuppressionThreshold,
+    string SuppressionMarker,
+    IReadOnlyList<ImpactSectionView> Sections)
+{
+    public static ImpactReportView Of(PublishedReport report, Freshness freshness) =>
+        new(report.Title, report.Region, report.Period.From, report.Period.To, freshness.AsOf, freshness.LastAppliedAt, freshness.Rebuilding,
+            report.SuppressionThreshold, report.SuppressionMarker,
+            report.Sections.Select(s => new ImpactSectionView(s.Title,
+                s.Columns.Select(c => new ImpactColumnView(c.Key, c.Title, c.Kind.ToString())).ToList(),
+                s.Rows.Select(r => new ImpactRowView(r.IsTotal, r.Cells.Select((cell, i) =>
+                    new ImpactCellView(cell.State.ToString(), cell.Display(s.Columns[i].Kind, report.SuppressionThreshold), cell.Value)).ToList())).ToList()))
+            .ToList());
+}
+
+public sealed record ImpactSectionView(string Title, IReadOnlyList<ImpactColumnView> Columns, IReadOnlyList<ImpactRowView> Rows);
+
+public sealed record ImpactColumnView(string Key, string Title, [property: Description("Text, Count, Days, Hours or Percent.")] string Kind);
+
+public sealed record ImpactRowView(bool IsTotal, IReadOnlyList<ImpactCellView> Cells);
+
+/// <summary>A cell as published: what to show (e.g. "12", "4.5", "&lt;5", "*") and the number when it is shown.</summary>
+public sealed record ImpactCellView(
+    [property: Description("Text, Value, Suppressed (a small count), Withheld (a complement or a figure based on too few cases) or None.")] string State,
+    string Display,
+    decimal? Value);

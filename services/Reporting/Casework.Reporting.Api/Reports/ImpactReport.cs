@@ -1,0 +1,244 @@
+using Casework.Persistence;
+using Casework.Reporting.Apis;
+using Casework.Reporting.Domain;
+using Casework.Reporting.Federation;
+using Casework.Reporting.Rendering;
+using Casework.ServiceDefaults;
+
+namespace Casework.Reporting.Reports;
+
+/// <summary>
+/// Whose cases a report covers: <see cref="Teams"/> (null: every team in the region) and one pathway if given.
+/// </summary>
+public sealed record ImpactScope(IReadOnlyList<string>? Teams, string? PathwayId = null)
+{
+    public static readonly ImpactScope WholeRegion = new(Teams: null);
+
+    public bool IsWholeRegion => Teams is null && PathwayId is null;
+
+    public DocumentFilter Cases()
+    {
+        var filter = new DocumentFilter().Equal("pathwayId", PathwayId);
+        return Teams is null ? filter : filter.In("teamId", Teams);
+    }
+
+    public bool Covers(CaseReport report) =>
+        (PathwayId is null || report.PathwayId == PathwayId) && (Teams is null || (report.TeamId is { } team && Teams.Contains(team)));
+}
+
+/// <summary>The region's name printed on its reports and the small-number threshold they are published with.</summary>
+public sealed record ImpactReportSettings(string Region, int SmallNumberThreshold)
+{
+    public const string ThresholdSetting = "Reporting:SmallNumberThreshold";
+    public const string RegionSetting = "Reporting:RegionName";
+
+    /// <summary>Reads the settings; a threshold that is not a whole number of at least 2 stops the service at start naming the key.</summary>
+    public static ImpactReportSettings From(IConfiguration configuration)
+    {
+        var threshold = Suppression.DefaultThreshold;
+        if (configuration[ThresholdSetting] is { } text
+            && (!int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out threshold) || threshold < 2))
+        {
+            throw new InvalidOperationException($"{ThresholdSetting} must be a whole number of at least 2 (it is '{text}').");
+        }
+        return new ImpactReportSettings(configuration[RegionSetting] is { Length: > 0 } region ? region : "Casework", threshold);
+    }
+}
+
+/// <summary>
+/// The impact (funder) report for a period: cases opened and closed, outcomes achieved, times from referral to first contact
+/// and to closure, and support delivered, per pathway and overall. Built raw; only <see cref="Suppression"/> makes it
+/// something anyone sees. Days are the region's: the period runs from the region's midnight starting From to the one ending To.
+/// <para>
+/// Cost: counts are grouped in the database over an index on the period's time (openedAt, closedAt). Medians and outcome lists
+/// need each case's instants, so the cases closed and first contacted in the period are read (index on closedAt,
+/// firstContactAt), and notes that happened in it (index on happenedAt) to sum their minutes: all bounded by the period,
+/// which the API limits to <see cref="MaxPeriodDays"/>, and each kept as a few fields only.
+/// </para>
+/// </summary>
+public sealed class ImpactReport(IDocumentStore store, RegionCalendar calendar, ImpactReportSettings settings) : IRegionalReportSource
+{
+    public const string Title = "Impact report";
+
+    /// <summary>The longest period a report covers (three years and a leap day): what bounds every read above.</summary>
+    public const int MaxPeriodDays = 3 * 365 + 1;
+
+    public const string AllPathways = "All pathways";
+    public const string AllTypes = "All types";
+    public const string NoOutcome = "No outcome recorded";
+
+    public ImpactReportSettings Settings => settings;
+
+    /// <summary>The whole region, every pathway (what a regional rollup publishes).</summary>
+    public Task<Report> BuildAsync(ReportPeriod period, CancellationToken cancellationToken) =>
+        BuildAsync(period, ImpactScope.WholeRegion, cancellationToken);
+
+    public async Task<Report> BuildAsync(ReportPeriod period, ImpactScope scope, CancellationToken cancellationToken)
+    {
+        if (period.To.DayNumber - period.From.DayNumber + 1 > MaxPeriodDays)
+        {
+            throw new ArgumentException($"A report covers at most {MaxPeriodDays} days.", nameof(period));
+        }
+        var zone = calendar.Zone;
+        var from = SortableUtc.Format(Periods.StartOf(period.From, zone));
+        var until = SortableUtc.Format(Periods.StartOf(period.To.AddDays(1), zone));
+        DocumentFilter InPeriod(DocumentFilter filter, string field) => filter.AtLeast(field, from).LessThan(field, until);
+
+        var freshness = await DashboardApi.FreshnessAsync(store, cancellationToken);
+        var opened = await store.CountByAsync<CaseReport>("pathwayId", InPeriod(scope.Cases(), "openedAt"), cancellationToken);
+        var closed = (await store.QueryAllAsync<CaseReport>(InPeriod(scope.Cases(), "closedAt"), cancellationToken)).Select(c => c.Document).ToList();
+        var contacted = (await store.QueryAllAsync<CaseReport>(InPeriod(scope.Cases(), "firstContactAt"), cancellationToken)).Select(c => c.Document).ToList();
+        var notes = await NotesAsync(InPeriod(new DocumentFilter(), "happenedAt"), scope, cancellationToken);
+
+        var pathwayIds = opened.Select(g => g.Value).Concat(closed.Select(c => c.PathwayId)).Concat(contacted.Select(c => c.PathwayId))
+            .Append(scope.PathwayId).OfType<string>().Distinct().ToList();
+        var pathways = pathwayIds.Count == 0
+            ? new Dictionary<string, PathwayReport>()
+            : (await store.QueryAllAsync<PathwayReport>(new DocumentFilter().In("pathwayId", pathwayIds), cancellationToken))
+                .ToDictionary(p => p.Document.PathwayId, p => p.Document);
+
+        var sections = new List<ReportSection>
+        {
+            CasesOpenedAndClosed(opened, closed, pathways),
+            OutcomesAchieved(closed, pathways),
+            TimesFromReferral(contacted, closed, pathways),
+            SupportDelivered(notes),
+        };
+        await AddDemographicsAsync(sections, period, scope, cancellationToken);
+        return new Report(Title, period, freshness.AsOf ?? DateTimeOffset.UtcNow, settings.Region, sections);
+    }
+
+    /// <summary>
+    /// Where the demographics of the people supported join the report (the people projection's section), after the other
+    /// sections. Nothing is added until that section exists.
+    /// </summary>
+    private static Task AddDemographicsAsync(List<ReportSection> sections, ReportPeriod period, ImpactScope scope, CancellationToken cancellationToken) =>
+        Task.CompletedTask;
+
+    /// <summary>
+    /// Notes that happened in the period on the scope's cases. A note holds no team or pathway (it may arrive before its case),
+    /// so outside the whole region the notes' cases are read, 500 ids at a time, and notes of other or unknown cases dropped.
+    /// </summary>
+    private async Task<List<NoteFact>> NotesAsync(DocumentFilter inPeriod, ImpactScope scope, CancellationToken cancellationToken)
+    {
+        var notes = (await store.QueryAllAsync<NoteFact>(inPeriod, cancellationToken)).Select(n => n.Document).ToList();
+        if (scope.IsWholeRegion || notes.Count == 0)
+        {
+            return notes;
+        }
+        var covered = new HashSet<Guid>();
+        foreach (var chunk in notes.Select(n => n.CaseId.ToString()).Distinct().Chunk(500))
+        {
+            foreach (var found in await store.QueryAllAsync<CaseReport>(new DocumentFilter().In("caseId", chunk), cancellationToken))
+            {
+                if (scope.Covers(found.Document)) covered.Add(found.Document.CaseId);
+            }
+        }
+        return notes.Where(n => covered.Contains(n.CaseId)).ToList();
+    }
+
+    public static ReportSection CasesOpenedAndClosed(
+        IReadOnlyList<GroupCount> opened, IReadOnlyList<CaseReport> closed, IReadOnlyDictionary<string, PathwayReport> pathways)
+    {
+        var openedBy = opened.GroupBy(g => g.Value ?? "").ToDictionary(g => g.Key, g => g.Sum(x => x.Count));
+        var closedBy = closed.GroupBy(c => c.PathwayId ?? "").ToDictionary(g => g.Key, g => (long)g.Count());
+        var rows = openedBy.Keys.Union(closedBy.Keys)
+            .Select(id => (Name: PathwayName(id, pathways), Opened: openedBy.GetValueOrDefault(id), Closed: closedBy.GetValueOrDefault(id)))
+            .OrderBy(r => r.Name, StringComparer.Ordinal)
+            .Select(r => Row.Of(Cell.Label(r.Name), Cell.Count(r.Opened), Cell.Count(r.Closed)))
+            .Append(Row.Total(Cell.Label(AllPathways), Cell.Count(openedBy.Values.Sum()), Cell.Count(closedBy.Values.Sum())))
+            .ToList();
+        return new ReportSection("Cases opened and closed",
+            [new Column("pathway", "Pathway", ColumnKind.Text), new Column("opened", "Cases opened", ColumnKind.Count), new Column("closed", "Cases closed", ColumnKind.Count)],
+            rows, new ChartHint(ChartKind.Bar, ["opened", "closed"]));
+    }
+
+    /// <summary>
+    /// Cases closed in the period with each outcome (a case may record several, so the rows do not add up to the closures and
+    /// there is no total row); closures without one are counted as such. An outcome the pathway's latest version no longer
+    /// labels shows its id.
+    /// </summary>
+    public static ReportSection OutcomesAchieved(IReadOnlyList<CaseReport> closed, IReadOnlyDictionary<string, PathwayReport> pathways)
+    {
+        var rows = closed
+            .SelectMany(c => c.Outcomes is { Count: > 0 } outcomes
+                ? outcomes.Distinct().Select(o => (Pathway: c.PathwayId ?? "", Outcome: (string?)o))
+                : [(Pathway: c.PathwayId ?? "", Outcome: (string?)null)])
+            .GroupBy(x => x)
+            .Select(g =>
+            {
+                var pathway = pathways.GetValueOrDefault(g.Key.Pathway);
+                var outcome = g.Key.Outcome is null ? NoOutcome : pathway?.OutcomeLabel(g.Key.Outcome) ?? g.Key.Outcome;
+                return (Pathway: PathwayName(g.Key.Pathway, pathways), Outcome: outcome, NoOutcome: g.Key.Outcome is null, Count: g.Count());
+            })
+            .OrderBy(r => r.Pathway, StringComparer.Ordinal).ThenBy(r => r.NoOutcome).ThenBy(r => r.Outcome, StringComparer.Ordinal)
+            .Select(r => Row.Of(Cell.Label(r.Pathway), Cell.Label(r.Outcome), Cell.Count(r.Count)))
+            .ToList();
+        return new ReportSection("Outcomes achieved (cases closed in the period)",
+            [new Column("pathway", "Pathway", ColumnKind.Text), new Column("outcome", "Outcome", ColumnKind.Text), new Column("cases", "Cases", ColumnKind.Count)],
+            rows);
+    }
+
+    /// <summary>
+    /// Days from the referral's arrival to the first contact (cases whose first contact happened in the period) and to closure
+    /// (cases closed in the period), per pathway with a total row over all of them. Cases opened without a referral time are left out.
+    /// </summary>
+    public static ReportSection TimesFromReferral(
+        IReadOnlyList<CaseReport> contacted, IReadOnlyList<CaseReport> closed, IReadOnlyDictionary<string, PathwayReport> pathways)
+    {
+        static IEnumerable<(string Pathway, TimeSpan Duration)> Durations(IEnumerable<CaseReport> cases, Func<CaseReport, DateTimeOffset?> until) =>
+            cases.Where(c => c.ReferralReceivedAt is not null && until(c) is not null)
+                .Select(c => (c.PathwayId ?? "", until(c)!.Value - c.ReferralReceivedAt!.Value))
+                .Select(x => (x.Item1, x.Item2 < TimeSpan.Zero ? TimeSpan.Zero : x.Item2));
+
+        var toContact = Durations(contacted, c => c.FirstContactAt).ToList();
+        var toClosure = Durations(closed, c => c.ClosedAt).ToList();
+        Row RowOf(string label, IEnumerable<TimeSpan> contact, IEnumerable<TimeSpan> closure, bool total)
+        {
+            var a = DurationStatistics.Summarise(contact);
+            var b = DurationStatistics.Summarise(closure);
+            return new Row([Cell.Label(label), a.Cases, a.MedianDays, a.Percentile90Days, b.Cases, b.MedianDays, b.Percentile90Days], total);
+        }
+
+        var rows = toContact.Select(x => x.Pathway).Union(toClosure.Select(x => x.Pathway))
+            .Select(id => (Name: PathwayName(id, pathways), Id: id))
+            .OrderBy(p => p.Name, StringComparer.Ordinal)
+            .Select(p => RowOf(p.Name, toContact.Where(x => x.Pathway == p.Id).Select(x => x.Duration),
+                toClosure.Where(x => x.Pathway == p.Id).Select(x => x.Duration), total: false))
+            .Append(RowOf(AllPathways, toContact.Select(x => x.Duration), toClosure.Select(x => x.Duration), total: true))
+            .ToList();
+        return new ReportSection("Time from referral to first contact and to closure (days)",
+            [
+                new Column("pathway", "Pathway", ColumnKind.Text),
+                new Column("contactCases", "Cases first contacted", ColumnKind.Count),
+                new Column("contactMedian", "Median days to first contact", ColumnKind.Days),
+                new Column("contactP90", "90th percentile days to first contact", ColumnKind.Days),
+                new Column("closureCases", "Cases closed", ColumnKind.Count),
+                new Column("closureMedian", "Median days to closure", ColumnKind.Days),
+                new Column("closureP90", "90th percentile days to closure", ColumnKind.Days),
+            ],
+            rows, new ChartHint(ChartKind.Bar, ["contactMedian", "closureMedian"]));
+    }
+
+    /// <summary>
+    /// Notes by type with their count and hours (minutes / 60). Hours are withheld when they went to fewer cases than the
+    /// threshold (they are based on the cases supported, not the notes).
+    /// </summary>
+    public static ReportSection SupportDelivered(IReadOnlyList<NoteFact> notes)
+    {
+        static Row RowOf(string label, IReadOnlyCollection<NoteFact> group, bool total) =>
+            new([Cell.Label(label), Cell.Count(group.Count), Cell.Figure(group.Sum(n => (long)n.Minutes) / 60m, group.Select(n => n.CaseId).Distinct().Count())], total);
+
+        var rows = notes.GroupBy(n => n.Type)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => RowOf(g.Key, g.ToList(), total: false))
+            .Append(RowOf(AllTypes, notes.ToList(), total: true))
+            .ToList();
+        return new ReportSection("Support delivered (notes that happened in the period)",
+            [new Column("type", "Note type", ColumnKind.Text), new Column("notes", "Notes", ColumnKind.Count), new Column("hours", "Hours", ColumnKind.Hours)],
+            rows, new ChartHint(ChartKind.Bar, ["notes"]));
+    }
+
+    private static string PathwayName(string id, IReadOnlyDictionary<string, PathwayReport> pathways) =>
+        id.Length == 0 ? "(no pathway)" : pathways.GetValueOrDefault(id)?.Name ?? id;
+}

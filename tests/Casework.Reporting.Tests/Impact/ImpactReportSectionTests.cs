@@ -1,0 +1,139 @@
+using Casework.Contracts.Events;
+using Casework.Persistence;
+using Casework.Reporting.Domain;
+using Casework.Reporting.Reports;
+using Casework.Reporting.Rendering;
+using Microsoft.Extensions.Configuration;
+using Xunit;
+
+namespace Casework.Reporting.Tests.Impact;
+
+/// <summary>The impact report's sections over in-memory read models, published as anyone would see them.</summary>
+public sealed class ImpactReportSectionTests
+{
+    private static readonly Suppression Default = new();
+    private static readonly DateTimeOffset Referred = new(2025, 3, 3, 9, 0, 0, TimeSpan.Zero);
+
+    private static readonly Dictionary<string, PathwayReport> Pathways = new()
+    {
+        ["housing"] = new("housing", 2, "Housing", "team-a", true, [new("housed", "Housed"), new("advice", "Advice given")]),
+        ["money"] = new("money", 1, "Money advice", "team-a", true, [new("debt-cleared", "Debt cleared")]),
+    };
+
+    private static CaseReport Case(string pathway, int contactDays, int? closedDays = null, params string[] outcomes) =>
+        CaseReport.Empty(Guid.NewGuid()) with
+        {
+            PathwayId = pathway,
+            TeamId = "team-a",
+            ReferralReceivedAt = Referred,
+            OpenedAt = Referred.AddHours(2),
+            FirstContactAt = Referred.AddDays(contactDays),
+            ClosedAt = closedDays is { } d ? Referred.AddDays(d) : null,
+            Status = closedDays is null ? CaseStatus.Open : CaseStatus.Closed,
+            Outcomes = outcomes,
+        };
+
+    private static string[] Display(PublishedSection section, int row) =>
+        section.Rows[row].Cells.Select((c, i) => c.Display(section.Columns[i].Kind, Default.Threshold)).ToArray();
+
+    private static string[] RowOf(PublishedSection section, string label) =>
+        Display(section, section.Rows.Select((r, i) => (r, i)).Single(x => x.r.Label == label).i);
+
+    [Fact]
+    public void Cases_opened_and_closed_per_pathway_hide_small_counts_and_their_complement_in_the_total()
+    {
+        var closed = Enumerable.Range(0, 5).Select(i => Case("housing", 1, 10 + i, "housed")).ToList();
+        var section = Default.Publish(ImpactReport.CasesOpenedAndClosed(
+            [new GroupCount("housing", 6), new GroupCount("money", 3)], closed, Pathways));
+
+        Assert.Equal(["Housing", "*", "5"], RowOf(section, "Housing"));
+        Assert.Equal(["Money advice", "<5", "0"], RowOf(section, "Money advice"));
+        // The total stays visible: with both parts hidden, 9 - "<5" gives neither away.
+        Assert.Equal([ImpactReport.AllPathways, "9", "5"], RowOf(section, ImpactReport.AllPathways));
+        Assert.True(section.Rows[^1].IsTotal);
+    }
+
+    [Fact]
+    public void Outcomes_use_the_latest_labels_show_an_unknown_id_as_it_is_and_count_closures_without_one()
+    {
+        var closed = Enumerable.Range(0, 6).Select(i => Case("housing", 1, 10, "housed")).ToList();
+        closed.Add(Case("housing", 1, 10, "housed", "retired-outcome"));
+        closed.Add(Case("housing", 1, 10));
+        closed.Add(Case("money", 1, 10, "debt-cleared"));
+
+        var section = Default.Publish(ImpactReport.OutcomesAchieved(closed, Pathways));
+
+        Assert.Equal(
+            [["Housing", "Housed", "7"], ["Housing", "retired-outcome", "<5"], ["Housing", ImpactReport.NoOutcome, "<5"], ["Money advice", "Debt cleared", "<5"]],
+            Enumerable.Range(0, section.Rows.Count).Select(r => Display(section, r)).ToArray());
+    }
+
+    [Fact]
+    public void Times_from_referral_are_median_and_90th_percentile_days_withheld_for_a_pathway_of_three()
+    {
+        // Housing: first contact after 1..6 days, closed after 10..14 days; money advice: three cases only.
+        var contacted = Enumerable.Range(1, 6).Select(d => Case("housing", d)).Concat(Enumerable.Range(1, 3).Select(d => Case("money", d))).ToList();
+        var closed = Enumerable.Range(10, 5).Select(d => Case("housing", 1, d)).Concat(Enumerable.Range(20, 3).Select(d => Case("money", 1, d))).ToList();
+
+        var section = Default.Publish(ImpactReport.TimesFromReferral(contacted, closed, Pathways));
+
+        // Nearest rank: median of six is the 3rd value, the 90th percentile the 6th; of five the 3rd and the 5th.
+        // Housing's counts are withheld as the complements of money advice's in the total row; its figures stay.
+        Assert.Equal(["Housing", "*", "3.0", "6.0", "*", "12.0", "14.0"], RowOf(section, "Housing"));
+        Assert.Equal(["Money advice", "<5", "*", "*", "<5", "*", "*"], RowOf(section, "Money advice"));
+        // Overall: 9 cases first contacted (1..6, 1..3: median the 5th value, 3) and 8 closed (10..14, 20..22: median 4th, 13).
+        Assert.Equal([ImpactReport.AllPathways, "9", "3.0", "6.0", "8", "13.0", "22.0"], RowOf(section, ImpactReport.AllPathways));
+    }
+
+    [Fact]
+    public void Support_delivered_counts_notes_by_type_and_sums_hours_withheld_when_few_cases_had_them()
+    {
+        var zone = TimeZoneInfo.Utc;
+        var cases = Enumerable.Range(0, 5).Select(_ => Guid.NewGuid()).ToArray();
+        var notes = cases.Select(c => NoteFact.From(new NoteAdded(Guid.NewGuid(), c, "w", "Visit", false, Referred, Referred, 90), zone))
+            .Append(NoteFact.From(new NoteAdded(Guid.NewGuid(), cases[0], "w", "Visit", false, Referred, Referred, 30), zone))
+            .Concat(Enumerable.Range(0, 5).Select(_ => NoteFact.From(new NoteAdded(Guid.NewGuid(), cases[1], "w", "Phone call", false, Referred, Referred, 12), zone)))
+            .ToList();
+
+        var section = Default.Publish(ImpactReport.SupportDelivered(notes));
+
+        Assert.Equal(["Phone call", "5", "*"], RowOf(section, "Phone call")); // one case only: its hours say too much
+        Assert.Equal(["Visit", "6", "8.0"], RowOf(section, "Visit"));         // 5 × 90 + 30 minutes
+        Assert.Equal([ImpactReport.AllTypes, "11", "9.0"], RowOf(section, ImpactReport.AllTypes));
+    }
+
+    [Fact]
+    public void A_pathway_keeps_the_outcome_labels_of_its_latest_version_whatever_the_order()
+    {
+        var at = DateTimeOffset.UtcNow;
+        var v1 = new PathwayPublished("p", 1, "P", "t", true, "admin", at, [new PathwayOutcome("a", "Old A")]);
+        var v2 = new PathwayPublished("p", 2, "P", "t", true, "admin", at, [new PathwayOutcome("a", "New A")]);
+
+        Assert.Equal("New A", PathwayReport.From(v2).Apply(v1).OutcomeLabel("a"));
+        Assert.Equal("New A", PathwayReport.From(v1).Apply(v2).OutcomeLabel("a"));
+        Assert.Equal("b", PathwayReport.From(v2).OutcomeLabel("b"));
+        Assert.Equal("a", PathwayReport.From(v1 with { Outcomes = null }).OutcomeLabel("a"));
+    }
+
+    [Theory]
+    [InlineData(null, 5)]
+    [InlineData("10", 10)]
+    [InlineData("2", 2)]
+    public void The_threshold_comes_from_configuration_with_a_default_of_five(string? value, int expected)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(value is null ? [] : [new(ImpactReportSettings.ThresholdSetting, value)]).Build();
+        Assert.Equal(expected, ImpactReportSettings.From(configuration).SmallNumberThreshold);
+    }
+
+    [Theory]
+    [InlineData("1")]
+    [InlineData("0")]
+    [InlineData("five")]
+    public void A_threshold_under_two_or_not_a_number_stops_the_service_naming_the_key(string value)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection([new(ImpactReportSettings.ThresholdSetting, value)]).Build();
+        var error = Assert.Throws<InvalidOperationException>(() => ImpactReportSettings.From(configuration));
+        Assert.Contains("Reporting:SmallNumberThreshold", error.Message);
+    }
+}
