@@ -2,6 +2,7 @@ using Casework.Messaging;
 using Casework.Persistence;
 using Casework.Reporting.Apis;
 using Casework.Reporting.Domain;
+using Casework.Reporting.Federation;
 using Casework.Reporting.Projections;
 using Casework.ServiceDefaults;
 using MassTransit;
@@ -33,7 +34,11 @@ public static class ReportingService
             .Add<WorkerReport>("workers")
             .Add<PathwayReport>("pathways", ["teamId"])
             .Add<EventLogEntry>("event_log", ["position"], ["occurredAt"], ["appliedAt"])
-            .Add<ReportingState>("reporting_state"));
+            .Add<ReportingState>("reporting_state")
+            .Add<IngestedRollup>("rollups", ["regionId"], ["from", "to"])
+            .AddAuditLog());
+        ReportingOptions.Register(builder.Services, builder.Configuration);
+        builder.Services.AddSingleton(FederationKeys.From(builder.Configuration));
         builder.Services.AddSingleton(sp => new Projector(sp.GetRequiredService<RegionCalendar>().Zone));
         builder.Services.AddSingleton<ProjectionGate>();
         builder.Services.AddSingleton<Rebuilder>();
@@ -55,6 +60,7 @@ public static class ReportingService
         app.MapMessagingAdmin(Description.ApiSegment);
         app.MapSummaryApi();
         app.MapDashboardApi();
+        app.MapFederationApi();
         return app;
     }
 
