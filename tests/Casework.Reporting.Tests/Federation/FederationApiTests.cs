@@ -123,6 +123,21 @@ public sealed class FederationApiTests(FederationFixture fixture)
     }
 
     [Fact]
+    public async Task Concurrent_uploads_of_the_same_rollup_store_it_once_and_all_succeed()
+    {
+        var period = NewPeriod();
+        var admin = fixture.Staff(CaseworkRoles.Admin);
+        var envelope = fixture.SignOther(period, 20, Generated).ToJson();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => PostAsync(admin, envelope)));
+
+        Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.Created));
+        Assert.All(responses, r => Assert.Contains(r.StatusCode, new[] { HttpStatusCode.Created, HttpStatusCode.OK }));
+        Assert.Single(await IngestedAsync(period));
+        Assert.Equal(1L, (await fixture.Store.GetAsync<IngestedRollup>(IngestedRollup.IdOf(FederationFixture.OtherRegion, period)))!.Version);
+    }
+
+    [Fact]
     public async Task Different_figures_for_an_ingested_period_conflict_unless_a_newer_rollup_replaces_them()
     {
         var period = NewPeriod();

@@ -161,8 +161,20 @@ public static class FederationApi
             session.Insert(id, stored);
         }
         session.Audit(http, replacing ? "replace-rollup" : "ingest-rollup", "rollup", id, now);
-        // A concurrent ingest of the same period fails this commit (duplicate id or stale version): 409, nothing written.
-        await session.CommitAsync(cancellationToken);
+        try
+        {
+            await session.CommitAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is DuplicateDocumentException or StaleVersionException)
+        {
+            // A concurrent ingest of this region and period committed first and nothing of this one was written: the
+            // same figures are then simply already there (a retried upload), other figures a conflict.
+            var winner = await store.GetAsync<IngestedRollup>(id, cancellationToken);
+            if (winner is { } held && held.Document.ContentHash == verification.ContentHash)
+                return TypedResults.Ok(IngestResult.Of("alreadyIngested", held.Document));
+            return Rejected(RollupRejection.ConflictsWithIngested,
+                $"A different rollup of region '{rollup.RegionId}' for this period was ingested meanwhile.");
+        }
         return replacing
             ? TypedResults.Ok(IngestResult.Of("replaced", stored))
             : TypedResults.Created($"/api/reporting/federation/rollups?regionId={rollup.RegionId}", IngestResult.Of("ingested", stored));
