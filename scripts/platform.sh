@@ -4,7 +4,8 @@
 #   platform.sh up     stop anything left in the run dir, start all processes, wait until ready
 #   platform.sh down   stop the processes recorded in the run dir
 # Environment (with defaults):
-#   CASEWORK_RUN_DIR        <repo>/.run/local   pid files, one log per process, identity keys
+#   CASEWORK_RUN_DIR        <repo>/.run/local   pid files, one log per process, identity keys, demo
+#                                               federation keys (federation/<region>.key.pem, .pub.pem)
 #   CASEWORK_PORT_OFFSET    0                   added to every port (parallel runs side by side)
 #   CASEWORK_DB_PREFIX      casework_           databases are <prefix>identity, <prefix>intake, ...
 #   CASEWORK_VHOST          casework            RabbitMQ vhost
@@ -53,6 +54,12 @@ PROCESSES=(
   "reporting|services/Reporting/Casework.Reporting.Api|Casework.Reporting.Api|5105|5205|reporting"
   "gateway|gateway/Casework.Gateway|Casework.Gateway|5000|-|-"
 )
+
+# Federation demo: this instance is region demo-local (it signs its rollups) and, as a national instance, trusts itself
+# and demo-second, whose private key stays in the run dir so a demo or test can sign that region's rollup.
+FEDERATION_DIR="$RUN_DIR/federation"
+FEDERATION_REGION=demo-local
+FEDERATION_REGIONS=(demo-local demo-second)
 
 port() { echo $(($1 + OFFSET)); }
 declare -A STARTED_AT=()
@@ -162,6 +169,16 @@ start_one() {
         "ConnectionStrings__Broker=amqp://guest:guest@127.0.0.1:5672/$VHOST"
         "Seed__DemoDataPath=$SEED_DATA"
       )
+      if [[ $name == reporting ]]; then
+        local region
+        env+=(
+          "Reporting__Federation__RegionId=$FEDERATION_REGION"
+          "Reporting__Federation__SigningKeyPem=$(cat "$FEDERATION_DIR/$FEDERATION_REGION.key.pem")"
+        )
+        for region in "${FEDERATION_REGIONS[@]}"; do
+          env+=("Reporting__Federation__TrustedRegions__${region}__PublicKeyPem=$(cat "$FEDERATION_DIR/$region.pub.pem")")
+        done
+      fi
       # Services that ask Case over gRPC (access checks, pathways).
       [[ $name == notes || $name == intake ]] && env+=("Services__Case__Grpc=http://127.0.0.1:$CASE_GRPC_PORT")
       ;;
@@ -171,6 +188,23 @@ start_one() {
   (cd "$dir" && exec env "${env[@]}" dotnet "$assembly.dll") </dev/null >"$RUN_DIR/$name.log" 2>&1 &
   echo "$! $assembly" >"$RUN_DIR/$name.pid"
   STARTED_AT[$name]=$EPOCHREALTIME
+}
+
+# Demo key pairs (ECDSA P-256, as the README tells a region to make its own), made once per run dir and kept: local only,
+# never committed (.run/ is git-ignored), private keys readable by the owner alone.
+ensure_federation_keys() {
+  local region
+  mkdir -p "$FEDERATION_DIR"
+  chmod 700 "$FEDERATION_DIR"
+  for region in "${FEDERATION_REGIONS[@]}"; do
+    if [[ ! -s $FEDERATION_DIR/$region.key.pem || ! -s $FEDERATION_DIR/$region.pub.pem ]]; then
+      (umask 077 && openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$FEDERATION_DIR/$region.key.pem" 2>/dev/null) \
+        || die "could not create the demo federation key of $region (openssl)"
+      openssl pkey -in "$FEDERATION_DIR/$region.key.pem" -pubout -out "$FEDERATION_DIR/$region.pub.pem" 2>/dev/null \
+        || die "could not write the public key of $region (openssl)"
+      log "created demo federation key pair $FEDERATION_DIR/$region.{key,pub}.pem"
+    fi
+  done
 }
 
 # Milliseconds from a process's start until now (bash's EPOCHREALTIME has microseconds).
@@ -234,6 +268,7 @@ cmd_up() {
 
   ensure_databases
   ensure_vhost
+  ensure_federation_keys
 
   : >"$RUN_DIR/ready.tsv"
   if [[ $START_MODE == sequential ]]; then

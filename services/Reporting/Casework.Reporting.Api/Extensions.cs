@@ -37,11 +37,14 @@ public static class ReportingService
             .Add<WorkerReport>("workers")
             .Add<PathwayReport>("pathways", ["teamId"])
             .Add<EventLogEntry>("event_log", ["position"], ["occurredAt"], ["appliedAt"])
-            .Add<ReportingState>("reporting_state"));
+            .Add<ReportingState>("reporting_state")
+            .Add<IngestedRollup>("rollups", ["regionId"], ["from", "to"])
+            .AddAuditLog());
+        ReportingOptions.Register(builder.Services, builder.Configuration);
+        builder.Services.AddSingleton(FederationKeys.From(builder.Configuration));
         builder.Services.AddSingleton(sp => new Projector(sp.GetRequiredService<RegionCalendar>().Zone));
         builder.Services.AddSingleton<ProjectionGate>();
         builder.Services.AddSingleton<Rebuilder>();
-        builder.Services.AddSingleton(ImpactReportSettings.From(builder.Configuration));
         builder.Services.AddSingleton<ImpactReport>();
         builder.Services.AddSingleton<IRegionalReportSource>(sp => sp.GetRequiredService<ImpactReport>());
         builder.AddMessaging(Name, bus =>
@@ -63,6 +66,7 @@ public static class ReportingService
         app.MapSummaryApi();
         app.MapDashboardApi();
         app.MapImpactReportApi();
+        app.MapFederationApi();
         return app;
     }
 

@@ -2,8 +2,10 @@ using Casework.Contracts.Events;
 using Casework.Persistence;
 using Casework.Reporting.Domain;
 using Casework.Reporting.Reports;
+using Casework.Reporting.Federation;
 using Casework.Reporting.Rendering;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace Casework.Reporting.Tests.Impact;
@@ -119,12 +121,8 @@ public sealed class ImpactReportSectionTests
     [InlineData(null, 5)]
     [InlineData("10", 10)]
     [InlineData("2", 2)]
-    public void The_threshold_comes_from_configuration_with_a_default_of_five(string? value, int expected)
-    {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(value is null ? [] : [new(ImpactReportSettings.ThresholdSetting, value)]).Build();
-        Assert.Equal(expected, ImpactReportSettings.From(configuration).SmallNumberThreshold);
-    }
+    public void The_threshold_comes_from_configuration_with_a_default_of_five(string? value, int expected) =>
+        Assert.Equal(expected, Options(value).Value.SmallNumberThreshold);
 
     [Theory]
     [InlineData("1")]
@@ -132,8 +130,17 @@ public sealed class ImpactReportSectionTests
     [InlineData("five")]
     public void A_threshold_under_two_or_not_a_number_stops_the_service_naming_the_key(string value)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection([new(ImpactReportSettings.ThresholdSetting, value)]).Build();
-        var error = Assert.Throws<InvalidOperationException>(() => ImpactReportSettings.From(configuration));
+        var error = Assert.ThrowsAny<Exception>(() => Options(value).Value);
         Assert.Contains("Reporting:SmallNumberThreshold", error.Message);
+    }
+
+    /// <summary>The options as the service registers them (validated when first read, which the host does at start).</summary>
+    private static Microsoft.Extensions.Options.IOptions<ReportingOptions> Options(string? threshold)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(threshold is null ? [] : [new("Reporting:SmallNumberThreshold", threshold)]).Build();
+        var services = new ServiceCollection();
+        ReportingOptions.Register(services, configuration);
+        return services.BuildServiceProvider().GetRequiredService<Microsoft.Extensions.Options.IOptions<ReportingOptions>>();
     }
 }

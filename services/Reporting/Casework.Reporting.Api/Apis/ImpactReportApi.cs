@@ -106,7 +106,7 @@ public static class ImpactReportApi
         }
         var scope = new ImpactScope(teamId is not null ? [teamId] : user.SeesAllTeams() ? null : user.Teams(), pathwayId);
         var report = await builder.BuildAsync(ReportPeriod.Of(fromDay!.Value, toDay!.Value), scope, cancellationToken);
-        return await render(new Suppression(builder.Settings.SmallNumberThreshold).Publish(report));
+        return await render(builder.Settings.CreateSuppression().Publish(report));
     }
 
     private static DateOnly? Day(ValidationErrors errors, string field, string? value)

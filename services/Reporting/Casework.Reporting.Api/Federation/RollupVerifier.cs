@@ -60,15 +60,20 @@ public sealed class RollupVerifier : IDisposable
         _ledger = ledger;
     }
 
-    public RollupVerification Verify(ReadOnlySpan<byte> envelopeJson)
+    public RollupVerification Verify(ReadOnlySpan<byte> envelopeJson) => Verify(envelopeJson, _ledger);
+
+    /// <summary>As <see cref="Verify(ReadOnlySpan{byte})"/> against <paramref name="ledger"/> (one verifier, a ledger read per request).</summary>
+    public RollupVerification Verify(ReadOnlySpan<byte> envelopeJson, IRollupLedger? ledger)
     {
         SignedRollup signed;
         try { signed = SignedRollup.FromJson(envelopeJson); }
         catch (FormatException e) { return RollupVerification.Reject(RollupRejection.Malformed, e.Message); }
-        return Verify(signed);
+        return Verify(signed, ledger);
     }
 
-    public RollupVerification Verify(SignedRollup signed)
+    public RollupVerification Verify(SignedRollup signed) => Verify(signed, _ledger);
+
+    public RollupVerification Verify(SignedRollup signed, IRollupLedger? ledger)
     {
         if (!_trusted.TryGetValue(signed.RegionId, out var key))
             return RollupVerification.Reject(RollupRejection.UnknownRegion, $"Region '{signed.RegionId}' is not trusted here.");
@@ -94,7 +99,7 @@ public sealed class RollupVerifier : IDisposable
             return RollupVerification.Reject(RollupRejection.NotSuppressed, problem);
 
         var hash = RollupJson.ContentHash(rollup);
-        var ingested = _ledger?.IngestedContentHash(rollup.RegionId, rollup.Period);
+        var ingested = ledger?.IngestedContentHash(rollup.RegionId, rollup.Period);
         if (ingested is not null && ingested != hash)
             return RollupVerification.Reject(RollupRejection.ConflictsWithIngested,
                 $"A different rollup of region '{rollup.RegionId}' for this period is already ingested; remove it before ingesting a correction.");

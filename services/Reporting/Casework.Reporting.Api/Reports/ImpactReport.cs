@@ -26,25 +26,6 @@ public sealed record ImpactScope(IReadOnlyList<string>? Teams, string? PathwayId
         (PathwayId is null || report.PathwayId == PathwayId) && (Teams is null || (report.TeamId is { } team && Teams.Contains(team)));
 }
 
-/// <summary>The region's name printed on its reports and the small-number threshold they are published with.</summary>
-public sealed record ImpactReportSettings(string Region, int SmallNumberThreshold)
-{
-    public const string ThresholdSetting = "Reporting:SmallNumberThreshold";
-    public const string RegionSetting = "Reporting:RegionName";
-
-    /// <summary>Reads the settings; a threshold that is not a whole number of at least 2 stops the service at start naming the key.</summary>
-    public static ImpactReportSettings From(IConfiguration configuration)
-    {
-        var threshold = Suppression.DefaultThreshold;
-        if (configuration[ThresholdSetting] is { } text
-            && (!int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out threshold) || threshold < 2))
-        {
-            throw new InvalidOperationException($"{ThresholdSetting} must be a whole number of at least 2 (it is '{text}').");
-        }
-        return new ImpactReportSettings(configuration[RegionSetting] is { Length: > 0 } region ? region : "Casework", threshold);
-    }
-}
-
 /// <summary>
 /// The impact (funder) report for a period: cases opened and closed, outcomes achieved, times from referral to first contact
 /// and to closure, and support delivered, per pathway and overall. Built raw; only <see cref="Suppression"/> makes it
@@ -56,7 +37,7 @@ public sealed record ImpactReportSettings(string Region, int SmallNumberThreshol
 /// which the API limits to <see cref="MaxPeriodDays"/>, and each kept as a few fields only.
 /// </para>
 /// </summary>
-public sealed class ImpactReport(IDocumentStore store, RegionCalendar calendar, ImpactReportSettings settings) : IRegionalReportSource
+public sealed class ImpactReport(IDocumentStore store, RegionCalendar calendar, ReportingOptions settings) : IRegionalReportSource
 {
     public const string Title = "Impact report";
 
@@ -67,7 +48,7 @@ public sealed class ImpactReport(IDocumentStore store, RegionCalendar calendar, 
     public const string AllTypes = "All types";
     public const string NoOutcome = "No outcome recorded";
 
-    public ImpactReportSettings Settings => settings;
+    public ReportingOptions Settings => settings;
 
     /// <summary>The whole region, every pathway (what a regional rollup publishes).</summary>
     public Task<Report> BuildAsync(ReportPeriod period, CancellationToken cancellationToken) =>
@@ -105,7 +86,7 @@ public sealed class ImpactReport(IDocumentStore store, RegionCalendar calendar, 
             SupportDelivered(notes),
         };
         await AddDemographicsAsync(sections, period, scope, cancellationToken);
-        return new Report(Title, period, freshness.AsOf ?? DateTimeOffset.UtcNow, settings.Region, sections);
+        return new Report(Title, period, freshness.AsOf ?? DateTimeOffset.UtcNow, settings.RegionName, sections);
     }
 
     /// <summary>
