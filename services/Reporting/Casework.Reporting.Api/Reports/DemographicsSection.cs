@@ -14,8 +14,8 @@ namespace Casework.Reporting.Reports;
 /// end and not closed before its start; a case opened in the period counts even if it closed in it), each person once
 /// however many cases they had, a merged record counted as its survivor with the survivor's facts
 /// (<see cref="PersonReport"/>). A person Intake has sent no facts for is counted under "Not recorded".
-/// A case closed before the period and reopened in it counts only if it was opened or last closed in or after it
-/// (the case read model keeps the last closure, not reopenings).
+/// A case closed before the period and reopened counts if it closed again in or after the period, or is open now (the case
+/// read model keeps the last closure but not when it was reopened, so one reopened only after the period counts too).
 /// </para>
 /// <para>
 /// Age is the age reached in the calendar year the period ends in (reporting gets the year of birth only, never the date),
@@ -74,9 +74,9 @@ public static class DemographicsSection
     }
 
     /// <summary>
-    /// The cases open at some time in the period, as three disjoint filters (the store's filters have no "or"): opened in
-    /// the period; opened before it and never closed; opened before it and last closed in it or later. Each also carries
-    /// <paramref name="narrow"/>'s conditions.
+    /// The cases open at some time in the period, as four disjoint filters (the store's filters have no "or"): opened in
+    /// the period; opened before it and never closed; opened before it and last closed in it or later; opened and last closed
+    /// before it but reopened (open now). Each also carries <paramref name="narrow"/>'s conditions.
     /// </summary>
     public static IReadOnlyList<DocumentFilter> CasesSupportedIn(ReportPeriod period, TimeZoneInfo zone, DocumentFilter? narrow = null)
     {
@@ -87,6 +87,7 @@ public static class DemographicsSection
             Copy(narrow).AtLeast("openedAt", start).LessThan("openedAt", end),
             Copy(narrow).LessThan("openedAt", start).Missing("closedAt"),
             Copy(narrow).LessThan("openedAt", start).AtLeast("closedAt", start),
+            Copy(narrow).Equal("status", CaseStatus.Open).LessThan("openedAt", start).LessThan("closedAt", start),
         ];
     }
 
