@@ -15,7 +15,8 @@ public sealed record PersonRegistered(
     string? Disability = null);
 
 /// <summary>
-/// A person's details changed in Intake; it carries all of the coarse facts as they are now (not only what changed).
+/// A person's details changed in Intake, or records were merged into this one (then with the survivor's details as they
+/// stand); it carries all of the coarse facts as they are now (not only what changed).
 /// <paramref name="BirthYear"/> is the year of the date of birth, <paramref name="PostcodeDistrict"/> the outward code of a
 /// UK postcode ("M1" of "M1 1AE"; null for a postcode in another form), and gender, ethnicity and disability the person's
 /// own answers (<see cref="EqualityMonitoring"/>). Never a full date of birth, a full postcode or contact details.

@@ -141,6 +141,24 @@ public sealed class EqualityMonitoringTests(IntakeFixture fixture)
         Assert.Equal(JsonValueKind.Null, registered.GetProperty("postcodeDistrict").ValueKind);
     }
 
+    [Fact]
+    public async Task A_merge_restates_the_survivors_facts_not_the_merged_records()
+    {
+        using var staff = fixture.Staff();
+        using var first = await staff.PostJsonAsync(People, Person(Unique(), gender: "Man", disability: "No"));
+        var survivorId = (await first.JsonAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        using var second = await staff.PostJsonAsync(People, Person(Unique(), gender: "Woman", disability: "Yes"));
+        var duplicateId = (await second.JsonAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
+
+        using var supervisor = fixture.Staff(role: "supervisor", subject: "sup-equality");
+        using var merged = await supervisor.PostJsonAsync($"{People}/{survivorId}/merges", new { mergedPersonId = duplicateId, reason = "Same person" },
+            ("If-Match", "\"1\""));
+        await merged.JsonAsync(HttpStatusCode.OK);
+
+        var restated = JsonDocument.Parse(await OutboxPayloadAsync("PersonUpdated", survivorId)).RootElement;
+        Assert.Equal(("Man", "No"), (restated.Text("gender"), restated.Text("disability")));
+    }
+
     [Theory]
     [InlineData("M1 1AE", "M1")]
     [InlineData("sw1a 1aa", "SW1A")]
