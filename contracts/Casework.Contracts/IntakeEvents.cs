@@ -1,10 +1,35 @@
 namespace Casework.Contracts.Events;
 
-/// <summary>A person (client record) was created in Intake.</summary>
-public sealed record PersonRegistered(Guid PersonId, string DisplayName, DateTimeOffset OccurredAt);
+/// <summary>
+/// A person (client record) was created in Intake. The trailing fields are the person's facts for counting, in coarse
+/// form only (see <see cref="PersonUpdated"/>); null when unknown or from a version that did not send them.
+/// </summary>
+public sealed record PersonRegistered(
+    Guid PersonId,
+    string DisplayName,
+    DateTimeOffset OccurredAt,
+    int? BirthYear = null,
+    string? PostcodeDistrict = null,
+    string? Gender = null,
+    string? Ethnicity = null,
+    string? Disability = null);
 
-/// <summary>A person's details changed in Intake.</summary>
-public sealed record PersonUpdated(Guid PersonId, string DisplayName, DateTimeOffset OccurredAt);
+/// <summary>
+/// A person's details changed in Intake, or records were merged into this one (then with the survivor's details as they
+/// stand); it carries all of the coarse facts as they are now (not only what changed).
+/// <paramref name="BirthYear"/> is the year of the date of birth, <paramref name="PostcodeDistrict"/> the outward code of a
+/// UK postcode ("M1" of "M1 1AE"; null for a postcode in another form), and gender, ethnicity and disability the person's
+/// own answers (<see cref="EqualityMonitoring"/>). Never a full date of birth, a full postcode or contact details.
+/// </summary>
+public sealed record PersonUpdated(
+    Guid PersonId,
+    string DisplayName,
+    DateTimeOffset OccurredAt,
+    int? BirthYear = null,
+    string? PostcodeDistrict = null,
+    string? Gender = null,
+    string? Ethnicity = null,
+    string? Disability = null);
 
 /// <summary>
 /// Staff merged duplicate records of one person into a survivor. <paramref name="MergedPersonIds"/> holds the

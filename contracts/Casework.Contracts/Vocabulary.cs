@@ -52,3 +52,25 @@ public static class QuestionKinds
         _ => null,
     };
 }
+
+/// <summary>
+/// Equality monitoring questions charities ask, answered by the person themself and always optional. These are the
+/// default answer lists (after the UK's census 2021 top-level groups and the Equality Act's definition of disability); a
+/// region replaces a list in Intake's configuration (Intake:EqualityMonitoring:Gender etc.). Every list offers
+/// <see cref="PreferNotToSay"/>, which is an answer (counted as such), unlike leaving the question out (unknown).
+/// </summary>
+public static class EqualityMonitoring
+{
+    public const string PreferNotToSay = "Prefer not to say";
+
+    public static readonly IReadOnlyList<string> Genders = ["Woman", "Man", "Non-binary", "In another way", PreferNotToSay];
+
+    public static readonly IReadOnlyList<string> Ethnicities =
+    [
+        "Asian or Asian British", "Black, Black British, Caribbean or African", "Mixed or multiple ethnic groups", "White",
+        "Another ethnic group", PreferNotToSay,
+    ];
+
+    /// <summary>Whether the person considers themself disabled (a long-term condition that limits day-to-day activities).</summary>
+    public static readonly IReadOnlyList<string> Disabilities = ["Yes", "No", PreferNotToSay];
+}

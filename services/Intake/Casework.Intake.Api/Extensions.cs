@@ -39,6 +39,7 @@ public static class IntakeService
         builder.AddMessaging(Name, bus => bus.AddConsumer<CaseOpenedConsumer>());
         builder.Services.AddUserForwardingGrpcClient<CaseQueries.CaseQueriesClient>(builder.Configuration, "Services:Case:Grpc");
         builder.AddDecisionSla();
+        builder.AddEqualityMonitoring();
         builder.AddPartnerWebhooks();
         builder.Services.AddOptions<RetentionOptions>().Bind(builder.Configuration.GetSection(RetentionOptions.Section));
         builder.Services.AddSingleton<IntakeRetention>();

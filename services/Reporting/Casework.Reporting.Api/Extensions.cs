@@ -36,6 +36,7 @@ public static class ReportingService
             .Add<NoteFact>("note_facts", ["happenedAt"], ["caseId", "happenedAt"])
             .Add<WorkerReport>("workers")
             .Add<PathwayReport>("pathways", ["teamId"])
+            .Add<PersonReport>("people", ["personId"])
             .Add<EventLogEntry>("event_log", ["position"], ["occurredAt"], ["appliedAt"])
             .Add<ReportingState>("reporting_state")
             .Add<IngestedRollup>("rollups", ["regionId"], ["from", "to"])

@@ -135,11 +135,12 @@ public static class DuplicatesApi
     }
 
     private static async Task<IResult> CheckAsync(
-        PersonInput request, HttpContext http, IDocumentStore store, TimeProvider clock, CancellationToken cancellationToken)
+        PersonInput request, HttpContext http, IDocumentStore store, TimeProvider clock, EqualityVocabulary vocabulary,
+        CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var errors = new ValidationErrors();
-        ReferralValidation.ValidatePerson(errors, "", request, now);
+        ReferralValidation.ValidatePerson(errors, "", request, now, vocabulary);
         if (errors.Any)
         {
             return errors.ToProblem();

@@ -22,6 +22,9 @@ public sealed record PersonView(
     string? Email,
     string? Phone,
     string? Postcode,
+    [property: Description("Equality monitoring answers (null: not answered). Staff only: no partner view shows them.")] string? Gender,
+    string? Ethnicity,
+    string? Disability,
     DateTimeOffset CreatedAt,
     string CreatedBy,
     long Version,
@@ -33,7 +36,8 @@ public sealed record PersonView(
     public static PersonView From(Stored<Person> stored)
     {
         var p = stored.Document;
-        return new(p.Id, p.GivenName, p.FamilyName, p.DisplayName, p.DateOfBirth, p.Email, p.Phone, p.Postcode, p.CreatedAt, p.CreatedBy,
+        return new(p.Id, p.GivenName, p.FamilyName, p.DisplayName, p.DateOfBirth, p.Email, p.Phone, p.Postcode, p.Gender, p.Ethnicity, p.Disability,
+            p.CreatedAt, p.CreatedBy,
             stored.Version, p.History, p.MergedInto, p.Merges, p.DistinctFrom);
     }
 }
@@ -46,9 +50,12 @@ public sealed record RegisterPersonRequest(
     [property: Description("Email address.")] string? Email = null,
     [property: Description("Phone number: digits, spaces, +, - and brackets.")] string? Phone = null,
     [property: Description("Postcode (up to 12 characters).")] string? Postcode = null,
-    [property: Description("Candidates from an earlier 409 that staff checked and found to be someone else.")] List<Guid>? NotTheSameAs = null)
+    [property: Description("Candidates from an earlier 409 that staff checked and found to be someone else.")] List<Guid>? NotTheSameAs = null,
+    [property: Description(PersonInput.GenderHelp)] string? Gender = null,
+    [property: Description(PersonInput.EthnicityHelp)] string? Ethnicity = null,
+    [property: Description(PersonInput.DisabilityHelp)] string? Disability = null)
 {
-    public PersonInput Person => new(GivenName, FamilyName, DateOfBirth, Email, Phone, Postcode);
+    public PersonInput Person => new(GivenName, FamilyName, DateOfBirth, Email, Phone, Postcode, Gender, Ethnicity, Disability);
 }
 
 /// <summary>
@@ -167,11 +174,12 @@ public static class PeopleApi
     }
 
     private static async Task<IResult> RegisterAsync(
-        RegisterPersonRequest request, HttpContext http, IDocumentStore store, TimeProvider clock, CancellationToken cancellationToken)
+        RegisterPersonRequest request, HttpContext http, IDocumentStore store, TimeProvider clock, EqualityVocabulary vocabulary,
+        CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var errors = new ValidationErrors();
-        ReferralValidation.ValidatePerson(errors, "", request.Person, now);
+        ReferralValidation.ValidatePerson(errors, "", request.Person, now, vocabulary);
         errors.Check(request.NotTheSameAs is not { Count: > 50 }, "notTheSameAs", "At most 50 people.");
         if (errors.Any)
         {
@@ -188,8 +196,7 @@ public static class PeopleApi
                 detail: "Use their record (refer them with personId), or send again with the ones you checked in notTheSameAs.",
                 extensions: new Dictionary<string, object?> { ["candidates"] = notChecked.Select(MatchCandidateView.From).ToList() });
         }
-        var person = new Person(Guid.CreateVersion7(now), details.GivenName, details.FamilyName, details.DateOfBirth, details.Email, details.Phone,
-            details.Postcode, now, http.ActorId());
+        var person = Person.New(Guid.CreateVersion7(now), details, now, http.ActorId());
         var dismissed = matches.Select(m => m.Person.Id).ToList();
         if (dismissed.Count > 0)
         {
@@ -198,7 +205,7 @@ public static class PeopleApi
         await using var session = store.OpenSession();
         session.Insert(person.Id.ToString(), person);
         session.Audit(http, "create", "person", person.Id.ToString(), now);
-        session.Publish(new PersonRegistered(person.Id, person.DisplayName, now));
+        session.Publish(PersonEvents.Registered(person, now));
         if (dismissed.Count > 0)
         {
             session.Publish(new PersonMatchesDismissed(person.Id, dismissed, http.ActorId(), now));
@@ -221,11 +228,12 @@ public static class PeopleApi
     }
 
     private static async Task<IResult> UpdateAsync(
-        Guid id, PersonInput request, HttpContext http, IDocumentStore store, TimeProvider clock, CancellationToken cancellationToken)
+        Guid id, PersonInput request, HttpContext http, IDocumentStore store, TimeProvider clock, EqualityVocabulary vocabulary,
+        CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var errors = new ValidationErrors();
-        ReferralValidation.ValidatePerson(errors, "", request, now);
+        ReferralValidation.ValidatePerson(errors, "", request, now, vocabulary);
         if (errors.Any)
         {
             return errors.ToProblem();
@@ -256,7 +264,7 @@ public static class PeopleApi
             }
         }
         session.Audit(http, "update", "person", current.Id, now);
-        session.Publish(new PersonUpdated(updated.Id, updated.DisplayName, now));
+        session.Publish(PersonEvents.Updated(updated, now));
         await session.CommitAsync(cancellationToken);
         var stored = new Stored<Person>(current.Id, current.Version + 1, updated);
         ETags.Set(http.Response, stored.Version);

@@ -34,7 +34,7 @@ internal static class PersonDuplicates
     /// <summary>
     /// Queues on <paramref name="session"/> the merge of <paramref name="duplicate"/> into <paramref name="survivor"/>:
     /// both records, the records merged into the duplicate before (now pointing at the survivor), the duplicate's
-    /// referrals (now the survivor's), the audit entries and PeopleMerged. Every write carries the version read,
+    /// referrals (now the survivor's), the audit entries, PeopleMerged and PersonUpdated with the survivor's facts. Every write carries the version read,
     /// so a concurrent change fails the commit (409) and nothing is half-merged. Returns the survivor as it will be.
     /// </summary>
     /// <exception cref="Casework.ServiceDefaults.DomainRuleException">Either record was merged already, or they are one record.</exception>
@@ -62,6 +62,9 @@ internal static class PersonDuplicates
         session.Audit(http, "merged", "person", duplicate.Id, now, parentId: survivor.Id);
         session.Publish(new PeopleMerged(merged.Id, merged.DisplayName, [duplicate.Document.Id, .. duplicate.Document.Merges.Select(m => m.PersonId)],
             by, now));
+        // The survivor's facts restated with the merge, so a reader counting people (Reporting) holds the values that now stand
+        // for every merged record, even for a survivor registered before events carried them.
+        session.Publish(PersonEvents.Updated(merged, now));
         return new Stored<Person>(survivor.Id, survivor.Version + 1, merged);
     }
 }

@@ -32,7 +32,17 @@ public sealed record PersonInput(
     [property: Description("Date of birth, YYYY-MM-DD: a past date after 1900.")] DateOnly? DateOfBirth = null,
     [property: Description("Email address.")] string? Email = null,
     [property: Description("Phone number: digits, spaces, +, - and brackets.")] string? Phone = null,
-    [property: Description("Postcode (up to 12 characters).")] string? Postcode = null);
+    [property: Description("Postcode (up to 12 characters).")] string? Postcode = null,
+    [property: Description(PersonInput.GenderHelp)] string? Gender = null,
+    [property: Description(PersonInput.EthnicityHelp)] string? Ethnicity = null,
+    [property: Description(PersonInput.DisabilityHelp)] string? Disability = null)
+{
+    // Equality monitoring: optional, answered by the person; the region's lists are in the README (Intake:EqualityMonitoring).
+    public const string GenderHelp = "Optional, the person's own answer: by default Woman, Man, Non-binary, In another way or Prefer not to say (the region may set its own list).";
+    public const string EthnicityHelp = "Optional, the person's own answer: by default Asian or Asian British; Black, Black British, Caribbean or African; " +
+        "Mixed or multiple ethnic groups; White; Another ethnic group; or Prefer not to say (the region may set its own list).";
+    public const string DisabilityHelp = "Optional, the person's own answer to whether they consider themself disabled: by default Yes, No or Prefer not to say.";
+}
 
 /// <summary>The person's consent to the referral.</summary>
 public sealed record ConsentInput(
@@ -105,7 +115,7 @@ public sealed record ReferralView(
 
 internal static partial class ReferralValidation
 {
-    public static ValidationErrors Validate(SubmitReferralRequest request, DateTimeOffset now, bool fromPartner)
+    public static ValidationErrors Validate(SubmitReferralRequest request, DateTimeOffset now, bool fromPartner, EqualityVocabulary vocabulary)
     {
         var errors = new ValidationErrors();
         if (request.PersonId is not null)
@@ -115,7 +125,7 @@ internal static partial class ReferralValidation
         }
         else if (errors.Check(request.Person is not null, "person", "The field is required.") && request.Person is { } person)
         {
-            ValidatePerson(errors, "person.", person, now);
+            ValidatePerson(errors, "person.", person, now, vocabulary);
         }
         errors.Required("reason", request.Reason, 4000, multiline: true);
         ValidatePathwayId(errors, "requestedPathwayId", request.RequestedPathwayId, required: false);
@@ -132,7 +142,7 @@ internal static partial class ReferralValidation
     }
 
     /// <summary>A person's details, in a referral (prefix "person.") or on their own (no prefix).</summary>
-    public static void ValidatePerson(ValidationErrors errors, string prefix, PersonInput person, DateTimeOffset now)
+    public static void ValidatePerson(ValidationErrors errors, string prefix, PersonInput person, DateTimeOffset now, EqualityVocabulary vocabulary)
     {
         errors.Required(prefix + "givenName", person.GivenName, 100);
         errors.Required(prefix + "familyName", person.FamilyName, 100);
@@ -150,12 +160,17 @@ internal static partial class ReferralValidation
             errors.Check(Phone().IsMatch(person.Phone), prefix + "phone", "The field must be a phone number (digits, spaces, +, -, brackets).");
         }
         errors.Optional(prefix + "postcode", person.Postcode, 12);
+        // Blank is the same as not answered; an answer must be spelled as the list has it (reports count by it).
+        errors.OneOf(prefix + "gender", Blank(person.Gender), vocabulary.Genders, required: false);
+        errors.OneOf(prefix + "ethnicity", Blank(person.Ethnicity), vocabulary.Ethnicities, required: false);
+        errors.OneOf(prefix + "disability", Blank(person.Disability), vocabulary.Disabilities, required: false);
     }
 
     /// <summary>Validated input as stored: trimmed, blank as absent, postcode in capitals.</summary>
     public static PersonDetails ToDetails(PersonInput person) => new(
         person.GivenName!.Trim(), person.FamilyName!.Trim(), person.DateOfBirth,
-        Blank(person.Email), Blank(person.Phone), Blank(person.Postcode)?.ToUpperInvariant());
+        Blank(person.Email), Blank(person.Phone), Blank(person.Postcode)?.ToUpperInvariant(),
+        Blank(person.Gender), Blank(person.Ethnicity), Blank(person.Disability));
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 

@@ -98,10 +98,11 @@ public static class ReferralsApi
         IDocumentStore store,
         TimeProvider clock,
         DecisionSla sla,
+        EqualityVocabulary vocabulary,
         CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var errors = ReferralValidation.Validate(request, now, http.User.IsPartner());
+        var errors = ReferralValidation.Validate(request, now, http.User.IsPartner(), vocabulary);
         if (idempotencyKey is not null)
         {
             errors.Check(ReferralValidation.IsValidIdempotencyKey(idempotencyKey), IdempotencyHeader,
@@ -140,8 +141,7 @@ public static class ReferralsApi
         else
         {
             var details = ReferralValidation.ToDetails(request.Person!);
-            person = new Person(Guid.CreateVersion7(now), details.GivenName, details.FamilyName, details.DateOfBirth,
-                details.Email, details.Phone, details.Postcode, now, actor);
+            person = Person.New(Guid.CreateVersion7(now), details, now, actor);
         }
         var referral = Referral.Receive(person, ReferralValidation.SourceOf(request, isPartner), isPartner ? clientId : null,
             request.ReferringOrganisation?.Trim(), request.ExternalReference?.Trim(), request.Reason!.Trim(), request.RequestedPathwayId,
@@ -152,7 +152,7 @@ public static class ReferralsApi
         if (request.PersonId is null)
         {
             session.Insert(person.Id.ToString(), person);
-            session.Publish(new PersonRegistered(person.Id, person.DisplayName, now));
+            session.Publish(PersonEvents.Registered(person, now));
         }
         else
         {

@@ -33,8 +33,30 @@ public sealed partial record Person(
     public string FamilyNamePhonetic => PersonKeys.Phonetic(FamilyName);
     public string GivenNamePhonetic => PersonKeys.Phonetic(GivenName);
 
+    // Equality monitoring: the person's own answers (EqualityVocabulary), each optional. Staff see them; partners never do.
+    public string? Gender { get; init; }
+    public string? Ethnicity { get; init; }
+    public string? Disability { get; init; }
+
     [JsonIgnore]
-    public PersonDetails Details => new(GivenName, FamilyName, DateOfBirth, Email, Phone, Postcode);
+    public PersonDetails Details => new(GivenName, FamilyName, DateOfBirth, Email, Phone, Postcode, Gender, Ethnicity, Disability);
+
+    /// <summary>The year of birth: the only part of the date of birth reports get (to band ages).</summary>
+    [JsonIgnore]
+    public int? BirthYear => DateOfBirth?.Year;
+
+    /// <summary>The postcode district ("M1" of "M1 1AE"): the only part of the address reports get.</summary>
+    [JsonIgnore]
+    public string? PostcodeDistrict => PersonKeys.PostcodeDistrict(Postcode);
+
+    /// <summary>A new record with these details.</summary>
+    public static Person New(Guid id, PersonDetails details, DateTimeOffset at, string by) =>
+        new Person(id, details.GivenName, details.FamilyName, details.DateOfBirth, details.Email, details.Phone, details.Postcode, at, by)
+        {
+            Gender = details.Gender,
+            Ethnicity = details.Ethnicity,
+            Disability = details.Disability,
+        };
 
     public IReadOnlyList<PersonChange> History { get; init; } = [];
 
@@ -55,6 +77,9 @@ public sealed partial record Person(
         Compare("email", Email, details.Email);
         Compare("phone", Phone, details.Phone);
         Compare("postcode", Postcode, details.Postcode);
+        Compare("gender", Gender, details.Gender);
+        Compare("ethnicity", Ethnicity, details.Ethnicity);
+        Compare("disability", Disability, details.Disability);
         return changes.Count == 0
             ? this
             : this with
@@ -65,13 +90,18 @@ public sealed partial record Person(
                 Email = details.Email,
                 Phone = details.Phone,
                 Postcode = details.Postcode,
+                Gender = details.Gender,
+                Ethnicity = details.Ethnicity,
+                Disability = details.Disability,
                 History = [.. History, new PersonChange(at, by, changes)],
             };
     }
 }
 
-/// <summary>A person's details as staff enter them (already trimmed and validated).</summary>
-public sealed record PersonDetails(string GivenName, string FamilyName, DateOnly? DateOfBirth, string? Email, string? Phone, string? Postcode);
+/// <summary>A person's details as staff enter them (already trimmed and validated); the equality answers are optional.</summary>
+public sealed record PersonDetails(
+    string GivenName, string FamilyName, DateOnly? DateOfBirth, string? Email, string? Phone, string? Postcode,
+    string? Gender = null, string? Ethnicity = null, string? Disability = null);
 
 /// <summary>One change to a person's details: when, by whom, and each field's old and new value.</summary>
 public sealed record PersonChange(DateTimeOffset At, string By, IReadOnlyList<FieldChange> Changes);
@@ -79,7 +109,7 @@ public sealed record PersonChange(DateTimeOffset At, string By, IReadOnlyList<Fi
 public sealed record FieldChange(string Field, string? From, string? To);
 
 /// <summary>How details are normalised for search: the same rules for stored records and for queries.</summary>
-public static class PersonKeys
+public static partial class PersonKeys
 {
     /// <summary>Lower case, accents removed, letters and digits only ("Ó'Brien-Smith" → "obriensmith").</summary>
     public static string Name(string name)
@@ -133,6 +163,16 @@ public static class PersonKeys
         var digits = new string(phone.Where(char.IsAsciiDigit).ToArray());
         return phone.TrimStart().StartsWith('+') ? "+" + digits : digits;
     }
+
+    /// <summary>
+    /// The outward code of a UK postcode ("sw1a 1aa" → "SW1A", "M1 1AE" → "M1"), also when only the outward code was given.
+    /// Null for anything else (a postcode of another country, a typing error): counted as unknown, never guessed at.
+    /// </summary>
+    public static string? PostcodeDistrict(string? postcode) =>
+        Postcode(postcode) is { } key && UkPostcode().Match(key) is { Success: true } match ? match.Groups["outward"].Value : null;
+
+    [System.Text.RegularExpressions.GeneratedRegex("^(?<outward>[A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})?$")]
+    private static partial System.Text.RegularExpressions.Regex UkPostcode();
 
     /// <summary>Upper case without spaces ("sw1a 1aa" → "SW1A1AA").</summary>
     public static string? Postcode(string? postcode) =>

@@ -7,7 +7,7 @@ namespace Casework.Reporting.Projections;
 
 /// <summary>
 /// One event as Reporting received it: the stored history a rebuild replays. <see cref="Position"/> orders the replay
-/// (the event's time, then its message id) and pages it by key; the payload is the event as published.
+/// (the event's time, then its message id) and pages it by key; the payload is the event as published (people's events without names).
 /// </summary>
 public sealed record EventLogEntry(
     Guid MessageId,
@@ -21,6 +21,7 @@ public sealed record EventLogEntry(
 
     public static EventLogEntry For(Guid messageId, object message, DateTimeOffset appliedAt)
     {
+        message = Domain.PersonReport.WithoutNames(message);
         var occurredAt = OccurredAtOf(message);
         return new EventLogEntry(messageId, EventTypes.NameOf(message.GetType()), occurredAt, appliedAt,
             $"{SortableUtc.Format(occurredAt)}|{messageId:N}", JsonSerializer.SerializeToElement(message, message.GetType(), DocumentJson.Options));

@@ -12,7 +12,8 @@ public sealed class Projector(TimeZoneInfo zone)
     /// <summary>
     /// Every event Reporting consumes and logs. Some change no read model yet (screening answers, assessments, support plans,
     /// reviews recorded, status changes, workers' capacity, teams' settings) but are kept in the log, so a report added later
-    /// can be computed over history by a rebuild. People's events are not consumed: they carry names, and reports need none.
+    /// can be computed over history by a rebuild. People's events are consumed for their coarse facts only: the names they carry
+    /// are dropped before the event is logged (<see cref="PersonReport.WithoutNames"/>) and no read model keeps one.
     /// </summary>
     public static readonly IReadOnlyList<Type> Consumed =
     [
@@ -23,6 +24,7 @@ public sealed class Projector(TimeZoneInfo zone)
         typeof(CaseAssessed), typeof(SupportPlanChanged), typeof(CaseReviewed), typeof(PathwayPublished),
         typeof(NoteAdded), typeof(NoteAmended),
         typeof(CaseAssigned), typeof(CaseUnassigned), typeof(WorkerCapacityChanged), typeof(TeamSettingsChanged),
+        typeof(PersonRegistered), typeof(PersonUpdated), typeof(PeopleMerged),
     ];
 
     public async Task ApplyAsync(object integrationEvent, ReadModelBatch batch, CancellationToken cancellationToken)
@@ -85,6 +87,20 @@ public sealed class Projector(TimeZoneInfo zone)
                     await batch.ChangeAsync<NoteFact>(NoteFact.DocumentId(e.NoteId), () => throw new InvalidOperationException(), n => n.Apply(e), cancellationToken);
                 }
                 break;
+            case PersonRegistered e:
+                await Person(batch, e.PersonId, p => p.Apply(e), cancellationToken);
+                break;
+            case PersonUpdated e:
+                await Person(batch, e.PersonId, p => p.Apply(e), cancellationToken);
+                break;
+            case PeopleMerged e:
+                // The survivor's own record exists too, so a count can tell it from a person never heard of.
+                await Person(batch, e.SurvivorId, p => p, cancellationToken);
+                foreach (var merged in e.MergedPersonIds.Where(id => id != e.SurvivorId).Distinct())
+                {
+                    await Person(batch, merged, p => p.MergedBy(e), cancellationToken);
+                }
+                break;
             case PathwayPublished e:
                 await batch.ChangeAsync(e.PathwayId, () => PathwayReport.From(e), p => p.Apply(e), cancellationToken);
                 break;
@@ -93,6 +109,9 @@ public sealed class Projector(TimeZoneInfo zone)
 
     private static Task<ReferralReport> Referral(ReadModelBatch batch, Guid id, Func<ReferralReport, ReferralReport> apply, CancellationToken cancellationToken) =>
         batch.ChangeAsync(ReferralReport.DocumentId(id), () => ReferralReport.Empty(id), apply, cancellationToken);
+
+    private static Task<PersonReport> Person(ReadModelBatch batch, Guid id, Func<PersonReport, PersonReport> apply, CancellationToken cancellationToken) =>
+        batch.ChangeAsync(PersonReport.DocumentId(id), () => PersonReport.Empty(id), apply, cancellationToken);
 
     private static Task<CaseReport> Case(ReadModelBatch batch, Guid id, Func<CaseReport, CaseReport> apply, CancellationToken cancellationToken) =>
         batch.ChangeAsync(CaseReport.DocumentId(id), () => CaseReport.Empty(id), apply, cancellationToken);

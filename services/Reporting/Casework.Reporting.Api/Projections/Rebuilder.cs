@@ -35,6 +35,7 @@ public sealed class Rebuilder(IDocumentStore store, Projector projector, Project
             await PurgeAsync<NoteFact>("noteId", cancellationToken);
             await PurgeAsync<WorkerReport>("workerId", cancellationToken);
             await PurgeAsync<PathwayReport>("pathwayId", cancellationToken);
+            await PurgeAsync<PersonReport>("personId", cancellationToken);
             string? after = null;
             while (true)
             {
