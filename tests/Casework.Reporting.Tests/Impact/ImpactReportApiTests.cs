@@ -83,6 +83,10 @@ public sealed class ImpactReportApiTests(ReportingFixture fixture)
         // Overall: 1..6 and 1..3 to contact (median the 5th of 9: 3); 10..14 and 20..22 to closure (4th of 8: 13; 8th: 22).
         Assert.Equal([ImpactReport.AllPathways, "9", "3.0", "6.0", "8", "13.0", "22.0"], Row(report, "Time from referral", ImpactReport.AllPathways));
         Assert.Equal(["Visit", "9", "13.5"], Row(report, "Support delivered", "Visit"));
+        // The demographics of the 9 people the team's cases supported: none of them has told Intake their age here.
+        Assert.Equal(["Not recorded", "9"], Row(report, "People supported by age", "Not recorded"));
+        Assert.Equal(["Total", "9"], Row(report, "People supported by age", "Total"));
+        Assert.Equal(["Not recorded", "9"], Row(report, "People supported by gender", "Not recorded"));
 
         var onePathway = (await manager.GetFromJsonAsync<ImpactReportView>($"/api/reporting/impact?{Period}&teamId={world.Team}&pathwayId={world.Housing}"))!;
         Assert.Equal([world.HousingName, "6", "5"], Row(onePathway, "Cases opened", world.HousingName));

@@ -89,12 +89,10 @@ public sealed class ImpactReport(IDocumentStore store, RegionCalendar calendar, 
         return new Report(Title, period, freshness.AsOf ?? DateTimeOffset.UtcNow, settings.RegionName, sections);
     }
 
-    /// <summary>
-    /// Where the demographics of the people supported join the report (the people projection's section), after the other
-    /// sections. Nothing is added until that section exists.
-    /// </summary>
-    private static Task AddDemographicsAsync(List<ReportSection> sections, ReportPeriod period, ImpactScope scope, CancellationToken cancellationToken) =>
-        Task.CompletedTask;
+    /// <summary>The demographics of the people the scope's cases supported in the period, after the other sections.</summary>
+    private async Task AddDemographicsAsync(List<ReportSection> sections, ReportPeriod period, ImpactScope scope, CancellationToken cancellationToken) =>
+        sections.AddRange(await DemographicsSection.BuildAsync(
+            store, period, calendar.Zone, scope.IsWholeRegion ? null : scope.Cases(), cancellationToken: cancellationToken));
 
     /// <summary>
     /// Notes that happened in the period on the scope's cases. A note holds no team or pathway (it may arrive before its case),
