@@ -82,6 +82,17 @@ public sealed class SuppressionTests
     }
 
     [Fact]
+    public void Small_hidden_parts_whose_known_sum_pins_them_hide_one_more()
+    {
+        // 4 + 4 + 40 = 48: the two "<5" must add up to 8, so both are 4; the 40 is withheld to leave them open.
+        var full = Publish(TwoPartsAndTotal, Row.Of(Cell.Label("x"), Cell.Count(4), Cell.Count(4), Cell.Count(40), Cell.Count(48)));
+        Assert.Equal([CellState.Suppressed, CellState.Suppressed, CellState.Withheld, CellState.Value], full.Rows[0].Cells.Skip(1).Select(c => c.State));
+        // 1 + 1 + 40 = 42: both must be 1.
+        var ones = Publish(TwoPartsAndTotal, Row.Of(Cell.Label("y"), Cell.Count(1), Cell.Count(1), Cell.Count(40), Cell.Count(42)));
+        Assert.Equal(CellState.Withheld, ones.Rows[0].Cells[3].State);
+    }
+
+    [Fact]
     public void A_hidden_cell_in_a_column_with_a_total_row_hides_another_in_that_column_and_rows_are_rechecked()
     {
         var section = Publish(TwoPartsAndTotal,

@@ -14,15 +14,16 @@ namespace Casework.Reporting.Rendering;
 /// suppressed count (part × whole / 100 would give the count back).</item>
 /// <item>Secondary (complementary): wherever a total column or total row states that cells add up, exactly one
 /// hidden cell in that sum could be recovered by subtraction, so the next smallest non-zero visible cell of the
-/// same sum is hidden too (parts before the total). Rows and columns are checked in turn until nothing changes.
+/// same sum is hidden too (parts before the total); so is one when every hidden part of a shown sum is a small count
+/// (their known sum could pin them, e.g. two "&lt;5" adding up to 8). Rows and columns are checked in turn until nothing changes.
 /// A percentage in a row where a count was hidden this way is hidden as well.</item>
 /// </list>
 /// Limits: it only audits the sums a section declares (one total column, one total row). It does not stop
 /// differencing across sections, reports or periods (e.g. an "overall" section that repeats the sum of a
 /// per-pathway section without a total row, or two reports one day apart): build one table with a total
 /// row instead of two sections, and keep periods fixed. Zeros are not protected, so a row where everyone
-/// shares an attribute (group disclosure) is visible. Hidden cells in a sum of two are bounded (their sum is
-/// known), not hidden entirely.
+/// shares an attribute (group disclosure) is visible. Hidden cells whose sum is known are bounded (e.g. "at
+/// least 5" for a withheld cell), not hidden entirely.
 /// </summary>
 public sealed class Suppression
 {
@@ -66,7 +67,7 @@ public sealed class Suppression
             for (var c = 0; c < columns.Count; c++)
                 hidden[r, c] = primary[r, c] = rows[r].Cells[c] is CountCell { Value: var n } && Hides(n);
 
-        HideComplements(section, hidden, secondary);
+        HideComplements(section, hidden, primary, secondary);
 
         var published = new List<PublishedRow>(rows.Count);
         for (var r = 0; r < rows.Count; r++)
@@ -97,7 +98,7 @@ public sealed class Suppression
     /// <summary>Derived figures are published to one decimal place: more would not be meaningful and would differ by platform.</summary>
     private static decimal Round(decimal value) => Math.Round(value, 1, MidpointRounding.AwayFromZero);
 
-    private void HideComplements(ReportSection section, bool[,] hidden, bool[] secondary)
+    private void HideComplements(ReportSection section, bool[,] hidden, bool[,] primary, bool[] secondary)
     {
         var rows = section.Rows;
         var countColumns = Enumerable.Range(0, section.Columns.Count).Where(c => section.Columns[c].Kind == ColumnKind.Count).ToList();
@@ -106,12 +107,21 @@ public sealed class Suppression
 
         long CountAt(int r, int c) => rows[r].Cells[c] is CountCell n ? n.Value : 0;
 
-        // One equation "parts = total": if exactly one of its cells is hidden, hide one more (the smallest
-        // non-zero part, else the total). Returns whether anything changed.
+        // One equation "parts = total": hide one more cell (the smallest non-zero visible part, else the total) when
+        // - exactly one of its cells is hidden (subtraction gives it back), or
+        // - the total shows and the hidden parts are all small counts whose known sum pins them: k cells of 1 to threshold-1
+        //   adding up to k (all 1) or to k × (threshold-1) (two "<5" that must add up to 8 are both 4). A hidden part of
+        //   threshold or more (withheld, no upper bound of its own) leaves every small one undetermined.
+        // Returns whether anything changed.
         bool Protect(IReadOnlyList<(int R, int C)> parts, (int R, int C) total)
         {
             var all = parts.Append(total).ToList();
-            if (all.Count(p => hidden[p.R, p.C]) != 1) return false;
+            var hiddenCount = all.Count(p => hidden[p.R, p.C]);
+            var hiddenParts = parts.Where(p => hidden[p.R, p.C]).ToList();
+            var hiddenSum = hiddenParts.Sum(p => CountAt(p.R, p.C));
+            var pinned = hiddenParts.Count > 1 && !hidden[total.R, total.C] && hiddenParts.All(p => primary[p.R, p.C])
+                && (hiddenSum == hiddenParts.Count || hiddenSum == hiddenParts.Count * (Threshold - 1L));
+            if (hiddenCount != 1 && !pinned) return false;
             var candidate = parts
                 .Where(p => !hidden[p.R, p.C] && CountAt(p.R, p.C) > 0)
                 .OrderBy(p => CountAt(p.R, p.C))
