@@ -16,9 +16,10 @@ namespace Casework.EndToEnd.Tests;
 [Collection(PlatformCollection.Name)]
 public sealed class FederationTests(PlatformFixture platform)
 {
-    // The year to today: the cases the suite opens fall in it.
-    private static readonly string From = DateTime.UtcNow.AddYears(-1).ToString("yyyy-MM-dd");
-    private static readonly string To = DateTime.UtcNow.AddDays(1).ToString("yyyy-MM-dd");
+    // Whole months around today (as published reports are): the cases the suite opens fall in them.
+    private static readonly DateOnly ThisMonth = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(1 - DateTime.UtcNow.Day);
+    private static readonly string From = ThisMonth.AddMonths(-11).ToString("yyyy-MM-dd");
+    private static readonly string To = ThisMonth.AddMonths(2).AddDays(-1).ToString("yyyy-MM-dd");
     private static readonly string KeysDirectory = Path.Combine(TestEnvironment.RepoRoot, ".run", "e2e", "federation");
 
     [Fact]

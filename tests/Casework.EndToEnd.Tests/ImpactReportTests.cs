@@ -30,9 +30,9 @@ public sealed class ImpactReportTests(PlatformFixture platform)
         for (var i = 0; i < 5; i++) await LiveACaseAsync(maria, debt, "debt-cleared");
         for (var i = 0; i < 2; i++) await LiveACaseAsync(maria, benefits, "claim-made");
 
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        // Yesterday to tomorrow: the region's day may not be UTC's.
-        var period = $"from={today.AddDays(-1):yyyy-MM-dd}&to={today.AddDays(1):yyyy-MM-dd}&teamId={teamId}";
+        // Last month to next (whole months, as reports are): the region's day may not be UTC's.
+        var thisMonth = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(1 - DateTime.UtcNow.Day);
+        var period = $"from={thisMonth.AddMonths(-1):yyyy-MM-dd}&to={thisMonth.AddMonths(2).AddDays(-1):yyyy-MM-dd}&teamId={teamId}";
         var report = await Eventually.Until(
             async () => await maria.GetFromJsonAsync<JsonElement>($"api/reporting/impact?{period}"),
             r => Row(r, "Cases opened", "All pathways") is [_, "7", "7"] && Row(r, "Support delivered", "All types") is [_, "7", _],

@@ -18,11 +18,11 @@ public sealed class FederationApiTests(FederationFixture fixture)
 {
     private static readonly DateTimeOffset Generated = new(2026, 4, 3, 9, 0, 0, TimeSpan.Zero);
 
-    /// <summary>Each test its own period, so what one ingests never meets another's.</summary>
+    /// <summary>Each test its own period (a quarter of whole months, as published reports are), so what one ingests never meets another's.</summary>
     private static ReportPeriod NewPeriod()
     {
-        var start = new DateOnly(2000, 1, 1).AddDays(Random.Shared.Next(0, 9000));
-        return ReportPeriod.Of(start, start.AddDays(89));
+        var start = new DateOnly(2000, 1, 1).AddMonths(Random.Shared.Next(0, 95 * 12));
+        return ReportPeriod.Of(start, start.AddMonths(3).AddDays(-1));
     }
 
     private static string Query(ReportPeriod p) => $"from={p.From:yyyy-MM-dd}&to={p.To:yyyy-MM-dd}";
@@ -97,8 +97,8 @@ public sealed class FederationApiTests(FederationFixture fixture)
         using var zip = new ZipArchive(await csv.Content.ReadAsStreamAsync());
         Assert.Contains(zip.Entries, e => e.Name.EndsWith("cases-by-pathway.csv", StringComparison.Ordinal));
 
-        // Exactly that period: one day longer has nothing ingested.
-        var longer = ReportPeriod.Of(period.From, period.To.AddDays(1));
+        // Exactly that period: a month longer has nothing ingested.
+        var longer = ReportPeriod.Of(period.From, period.From.AddMonths(4).AddDays(-1));
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/reporting/federation/national?" + Query(longer))).StatusCode);
     }
 

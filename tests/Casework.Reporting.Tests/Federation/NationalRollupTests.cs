@@ -52,6 +52,33 @@ public sealed class NationalRollupTests
     }
 
     [Fact]
+    public void Rows_named_by_several_text_cells_are_matched_by_all_of_them()
+    {
+        // The impact report's outcomes: the pathway repeats on each of its outcomes' rows.
+        Column[] columns = [new("pathway", "Pathway", ColumnKind.Text), new("outcome", "Outcome", ColumnKind.Text), new("cases", "Cases", ColumnKind.Count)];
+        RegionalRollup Outcomes(string region, long found, long kept) => RegionalRollup.From(new Suppression().Publish(new Report("Impact",
+            SampleReports.Period, SampleReports.AsOf, region, [new ReportSection("Outcomes", columns,
+            [
+                Row.Of(Cell.Label("Housing"), Cell.Label("Found a home"), Cell.Count(found)),
+                Row.Of(Cell.Label("Housing"), Cell.Label("Kept a home"), Cell.Count(kept)),
+            ])])), GeneratedAt);
+
+        var outcomes = NationalRollup.Combine([Outcomes("wales", 6, 9), Outcomes("north-west", 10, 20)], "National").Sections.Single(s => s.Title == "Outcomes");
+
+        Assert.Equal(["pathway", "outcome", "cases"], outcomes.Columns.Select(c => c.Key));
+        Assert.Equal([["Housing", "Found a home"], ["Housing", "Kept a home"]], outcomes.Rows.Select(r => r.Labels));
+        Assert.Equal([16m, 29m], outcomes.Rows.Select(r => r.Cells[2].Value));
+    }
+
+    [Fact]
+    public void A_forged_count_too_large_to_sum_is_refused()
+    {
+        var forged = new PublishedReport("Impact", SampleReports.Period, SampleReports.AsOf, "wales", 5,
+            [new PublishedSection("Cases", Columns, [new PublishedRow([PublishedCell.OfText("Employment"), PublishedCell.OfValue(decimal.MaxValue), PublishedCell.None])])]);
+        Assert.Contains("implausibly large", RegionalRollup.UnsuppressedCount(forged));
+    }
+
+    [Fact]
     public void Medians_are_shown_region_by_region_as_published()
     {
         var byRegion = National.Sections.Single(s => s.Title == "Cases by region");

@@ -119,6 +119,13 @@ public sealed class RollupSigningTests
     }
 
     [Fact]
+    public void A_rollup_whose_root_is_not_an_object_is_a_format_error_not_a_crash()
+    {
+        Assert.Throws<FormatException>(() => RollupJson.ReadSchemaVersion("[1, 2]"u8));
+        Assert.Throws<FormatException>(() => RollupJson.ReadSchemaVersion("42"u8));
+    }
+
+    [Fact]
     public void Malformed_envelopes_are_rejected_not_thrown()
     {
         using var verifier = Verifier();

@@ -136,7 +136,11 @@ public sealed class ImpactReportApiTests(ReportingFixture fixture)
     [InlineData("from=2021-02-01", "to")]
     [InlineData("from=2021-02-30&to=2021-03-01", "from")]
     [InlineData("from=2021-02-10&to=2021-02-01", "to")]
-    [InlineData("from=2018-01-01&to=2021-02-01", "to")]
+    [InlineData("from=2018-01-01&to=2021-02-28", "to")]
+    [InlineData("from=2021-02-02&to=2021-02-28", "from")]
+    [InlineData("from=2021-02-01&to=2021-02-27", "to")]
+    [InlineData("from=1999-12-01&to=2000-01-31", "from")]
+    [InlineData("from=2021-01-01&to=9999-12-31", "to")]
     [InlineData("from=2021-02-01&to=2021-02-28&teamId=%20", "teamId")]
     public async Task Bad_periods_and_blank_filters_answer_400_naming_the_field(string query, string field)
     {

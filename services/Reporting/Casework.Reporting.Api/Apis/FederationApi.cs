@@ -214,15 +214,9 @@ public static class FederationApi
 
     private static IResult? ParsePeriod(string? from, string? to, out ReportPeriod period)
     {
-        period = null!;
         var errors = new ValidationErrors();
-        DateOnly start = default, end = default;
-        errors.Check(DateOnly.TryParseExact(from, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out start), "from", "A date (yyyy-MM-dd) is required.");
-        errors.Check(DateOnly.TryParseExact(to, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out end), "to", "A date (yyyy-MM-dd) is required.");
-        if (!errors.Any) errors.Check(end >= start, "to", "The period ends on or after its start.");
-        if (errors.Any) return errors.ToProblem();
-        period = ReportPeriod.Of(start, end);
-        return null;
+        period = ReportPeriodQuery.Read(errors, from, to)!;
+        return errors.Any ? errors.ToProblem() : null;
     }
 
     /// <summary>The body, or null when it is over <see cref="MaxEnvelopeBytes"/> (read no further than that).</summary>

@@ -22,7 +22,7 @@ public static class ImpactReportApi
             .RequireStaff(CaseworkRoles.Supervisor, CaseworkRoles.Manager, CaseworkRoles.Admin, CaseworkRoles.Auditor);
 
         const string description =
-            "from and to (yyyy-MM-dd, both inclusive, the region's days, at most three years) are required; optionally one pathway " +
+            "from and to (yyyy-MM-dd, both inclusive, the region's days) are required and name whole months (the first and the last day of one, at most 36); optionally one pathway " +
             "(pathwayId) and one team (teamId). Managers, admins and auditors see the whole region; supervisors their own teams " +
             "(another team's id answers 403). Counts from 1 to the threshold less one show as \"<threshold\", figures based on too " +
             "few cases and complements that would give a hidden count away as \"*\".";
@@ -72,19 +72,7 @@ public static class ImpactReportApi
         CancellationToken cancellationToken, Func<PublishedReport, Task<IResult>> render)
     {
         var errors = new ValidationErrors();
-        var fromDay = Day(errors, "from", from);
-        var toDay = Day(errors, "to", to);
-        if (fromDay is { } f && toDay is { } t)
-        {
-            if (t < f)
-            {
-                errors.Add("to", "to is on or after from.");
-            }
-            else if (t.DayNumber - f.DayNumber + 1 > ImpactReport.MaxPeriodDays)
-            {
-                errors.Add("to", $"A report covers at most three years ({ImpactReport.MaxPeriodDays} days).");
-            }
-        }
+        var period = ReportPeriodQuery.Read(errors, from, to);
         // Given means meant: a blank filter is a mistake, not "all".
         if (teamId is not null)
         {
@@ -105,23 +93,8 @@ public static class ImpactReportApi
                 detail: "Supervisors see the figures of their own teams only.");
         }
         var scope = new ImpactScope(teamId is not null ? [teamId] : user.SeesAllTeams() ? null : user.Teams(), pathwayId);
-        var report = await builder.BuildAsync(ReportPeriod.Of(fromDay!.Value, toDay!.Value), scope, cancellationToken);
+        var report = await builder.BuildAsync(period!, scope, cancellationToken);
         return await render(builder.Settings.CreateSuppression().Publish(report));
-    }
-
-    private static DateOnly? Day(ValidationErrors errors, string field, string? value)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            errors.Add(field, $"{field} is required (a date, yyyy-MM-dd).");
-            return null;
-        }
-        if (!DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
-        {
-            errors.Add(field, $"{field} is a date, yyyy-MM-dd.");
-            return null;
-        }
-        return day;
     }
 }
 

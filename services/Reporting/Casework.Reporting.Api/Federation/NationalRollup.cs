@@ -38,8 +38,10 @@ public static class NationalRollup
 
         foreach (var rollup in rollups)
             foreach (var section in rollup.Report.Sections)
-                if (section.Rows.GroupBy(r => (r.Label, r.IsTotal)).FirstOrDefault(g => g.Count() > 1) is { } repeated)
-                    throw new ArgumentException($"Region '{rollup.RegionId}', section '{section.Title}': row '{repeated.Key.Label}' appears twice, so rows cannot be matched.", nameof(rollups));
+                if (section.Rows.GroupBy(r => (r.Key, r.IsTotal)).FirstOrDefault(g => g.Count() > 1) is { } repeated)
+                    throw new ArgumentException(
+                        $"Region '{rollup.RegionId}', section '{section.Title}': row '{repeated.Key.Key.Replace('\u001f', '/')}' appears twice, so rows cannot be matched.",
+                        nameof(rollups));
 
         var threshold = first.Report.SuppressionThreshold;
         var ordered = rollups.OrderBy(r => r.RegionId, StringComparer.Ordinal).ToList();
@@ -87,19 +89,22 @@ public static class NationalRollup
     {
         var columns = allColumns.Where(c => c.Kind is ColumnKind.Text or ColumnKind.Count).ToList();
         var keys = RowKeys(sections);
+        var textColumns = columns.Where(c => c.Kind == ColumnKind.Text).Select(c => c.Key).ToList();
         var rows = keys.Select(key =>
         {
+            // A row is matched by all its text cells (pathway and outcome), and shows them all.
+            var labels = key.Key.Split('\u001f');
             var cells = columns.Select(column =>
             {
                 if (column.Kind == ColumnKind.Text)
-                    return column.Key == columns.First(c => c.Kind == ColumnKind.Text).Key ? PublishedCell.OfText(key.Label) : PublishedCell.None;
+                    return textColumns.IndexOf(column.Key) is var t && t < labels.Length ? PublishedCell.OfText(labels[t]) : PublishedCell.None;
                 long low = 0;
                 long? high = 0;
                 var any = false;
                 foreach (var section in sections)
                 {
                     var index = section.ColumnIndex(column.Key);
-                    var row = section.Rows.FirstOrDefault(r => r.IsTotal == key.IsTotal && r.Label == key.Label);
+                    var row = section.Rows.FirstOrDefault(r => r.IsTotal == key.IsTotal && r.Key == key.Key);
                     if (index < 0 || row is null) continue;
                     var cell = row.Cells[index];
                     switch (cell.State)
@@ -137,10 +142,10 @@ public static class NationalRollup
         return new PublishedSection($"{title} by region", columns, rows);
     }
 
-    private static List<(string Label, bool IsTotal)> RowKeys(IEnumerable<PublishedSection> sections)
+    private static List<(string Key, bool IsTotal)> RowKeys(IEnumerable<PublishedSection> sections)
     {
         // Parts first in order of appearance, the total row last.
-        var keys = sections.SelectMany(s => s.Rows.Select(r => (r.Label, r.IsTotal))).Distinct().ToList();
+        var keys = sections.SelectMany(s => s.Rows.Select(r => (r.Key, r.IsTotal))).Distinct().ToList();
         return [.. keys.Where(k => !k.IsTotal), .. keys.Where(k => k.IsTotal)];
     }
 }

@@ -30,6 +30,9 @@ public sealed partial record RegionalRollup(int SchemaVersion, string RegionId, 
     /// whole. Null when the report passes; otherwise what is wrong. Complementary suppression cannot be
     /// re-checked from published figures alone, so this is the primary rule only.
     /// </summary>
+    /// <summary>No region counts a billion of anything; a larger count is a forged file (and would overflow a national sum).</summary>
+    public const long MaxCount = 1_000_000_000;
+
     public static string? UnsuppressedCount(PublishedReport report)
     {
         if (report.SuppressionThreshold < 2) return $"Suppression threshold {report.SuppressionThreshold} is below 2.";
@@ -38,8 +41,9 @@ public sealed partial record RegionalRollup(int SchemaVersion, string RegionId, 
                 if (section.Columns[c].Kind == ColumnKind.Count)
                     foreach (var row in section.Rows)
                         if (row.Cells[c] is { State: CellState.Value, Value: var value }
-                            && (value < 0 || value != decimal.Truncate(value!.Value) || (value > 0 && value < report.SuppressionThreshold)))
-                            return $"Section '{section.Title}', row '{row.Label}', column '{section.Columns[c].Key}' shows a count that is negative, fractional or under the threshold.";
+                            && (value < 0 || value > MaxCount || value != decimal.Truncate(value!.Value) || (value > 0 && value < report.SuppressionThreshold)))
+                            return $"Section '{section.Title}', row '{row.Label}', column '{section.Columns[c].Key}' shows a count that is negative, fractional, " +
+                                "implausibly large or under the threshold.";
         return null;
     }
 

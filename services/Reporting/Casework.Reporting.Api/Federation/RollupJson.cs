@@ -129,6 +129,11 @@ public static class RollupJson
         {
             throw new FormatException("The rollup is not JSON.", e);
         }
+        catch (InvalidOperationException e)
+        {
+            // A root that is not an object (an array, a number) has no properties to read.
+            throw new FormatException("The rollup is not a JSON object.", e);
+        }
     }
 
     /// <summary>Parses a rollup of the current schema version; any structural problem is a <see cref="FormatException"/>.</summary>

@@ -68,8 +68,14 @@ public sealed record PublishedCell
 
 public sealed record PublishedRow(IReadOnlyList<PublishedCell> Cells, bool IsTotal = false)
 {
-    /// <summary>The row's name: its first text cell (the category in charts, the key when regions are combined).</summary>
+    /// <summary>The row's name: its first text cell (the category in charts).</summary>
     public string Label => Cells.FirstOrDefault(c => c.State == CellState.Text)?.Text ?? "";
+
+    /// <summary>Every text cell in order: what identifies the row (a pathway and an outcome), the key when regions are combined.</summary>
+    public IReadOnlyList<string> Labels => Cells.Where(c => c.State == CellState.Text).Select(c => c.Text ?? "").ToList();
+
+    /// <summary><see cref="Labels"/> as one comparable key.</summary>
+    public string Key => string.Join('\u001f', Labels);
 }
 
 public sealed record PublishedSection(string Title, IReadOnlyList<Column> Columns, IReadOnlyList<PublishedRow> Rows, ChartHint? Chart = null)
