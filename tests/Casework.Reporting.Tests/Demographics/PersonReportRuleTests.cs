@@ -111,7 +111,8 @@ public sealed class PersonReportRuleTests
             Disability = "No",
         }).ToList();
 
-        var sections = DemographicsSection.Sections(people, ReportPeriod.Of(new DateOnly(2026, 1, 1), new DateOnly(2026, 3, 31)), topDistricts: 2);
+        // M1 and M2 have 4 people each, M0, M3 and M4 have 3: with a threshold of 4 the first two are named.
+        var sections = DemographicsSection.Sections(people, ReportPeriod.Of(new DateOnly(2026, 1, 1), new DateOnly(2026, 3, 31)), topDistricts: 2, threshold: 4);
 
         Assert.Equal(5, sections.Count);
         foreach (var section in sections)
@@ -125,6 +126,29 @@ public sealed class PersonReportRuleTests
         Assert.Equal(["White", "Roma", DemographicsSection.NotRecorded], Labels(sections[2]));
         Assert.Equal(["M1", "M2", DemographicsSection.OtherDistricts, DemographicsSection.NotRecorded], Labels(sections[4]));
         Assert.Equal([.. DemographicsSection.AgeBands.Select(b => b.Label), DemographicsSection.NotRecorded], Labels(sections[0]));
+    }
+
+    [Fact]
+    public void Only_districts_of_at_least_the_threshold_are_named_and_in_name_order_never_by_count()
+    {
+        var period = ReportPeriod.Of(new DateOnly(2026, 1, 1), new DateOnly(2026, 3, 31));
+        var people = new[] { ("D4", 7), ("A1", 6), ("Z9", 5), ("C3", 4), ("B2", 3) }
+            .SelectMany(d => Enumerable.Range(0, d.Item2).Select(_ => PersonReport.Empty(Guid.NewGuid()) with { PostcodeDistrict = d.Item1 }))
+            .ToList();
+
+        // Ordered by count, C3 before B2 would say which "<5" is larger; named at all, they would bound each other.
+        var all = DemographicsSection.Sections(people, period)[4];
+        Assert.Equal(["A1", "D4", "Z9", DemographicsSection.OtherDistricts, DemographicsSection.NotRecorded], Labels(all));
+        Assert.Equal(7, Assert.IsType<CountCell>(all.Rows[3].Cells[1]).Value);
+
+        // The two largest are chosen by count, then listed by name.
+        var top = DemographicsSection.Sections(people, period, topDistricts: 2)[4];
+        Assert.Equal(["A1", "D4", DemographicsSection.OtherDistricts, DemographicsSection.NotRecorded], Labels(top));
+        Assert.Equal(12, Assert.IsType<CountCell>(top.Rows[2].Cells[1]).Value);
+
+        // The threshold is the report's: at 7 only D4 qualifies.
+        Assert.Equal(["D4", DemographicsSection.OtherDistricts, DemographicsSection.NotRecorded],
+            Labels(DemographicsSection.Sections(people, period, threshold: 7)[4]));
     }
 
     private static IReadOnlyList<string> Labels(ReportSection section) =>

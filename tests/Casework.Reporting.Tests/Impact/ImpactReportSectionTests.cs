@@ -88,20 +88,27 @@ public sealed class ImpactReportSectionTests
     }
 
     [Fact]
-    public void Support_delivered_counts_notes_by_type_and_sums_hours_withheld_when_few_cases_had_them()
+    public void Support_delivered_shows_cases_and_withholds_the_notes_and_hours_of_a_type_few_cases_had()
     {
         var zone = TimeZoneInfo.Utc;
+        NoteFact Note(Guid caseId, string type, int minutes) =>
+            NoteFact.From(new NoteAdded(Guid.NewGuid(), caseId, "w", type, false, Referred, Referred, minutes), zone);
         var cases = Enumerable.Range(0, 5).Select(_ => Guid.NewGuid()).ToArray();
-        var notes = cases.Select(c => NoteFact.From(new NoteAdded(Guid.NewGuid(), c, "w", "Visit", false, Referred, Referred, 90), zone))
-            .Append(NoteFact.From(new NoteAdded(Guid.NewGuid(), cases[0], "w", "Visit", false, Referred, Referred, 30), zone))
-            .Concat(Enumerable.Range(0, 5).Select(_ => NoteFact.From(new NoteAdded(Guid.NewGuid(), cases[1], "w", "Phone call", false, Referred, Referred, 12), zone)))
+        var advised = Enumerable.Range(0, 6).Select(_ => Guid.NewGuid()).ToArray();
+        var notes = cases.Select(c => Note(c, "Visit", 90)).Append(Note(cases[0], "Visit", 30))
+            .Concat(advised.SelectMany(c => new[] { Note(c, "Advice", 60), Note(c, "Advice", 60) }))
+            .Concat(Enumerable.Range(0, 5).Select(_ => Note(cases[1], "Phone call", 12)))
             .ToList();
 
         var section = Default.Publish(ImpactReport.SupportDelivered(notes));
 
-        Assert.Equal(["Phone call", "5", "*"], RowOf(section, "Phone call")); // one case only: its hours say too much
-        Assert.Equal(["Visit", "6", "8.0"], RowOf(section, "Visit"));         // 5 × 90 + 30 minutes
-        Assert.Equal([ImpactReport.AllTypes, "11", "9.0"], RowOf(section, ImpactReport.AllTypes));
+        Assert.Equal(["Note type", "Cases", "Notes", "Hours"], section.Columns.Select(c => c.Title));
+        Assert.Equal(["Advice", "6", "12", "12.0"], RowOf(section, "Advice"));
+        // Five phone calls, all on one case: how many and how long says what that one client had.
+        Assert.Equal(["Phone call", "<5", "*", "*"], RowOf(section, "Phone call"));
+        // Visits (5 cases, 6 notes, 8.0 hours) are the smallest parts left: shown, they and the totals would give the phone calls back.
+        Assert.Equal(["Visit", "*", "*", "*"], RowOf(section, "Visit"));
+        Assert.Equal([ImpactReport.AllTypes, "11", "23", "21.0"], RowOf(section, ImpactReport.AllTypes));
     }
 
     [Fact]

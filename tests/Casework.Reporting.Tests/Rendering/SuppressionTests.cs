@@ -150,6 +150,47 @@ public sealed class SuppressionTests
         Assert.Throws<ArgumentOutOfRangeException>(() => Cell.Percent(3, 2));
     }
 
+    private static readonly Column[] TypesWithHours =
+    [
+        new("type", "Type", ColumnKind.Text),
+        new("hours", "Hours", ColumnKind.Hours),
+        new("median", "Median days", ColumnKind.Days),
+    ];
+
+    [Fact]
+    public void Hours_withheld_for_too_few_cases_are_protected_from_the_total_row_like_counts()
+    {
+        var section = Publish(TypesWithHours,
+            Row.Of(Cell.Label("a"), Cell.Figure(3.0m, 2), Cell.Figure(1m, 2)),
+            Row.Of(Cell.Label("b"), Cell.Figure(10.0m, 6), Cell.Figure(2m, 6)),
+            Row.Of(Cell.Label("c"), Cell.Figure(12.0m, 7), Cell.Figure(3m, 7)),
+            Row.Total(Cell.Label("all"), Cell.Figure(25.0m, 15), Cell.Figure(2m, 15)));
+
+        Assert.Equal("*", section.Rows[0].Cells[1].Display(ColumnKind.Hours, 5));
+        // 25.0 - 12.0 - 10.0 would give the 3.0 back: the next smallest part goes too.
+        Assert.Equal("*", section.Rows[1].Cells[1].Display(ColumnKind.Hours, 5));
+        Assert.Equal("12.0", section.Rows[2].Cells[1].Display(ColumnKind.Hours, 5));
+        Assert.Equal("25.0", section.Rows[3].Cells[1].Display(ColumnKind.Hours, 5));
+        // Medians do not add up: only the one based on too few is withheld.
+        Assert.Equal(["*", "2.0", "3.0", "2.0"], section.Rows.Select(r => r.Cells[2].Display(ColumnKind.Days, 5)));
+    }
+
+    [Fact]
+    public void A_count_column_figure_is_a_whole_number_shown_only_when_based_on_enough_cases_and_protected_in_its_sum()
+    {
+        Column[] columns = [new("type", "Type", ColumnKind.Text), new("cases", "Cases", ColumnKind.Count), new("notes", "Notes", ColumnKind.Count)];
+        var section = Publish(columns,
+            Row.Of(Cell.Label("a"), Cell.Count(1), Cell.Figure(11, 1)),
+            Row.Of(Cell.Label("b"), Cell.Count(6), Cell.Figure(20, 6)),
+            Row.Of(Cell.Label("c"), Cell.Count(8), Cell.Figure(30, 8)),
+            Row.Total(Cell.Label("all"), Cell.Count(15), Cell.Figure(61, 15)));
+
+        Assert.Equal(["<5", "*"], section.Rows[0].Cells.Skip(1).Select(c => c.Display(ColumnKind.Count, 5)));
+        Assert.Equal("*", section.Rows[1].Cells[2].Display(ColumnKind.Count, 5)); // 61 - 30 - 20 would give the 11 back
+        Assert.Equal("30", section.Rows[2].Cells[2].Display(ColumnKind.Count, 5));
+        Assert.Equal("61", section.Rows[3].Cells[2].Display(ColumnKind.Count, 5));
+    }
+
     /// <summary>Every row and column that declares a total has zero or at least two hidden cells.</summary>
     private static void AssertNoSumHasExactlyOneHiddenCell(PublishedSection section)
     {

@@ -16,7 +16,11 @@ namespace Casework.Reporting.Rendering;
 /// hidden cell in that sum could be recovered by subtraction, so the next smallest non-zero visible cell of the
 /// same sum is hidden too (parts before the total); so is one when every hidden part of a shown sum is a small count
 /// (their known sum could pin them, e.g. two "&lt;5" adding up to 8). Rows and columns are checked in turn until nothing changes.
-/// A percentage in a row where a count was hidden this way is hidden as well.</item>
+/// A percentage in a row where a count was hidden this way is hidden as well. Hours add up like counts, so a total row's
+/// sum covers hours columns too: hours withheld for being based on too few cases are a hidden cell of that sum (days and
+/// percentages do not add up and are left out).</item>
+/// <item>A figure in a count column is a count of things about <see cref="FigureCell.BasedOn"/> cases (notes of a type):
+/// shown as a whole number only when those cases reach the threshold, else withheld and protected like hours.</item>
 /// </list>
 /// Limits: it only audits the sums a section declares (one total column, one total row). It does not stop
 /// differencing across sections, reports or periods (e.g. an "overall" section that repeats the sum of a
@@ -65,7 +69,17 @@ public sealed class Suppression
 
         for (var r = 0; r < rows.Count; r++)
             for (var c = 0; c < columns.Count; c++)
-                hidden[r, c] = primary[r, c] = rows[r].Cells[c] is CountCell { Value: var n } && Hides(n);
+            {
+                primary[r, c] = rows[r].Cells[c] switch
+                {
+                    CountCell n => Hides(n.Value),
+                    // A count column's figure is a count of things (notes) about BasedOn cases: small is small.
+                    FigureCell f when columns[c].Kind == ColumnKind.Count => Allows(f.BasedOn) && Hides((long)f.Value),
+                    _ => false,
+                };
+                // A withheld additive figure is a hidden cell of its column's sum (total - visible parts would give it back).
+                hidden[r, c] = primary[r, c] || (IsAdditive(columns[c]) && rows[r].Cells[c] is FigureCell { BasedOn: > 0 } w && !Allows(w.BasedOn));
+            }
 
         HideComplements(section, hidden, primary, secondary);
 
@@ -102,10 +116,17 @@ public sealed class Suppression
     {
         var rows = section.Rows;
         var countColumns = Enumerable.Range(0, section.Columns.Count).Where(c => section.Columns[c].Kind == ColumnKind.Count).ToList();
+        // The total row sums every additive column (counts and hours); the total column only the counts.
+        var additiveColumns = Enumerable.Range(0, section.Columns.Count).Where(c => IsAdditive(section.Columns[c])).ToList();
         var totalColumn = countColumns.Cast<int?>().FirstOrDefault(c => section.Columns[c!.Value].IsTotal);
         var totalRow = Enumerable.Range(0, rows.Count).Cast<int?>().FirstOrDefault(r => rows[r!.Value].IsTotal);
 
-        long CountAt(int r, int c) => rows[r].Cells[c] is CountCell n ? n.Value : 0;
+        decimal CountAt(int r, int c) => rows[r].Cells[c] switch
+        {
+            CountCell n => n.Value,
+            FigureCell f => f.Value,
+            _ => 0,
+        };
 
         // One equation "parts = total": hide one more cell (the smallest non-zero visible part, else the total) when
         // - exactly one of its cells is hidden (subtraction gives it back), or
@@ -130,7 +151,8 @@ public sealed class Suppression
             if (candidate is null && (hidden[total.R, total.C] || CountAt(total.R, total.C) == 0)) return false;
             var (r, c) = candidate ?? total;
             hidden[r, c] = true;
-            secondary[r] = true;
+            // Only a hidden count makes a row's percentages (part of a count) recoverable.
+            if (section.Columns[c].Kind == ColumnKind.Count) secondary[r] = true;
             return true;
         }
 
@@ -142,10 +164,16 @@ public sealed class Suppression
                 for (var r = 0; r < rows.Count; r++)
                     changed |= Protect(countColumns.Where(c => c != tc).Select(c => (r, c)).ToList(), (r, tc));
             if (totalRow is int tr)
-                foreach (var c in countColumns)
+                foreach (var c in additiveColumns)
                     changed |= Protect(Enumerable.Range(0, rows.Count).Where(r => r != tr).Select(r => (r, c)).ToList(), (tr, c));
         }
     }
+
+    /// <summary>
+    /// Columns whose cells add up to the total row: counts and hours (a sum of minutes). Days are medians and percentiles,
+    /// percentages are ratios: neither adds up, so neither is in a sum's equation.
+    /// </summary>
+    private static bool IsAdditive(Column column) => column.Kind is ColumnKind.Count or ColumnKind.Hours;
 
     private static void Validate(ReportSection section)
     {
@@ -168,6 +196,8 @@ public sealed class Suppression
                     (_, NoneCell) => true,
                     (ColumnKind.Text, TextCell) => true,
                     (ColumnKind.Count, CountCell) => true,
+                    // A count of things (notes) shown only when they are about at least threshold cases (BasedOn): see SupportDelivered.
+                    (ColumnKind.Count, FigureCell) => true,
                     (ColumnKind.Days or ColumnKind.Hours, FigureCell) => true,
                     (ColumnKind.Percent, PercentCell) => true,
                     _ => false,

@@ -18,6 +18,11 @@ namespace Casework.Reporting.Reports;
 /// read model keeps the last closure but not when it was reopened, so one reopened only after the period counts too).
 /// </para>
 /// <para>
+/// Rows are in a fixed order (age bands, the monitoring vocabulary, districts by name), never by count: among "&lt;5" rows an
+/// order by size would tell which hidden count is larger. For the same reason only districts with at least the threshold of
+/// people can be listed by name; every other district is in "Other districts".
+/// </para>
+/// <para>
 /// Age is the age reached in the calendar year the period ends in (reporting gets the year of birth only, never the date),
 /// so someone whose birthday falls after the period's end is counted a year older.
 /// </para>
@@ -42,12 +47,13 @@ public static class DemographicsSection
     /// <summary>
     /// The sections for the people supported in <paramref name="period"/> (dates in the region's <paramref name="zone"/>),
     /// among the cases <paramref name="narrow"/> selects (e.g. <c>new DocumentFilter().Equal("teamId", team)</c>; null: the
-    /// whole region). <paramref name="topDistricts"/> districts with the most people are listed, the rest as "Other districts".
+    /// whole region). Up to <paramref name="topDistricts"/> districts with the most people, each at least <paramref name="threshold"/>
+    /// (the suppression threshold the report is published with), are listed by name, the rest as "Other districts".
     /// </summary>
     public static Task<IReadOnlyList<ReportSection>> BuildAsync(
         IDocumentStore store, ReportPeriod period, TimeZoneInfo zone, DocumentFilter? narrow = null, int topDistricts = DefaultTopDistricts,
-        CancellationToken cancellationToken = default) =>
-        BuildAsync(store, period, CasesSupportedIn(period, zone, narrow), topDistricts, cancellationToken);
+        CancellationToken cancellationToken = default, int threshold = Suppression.DefaultThreshold) =>
+        BuildAsync(store, period, CasesSupportedIn(period, zone, narrow), topDistricts, cancellationToken, threshold);
 
     /// <summary>
     /// The sections for the people of the cases any of <paramref name="cases"/> selects (a union of filters over the case read
@@ -55,7 +61,7 @@ public static class DemographicsSection
     /// </summary>
     public static async Task<IReadOnlyList<ReportSection>> BuildAsync(
         IDocumentStore store, ReportPeriod period, IReadOnlyList<DocumentFilter> cases, int topDistricts = DefaultTopDistricts,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, int threshold = Suppression.DefaultThreshold)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(topDistricts, 1);
         var personIds = new HashSet<Guid>();
@@ -70,7 +76,7 @@ public static class DemographicsSection
             }
         }
         var people = await PeopleAsync(store, personIds, cancellationToken);
-        return Sections(people, period, topDistricts);
+        return Sections(people, period, topDistricts, threshold);
     }
 
     /// <summary>
@@ -92,18 +98,23 @@ public static class DemographicsSection
     }
 
     /// <summary>The counting itself, over people already resolved (pure: unit-testable without a store).</summary>
-    public static IReadOnlyList<ReportSection> Sections(IReadOnlyCollection<PersonReport> people, ReportPeriod period, int topDistricts = DefaultTopDistricts)
+    public static IReadOnlyList<ReportSection> Sections(
+        IReadOnlyCollection<PersonReport> people, ReportPeriod period, int topDistricts = DefaultTopDistricts, int threshold = Suppression.DefaultThreshold)
     {
         var ages = AgeBands.Select(b => (b.Label, (long)people.Count(p => AgeBandOf(p, period) == b.Label))).ToList();
         ages.Add((NotRecorded, people.Count(p => AgeBandOf(p, period) is null)));
 
+        // The largest districts of at least threshold people (ties by name) are named, in name order; a small district never is,
+        // so a named district's place says nothing of a hidden count.
         var byDistrict = people.Where(p => p.PostcodeDistrict is not null).GroupBy(p => p.PostcodeDistrict!)
-            .Select(g => (District: g.Key, Count: (long)g.Count()))
-            .OrderByDescending(d => d.Count).ThenBy(d => d.District, StringComparer.Ordinal).ToList();
-        var districts = byDistrict.Take(topDistricts).ToList();
-        if (byDistrict.Count > topDistricts)
+            .Select(g => (District: g.Key, Count: (long)g.Count())).ToList();
+        var named = byDistrict.Where(d => d.Count >= threshold)
+            .OrderByDescending(d => d.Count).ThenBy(d => d.District, StringComparer.Ordinal).Take(topDistricts)
+            .Select(d => d.District).ToHashSet(StringComparer.Ordinal);
+        var districts = byDistrict.Where(d => named.Contains(d.District)).OrderBy(d => d.District, StringComparer.Ordinal).ToList();
+        if (byDistrict.Count > named.Count)
         {
-            districts.Add((OtherDistricts, byDistrict.Skip(topDistricts).Sum(d => d.Count)));
+            districts.Add((OtherDistricts, byDistrict.Where(d => !named.Contains(d.District)).Sum(d => d.Count)));
         }
         districts.Add((NotRecorded, people.Count(p => p.PostcodeDistrict is null)));
 

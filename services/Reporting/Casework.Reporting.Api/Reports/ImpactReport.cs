@@ -92,7 +92,7 @@ public sealed class ImpactReport(IDocumentStore store, RegionCalendar calendar, 
     /// <summary>The demographics of the people the scope's cases supported in the period, after the other sections.</summary>
     private async Task AddDemographicsAsync(List<ReportSection> sections, ReportPeriod period, ImpactScope scope, CancellationToken cancellationToken) =>
         sections.AddRange(await DemographicsSection.BuildAsync(
-            store, period, calendar.Zone, scope.IsWholeRegion ? null : scope.Cases(), cancellationToken: cancellationToken));
+            store, period, calendar.Zone, scope.IsWholeRegion ? null : scope.Cases(), cancellationToken: cancellationToken, threshold: settings.SmallNumberThreshold));
 
     /// <summary>
     /// Notes that happened in the period on the scope's cases. A note holds no team or pathway (it may arrive before its case),
@@ -200,13 +200,18 @@ public sealed class ImpactReport(IDocumentStore store, RegionCalendar calendar, 
     }
 
     /// <summary>
-    /// Notes by type with their count and hours (minutes / 60). Hours are withheld when they went to fewer cases than the
-    /// threshold (they are based on the cases supported, not the notes).
+    /// Notes by type: the cases that had them, their number and hours (minutes / 60). The notes and hours are about the cases,
+    /// not the notes, so both are withheld when fewer cases than the threshold had them ("11 notes" on one case tells a funder
+    /// what that one client had). The total row's cases are distinct cases (a case may have several types), so its sum is
+    /// not exact: suppression checks it as if it were, which hides at worst a little more than needed.
     /// </summary>
     public static ReportSection SupportDelivered(IReadOnlyList<NoteFact> notes)
     {
-        static Row RowOf(string label, IReadOnlyCollection<NoteFact> group, bool total) =>
-            new([Cell.Label(label), Cell.Count(group.Count), Cell.Figure(group.Sum(n => (long)n.Minutes) / 60m, group.Select(n => n.CaseId).Distinct().Count())], total);
+        static Row RowOf(string label, IReadOnlyCollection<NoteFact> group, bool total)
+        {
+            var cases = group.Select(n => n.CaseId).Distinct().Count();
+            return new([Cell.Label(label), Cell.Count(cases), Cell.Figure(group.Count, cases), Cell.Figure(group.Sum(n => (long)n.Minutes) / 60m, cases)], total);
+        }
 
         var rows = notes.GroupBy(n => n.Type)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
@@ -214,7 +219,12 @@ public sealed class ImpactReport(IDocumentStore store, RegionCalendar calendar, 
             .Append(RowOf(AllTypes, notes.ToList(), total: true))
             .ToList();
         return new ReportSection("Support delivered (notes that happened in the period)",
-            [new Column("type", "Note type", ColumnKind.Text), new Column("notes", "Notes", ColumnKind.Count), new Column("hours", "Hours", ColumnKind.Hours)],
+            [
+                new Column("type", "Note type", ColumnKind.Text),
+                new Column("cases", "Cases", ColumnKind.Count),
+                new Column("notes", "Notes", ColumnKind.Count),
+                new Column("hours", "Hours", ColumnKind.Hours),
+            ],
             rows, new ChartHint(ChartKind.Bar, ["notes"]));
     }
 
