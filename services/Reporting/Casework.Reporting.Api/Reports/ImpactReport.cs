@@ -78,13 +78,13 @@ public sealed class ImpactReport(IDocumentStore store, RegionCalendar calendar, 
             : (await store.QueryAllAsync<PathwayReport>(new DocumentFilter().In("pathwayId", pathwayIds), cancellationToken))
                 .ToDictionary(p => p.Document.PathwayId, p => p.Document);
 
-        var sections = new List<ReportSection>
-        {
+        List<ReportSection> sections =
+        [
             CasesOpenedAndClosed(opened, closed, pathways),
-            OutcomesAchieved(closed, pathways),
+            .. OutcomesAchieved(closed, pathways),
             TimesFromReferral(contacted, closed, pathways),
             SupportDelivered(notes),
-        };
+        ];
         await AddDemographicsAsync(sections, period, scope, cancellationToken);
         return new Report(Title, period, freshness.AsOf ?? DateTimeOffset.UtcNow, settings.RegionName, sections);
     }
@@ -132,30 +132,37 @@ public sealed class ImpactReport(IDocumentStore store, RegionCalendar calendar, 
             rows, new ChartHint(ChartKind.Bar, ["opened", "closed"]));
     }
 
+    /// <summary>The title of a pathway's outcomes section (one per pathway with closures, or one empty section without any).</summary>
+    public const string OutcomesTitle = "Outcomes achieved";
+
     /// <summary>
-    /// Cases closed in the period with each outcome (a case may record several, so the rows do not add up to the closures and
-    /// there is no total row); closures without one are counted as such. An outcome the pathway's latest version no longer
-    /// labels shows its id.
+    /// Cases closed in the period with each outcome, one section per pathway whose total row is the pathway's closures
+    /// (as "Cases opened and closed" shows them): declared as a total so that suppression protects the outcome rows
+    /// against that figure (closed 10, visible outcomes 6 and 3 would give a hidden "&lt;5" back as 1). A case may record
+    /// several outcomes, so the rows can add up to more than the closures; the protection then only errs on hiding more.
+    /// Closures without an outcome are counted as such. An outcome the pathway's latest version no longer labels shows its id.
     /// </summary>
-    public static ReportSection OutcomesAchieved(IReadOnlyList<CaseReport> closed, IReadOnlyDictionary<string, PathwayReport> pathways)
+    public static IReadOnlyList<ReportSection> OutcomesAchieved(IReadOnlyList<CaseReport> closed, IReadOnlyDictionary<string, PathwayReport> pathways)
     {
-        var rows = closed
-            .SelectMany(c => c.Outcomes is { Count: > 0 } outcomes
-                ? outcomes.Distinct().Select(o => (Pathway: c.PathwayId ?? "", Outcome: (string?)o))
-                : [(Pathway: c.PathwayId ?? "", Outcome: (string?)null)])
-            .GroupBy(x => x)
-            .Select(g =>
+        Column[] columns = [new Column("outcome", "Outcome", ColumnKind.Text), new Column("cases", "Cases", ColumnKind.Count)];
+        var sections = closed
+            .GroupBy(c => c.PathwayId ?? "")
+            .Select(byPathway =>
             {
-                var pathway = pathways.GetValueOrDefault(g.Key.Pathway);
-                var outcome = g.Key.Outcome is null ? NoOutcome : pathway?.OutcomeLabel(g.Key.Outcome) ?? g.Key.Outcome;
-                return (Pathway: PathwayName(g.Key.Pathway, pathways), Outcome: outcome, NoOutcome: g.Key.Outcome is null, Count: g.Count());
+                var pathway = pathways.GetValueOrDefault(byPathway.Key);
+                var rows = byPathway
+                    .SelectMany(c => c.Outcomes is { Count: > 0 } outcomes ? outcomes.Distinct().Select(o => (string?)o) : [null])
+                    .GroupBy(o => o)
+                    .Select(g => (Outcome: g.Key is null ? NoOutcome : pathway?.OutcomeLabel(g.Key) ?? g.Key, NoOutcome: g.Key is null, Count: g.Count()))
+                    .OrderBy(r => r.NoOutcome).ThenBy(r => r.Outcome, StringComparer.Ordinal)
+                    .Select(r => Row.Of(Cell.Label(r.Outcome), Cell.Count(r.Count)))
+                    .Append(Row.Total(Cell.Label("Cases closed"), Cell.Count(byPathway.Count())))
+                    .ToList();
+                return new ReportSection($"{OutcomesTitle}: {PathwayName(byPathway.Key, pathways)}", columns, rows);
             })
-            .OrderBy(r => r.Pathway, StringComparer.Ordinal).ThenBy(r => r.NoOutcome).ThenBy(r => r.Outcome, StringComparer.Ordinal)
-            .Select(r => Row.Of(Cell.Label(r.Pathway), Cell.Label(r.Outcome), Cell.Count(r.Count)))
+            .OrderBy(section => section.Title, StringComparer.Ordinal)
             .ToList();
-        return new ReportSection("Outcomes achieved (cases closed in the period)",
-            [new Column("pathway", "Pathway", ColumnKind.Text), new Column("outcome", "Outcome", ColumnKind.Text), new Column("cases", "Cases", ColumnKind.Count)],
-            rows);
+        return sections.Count > 0 ? sections : [new ReportSection($"{OutcomesTitle} (no cases closed in the period)", columns, [])];
     }
 
     /// <summary>
