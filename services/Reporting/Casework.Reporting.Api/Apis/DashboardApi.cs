@@ -72,26 +72,11 @@ public static class DashboardApi
         CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
-        // Given means meant: a blank filter is a mistake, not "all".
-        if (teamId is not null)
+        if (ReportFilters.Check(http, errors, teamId, pathwayId, out var teams) is { } refused)
         {
-            errors.Required("teamId", teamId, 100);
+            return refused;
         }
-        if (pathwayId is not null)
-        {
-            errors.Required("pathwayId", pathwayId, 100);
-        }
-        if (errors.Any)
-        {
-            return errors.ToProblem();
-        }
-        var user = http.User;
-        if (teamId is not null && !user.SeesAllTeams() && !user.Teams().Contains(teamId, StringComparer.Ordinal))
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "You cannot see this team.",
-                detail: "Supervisors see the figures of their own teams only.");
-        }
-        var scope = new Scope(teamId, pathwayId, teamId is not null ? [teamId] : user.SeesAllTeams() ? null : user.Teams());
+        var scope = new Scope(teamId, pathwayId, teams);
         scope = scope with { ReferralPathways = await ReferralPathwaysAsync(store, scope, cancellationToken) };
 
         var now = time.GetUtcNow();

@@ -73,26 +73,11 @@ public static class ImpactReportApi
     {
         var errors = new ValidationErrors();
         var period = ReportPeriodQuery.Read(errors, from, to);
-        // Given means meant: a blank filter is a mistake, not "all".
-        if (teamId is not null)
+        if (ReportFilters.Check(http, errors, teamId, pathwayId, out var teams) is { } refused)
         {
-            errors.Required("teamId", teamId, 100);
+            return refused;
         }
-        if (pathwayId is not null)
-        {
-            errors.Required("pathwayId", pathwayId, 100);
-        }
-        if (errors.Any)
-        {
-            return errors.ToProblem();
-        }
-        var user = http.User;
-        if (teamId is not null && !user.SeesAllTeams() && !user.Teams().Contains(teamId, StringComparer.Ordinal))
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "You cannot see this team.",
-                detail: "Supervisors see the figures of their own teams only.");
-        }
-        var scope = new ImpactScope(teamId is not null ? [teamId] : user.SeesAllTeams() ? null : user.Teams(), pathwayId);
+        var scope = new ImpactScope(teams, pathwayId);
         var report = await builder.BuildAsync(period!, scope, cancellationToken);
         return await render(builder.Settings.CreateSuppression().Publish(report));
     }
