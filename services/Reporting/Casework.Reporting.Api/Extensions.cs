@@ -37,7 +37,7 @@ public static class ReportingService
             .Add<WorkerReport>("workers")
             .Add<PathwayReport>("pathways", ["teamId"])
             .Add<PersonReport>("people", ["personId"])
-            .Add<EventLogEntry>("event_log", ["position"], ["occurredAt"], ["appliedAt"])
+            .Add<EventLogEntry>("event_log", ["position"], ["appliedAt"])
             .Add<ReportingState>("reporting_state")
             .Add<IngestedRollup>("rollups", ["regionId"], ["from", "to"])
             .AddAuditLog());

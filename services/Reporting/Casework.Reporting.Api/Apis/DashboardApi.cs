@@ -56,7 +56,9 @@ public static class DashboardApi
             (await store.QueryAsync<EventLogEntry>(new DocumentQuery { OrderBy = field, Descending = true, Limit = 1, CountLimit = 0 }, cancellationToken))
             .Items.FirstOrDefault()?.Document;
 
-        var occurred = await LatestBy("occurredAt");
+        // The position starts with the event's time (sortable), so the last by position is the latest event: one index fewer to
+        // maintain on every event than an index of its own on occurredAt.
+        var occurred = await LatestBy("position");
         var applied = await LatestBy("appliedAt");
         var state = await store.GetAsync<ReportingState>(ReportingState.Id, cancellationToken);
         return new Freshness(occurred?.OccurredAt, applied?.AppliedAt, state?.Document.Rebuilding ?? false);
