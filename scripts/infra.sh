@@ -98,6 +98,8 @@ rabbit_define_vhosts() {
 }
 
 cmd_up() {
+  # platform.sh makes the demo federation keys (and staff-token.sh its PKCE values) with the openssl command line.
+  command -v openssl >/dev/null || apt_install openssl
   ensure_postgres
   ensure_rabbit_installed
   ensure_rabbit_running

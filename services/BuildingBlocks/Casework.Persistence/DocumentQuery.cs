@@ -10,6 +10,14 @@ public sealed class DocumentFilter
 
     public IReadOnlyList<FieldCondition> Conditions => _conditions;
 
+    /// <summary>A new filter with the same conditions: filters are built up in place, so a shared base needs one per query.</summary>
+    public DocumentFilter Clone()
+    {
+        var copy = new DocumentFilter();
+        copy._conditions.AddRange(_conditions);
+        return copy;
+    }
+
     public DocumentFilter Equal(string field, string? value)
     {
         if (value is not null)

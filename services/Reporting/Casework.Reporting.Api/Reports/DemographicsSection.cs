@@ -88,12 +88,13 @@ public static class DemographicsSection
     {
         var start = SortableUtc.Format(Periods.StartOf(period.From, zone));
         var end = SortableUtc.Format(Periods.StartOf(period.To.AddDays(1), zone));
+        DocumentFilter Base() => narrow?.Clone() ?? new DocumentFilter();
         return
         [
-            Copy(narrow).AtLeast("openedAt", start).LessThan("openedAt", end),
-            Copy(narrow).LessThan("openedAt", start).Missing("closedAt"),
-            Copy(narrow).LessThan("openedAt", start).AtLeast("closedAt", start),
-            Copy(narrow).Equal("status", CaseStatus.Open).LessThan("openedAt", start).LessThan("closedAt", start),
+            Base().AtLeast("openedAt", start).LessThan("openedAt", end),
+            Base().LessThan("openedAt", start).Missing("closedAt"),
+            Base().LessThan("openedAt", start).AtLeast("closedAt", start),
+            Base().Equal("status", CaseStatus.Open).LessThan("openedAt", start).LessThan("closedAt", start),
         ];
     }
 
@@ -194,27 +195,5 @@ public static class DemographicsSection
             survivors.TryAdd(person.PersonId, person);
         }
         return survivors.Values;
-    }
-
-    /// <summary>A new filter with the same conditions (filters are built up in place, so each query needs its own).</summary>
-    private static DocumentFilter Copy(DocumentFilter? filter)
-    {
-        var copy = new DocumentFilter();
-        foreach (var c in filter?.Conditions ?? [])
-        {
-            _ = c.Kind switch
-            {
-                ConditionKind.Equal => copy.Equal(c.Field, c.Values[0]),
-                ConditionKind.In => copy.In(c.Field, c.Values),
-                ConditionKind.Missing => copy.Missing(c.Field),
-                ConditionKind.LessThan => copy.LessThan(c.Field, c.Values[0]),
-                ConditionKind.AtMost => copy.AtMost(c.Field, c.Values[0]),
-                ConditionKind.AtLeast => copy.AtLeast(c.Field, c.Values[0]),
-                ConditionKind.Contains => copy.Contains(c.Field, c.Values[0]),
-                ConditionKind.Includes => copy.Includes(c.Field, c.Values[0]),
-                _ => throw new ArgumentException($"A condition of kind {c.Kind} cannot be copied.", nameof(filter)),
-            };
-        }
-        return copy;
     }
 }
