@@ -49,9 +49,9 @@ public sealed class AssignmentShapeUpgrade : IDocumentUpgrade<CaseAssignment>
 /// <summary>
 /// Brings the stored data in line with the current code before the service takes traffic or consumes a message
 /// (registered before the seeder and the bus, and run to the end, synchronously, in batches): assignments stored
-/// before hours first (weighed and their hours stored), then workers stored before hours, then every worker's load
-/// set to the sum of their Active assignments. Afterwards no old-format document remains, so nothing else has to
-/// expect one; and a load that had drifted from its assignments is corrected (with WorkerCapacityChanged).
+/// before hours first (weighed and their hours stored), then workers stored before hours, then, when anything was
+/// upgraded, every worker's load set to the sum of their Active assignments. Afterwards no old-format document remains,
+/// so nothing else has to expect one; and a load that had drifted from its assignments is corrected (with WorkerCapacityChanged).
 /// </summary>
 public sealed class StoredDataAtStart(
     IDocumentStore store, IDocumentUpgrade<CaseAssignment> assignments, IDocumentUpgrade<Worker> workers, IServiceScopeFactory scopes,
@@ -64,6 +64,12 @@ public sealed class StoredDataAtStart(
     {
         var upgradedAssignments = await new DocumentUpgrader<CaseAssignment>(store, assignments, assignmentLogger).UpgradeAllAsync(cancellationToken);
         var upgradedWorkers = await new DocumentUpgrader<Worker>(store, workers, workerLogger).UpgradeAllAsync(cancellationToken);
+        if (upgradedAssignments + upgradedWorkers == 0)
+        {
+            // Every path keeps loads in step with the assignments: recounting them all (every open assignment read) on every
+            // start would make start-up grow with the caseload for nothing. POST /workers/{id}/recount repairs one worker.
+            return;
+        }
         await using var scope = scopes.CreateAsyncScope();
         var recount = scope.ServiceProvider.GetRequiredService<LoadRecount>();
         var recounted = 0;
