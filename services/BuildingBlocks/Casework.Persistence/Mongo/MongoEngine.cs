@@ -148,6 +148,15 @@ internal sealed class MongoContext
         }
     }
 
+    /// <summary>Tells the context what the server supports without asking it (tests without a server).</summary>
+    internal void AssumeTransactions(bool available)
+    {
+        lock (_gate)
+        {
+            _transactions = Task.FromResult(available);
+        }
+    }
+
     private async Task<bool> DetectAsync(CancellationToken cancellationToken)
     {
         var hello = await MongoEngine.ReachAsync(
