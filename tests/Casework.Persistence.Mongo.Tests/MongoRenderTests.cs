@@ -84,10 +84,13 @@ public sealed class MongoRenderTests
     [InlineData("[x]+{2}|^$\\/-#?", "pre [X]+{2}|^$\\/-#? post", true)]
     [InlineData("[x]", "x", false)]
     [InlineData("ZOË", "zoë", true)]
+    [InlineData("a\0b", "xa\0by", true)]
+    [InlineData("a\0b", "ab", false)]
     public void Contains_matches_its_text_literally_ignoring_case(string text, string value, bool matches)
     {
         var condition = Render(new DocumentFilter().Contains("name", text))["data.name"].AsBsonRegularExpression;
         Assert.Equal("i", condition.Options);
+        Assert.DoesNotContain('\0', condition.Pattern); // BSON patterns are NUL-terminated
         Assert.Equal(matches, Regex.IsMatch(value, condition.Pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant));
     }
 

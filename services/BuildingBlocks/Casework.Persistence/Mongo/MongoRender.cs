@@ -83,6 +83,12 @@ public static class MongoRender
         var escaped = new StringBuilder(text.Length + 8);
         foreach (var c in text)
         {
+            if (c == '\0')
+            {
+                // A BSON pattern cannot hold NUL itself (a search text with one would fail to send): written as its escape.
+                escaped.Append(@"\x00");
+                continue;
+            }
             if (@"\^$.|?*+()[]{}-/#".Contains(c))
             {
                 escaped.Append('\\');
