@@ -159,11 +159,23 @@ internal sealed class MongoContext
 
     private async Task<bool> DetectAsync(CancellationToken cancellationToken)
     {
-        var hello = await MongoEngine.ReachAsync(
-            () => Client.GetDatabase("admin").RunCommandAsync<BsonDocument>(new BsonDocument("hello", 1), cancellationToken: cancellationToken),
-            cancellationToken);
+        var admin = Client.GetDatabase("admin");
+        var hello = await MongoEngine.ReachAsync(async () =>
+        {
+            try
+            {
+                return await admin.RunCommandAsync<BsonDocument>(new BsonDocument("hello", 1), cancellationToken: cancellationToken);
+            }
+            catch (MongoCommandException exception) when (exception.Code == CommandNotFoundCode)
+            {
+                // Servers before 4.4.2 only know the older name of the same command.
+                return await admin.RunCommandAsync<BsonDocument>(new BsonDocument("isMaster", 1), cancellationToken: cancellationToken);
+            }
+        }, cancellationToken);
         return SupportsTransactions(hello);
     }
+
+    private const int CommandNotFoundCode = 59;
 
     public static bool SupportsTransactions(BsonDocument hello) =>
         hello.Contains("setName") || (hello.TryGetValue("msg", out var msg) && msg == "isdbgrid");

@@ -18,8 +18,9 @@ internal sealed class MongoSchema(MongoContext context, DocumentCollections coll
             throw new InvalidOperationException(
                 "Store:Mongo:Transactions is 'required' but the MongoDB server is a standalone server without multi-document transactions; run a replica set (see README, Running on MongoDB).");
         }
-        var existing = (await MongoEngine.ReachAsync(() => context.Database.ListCollectionNamesAsync(cancellationToken: cancellationToken), cancellationToken))
-            .ToList(cancellationToken).ToHashSet();
+        var existing = (await MongoEngine.ReachAsync(
+            async () => await (await context.Database.ListCollectionNamesAsync(cancellationToken: cancellationToken)).ToListAsync(cancellationToken),
+            cancellationToken)).ToHashSet();
         foreach (var (name, indexes) in Wanted(collections))
         {
             if (!existing.Contains(name))
