@@ -171,3 +171,36 @@ public sealed class MongoWritesTests
         return host;
     }
 }
+
+public sealed class MongoErrorTests
+{
+    private static MongoDB.Driver.MongoCommandException CommandError(int code, params string[] labels)
+    {
+        var server = new MongoDB.Driver.Core.Servers.ServerId(new MongoDB.Driver.Core.Clusters.ClusterId(1), new System.Net.DnsEndPoint("localhost", 27017));
+        var result = new BsonDocument { { "ok", 0 }, { "code", code }, { "errmsg", "failed" }, { "errorLabels", new BsonArray(labels) } };
+        var error = new MongoDB.Driver.MongoCommandException(new MongoDB.Driver.Core.Connections.ConnectionId(server), "failed", new BsonDocument("update", "doc_items"), result);
+        foreach (var label in labels)
+        {
+            error.AddErrorLabel(label);
+        }
+        return error;
+    }
+
+    [Fact]
+    public void Server_errors_are_told_apart()
+    {
+        Assert.True(MongoEngine.IsWriteConflict(CommandError(112, "TransientTransactionError")));
+        Assert.False(MongoEngine.IsWriteConflict(CommandError(11000)));
+        Assert.True(MongoEngine.IsDuplicateKey(CommandError(11000)));
+        Assert.False(MongoEngine.IsDuplicateKey(CommandError(112)));
+
+        Assert.True(MongoEngine.NotCommitted(CommandError(251, "TransientTransactionError"))); // NoSuchTransaction: try again
+        Assert.False(MongoEngine.NotCommitted(CommandError(91, "UnknownTransactionCommitResult", "TransientTransactionError")));
+        Assert.False(MongoEngine.NotCommitted(CommandError(2)));
+        Assert.True(MongoEngine.NotCommitted(new TimeoutException("A timeout occurred after 5000ms selecting a server")));
+        Assert.False(MongoEngine.NotCommitted(new InvalidOperationException()));
+
+        Assert.True(MongoEngine.IsNotSent(new TimeoutException()));
+        Assert.False(MongoEngine.IsNotSent(CommandError(112)));
+    }
+}

@@ -226,7 +226,7 @@ internal sealed class MongoDocumentSession(
                 ? new StaleVersionException(current.Collection.Name, current.Id, expected)
                 : new StaleVersionException(current?.Collection.Name ?? MongoContext.InboxName, current?.Id ?? Mark() ?? "", 0);
         }
-        catch (Exception exception) when (NotCommitted(exception) && !cancellationToken.IsCancellationRequested)
+        catch (Exception exception) when (MongoEngine.NotCommitted(exception) && !cancellationToken.IsCancellationRequested)
         {
             // The transaction did not commit (a transient error, or no server reached): nothing was changed, try again.
             await AbortAsync(session);
@@ -238,15 +238,6 @@ internal sealed class MongoDocumentSession(
             throw;
         }
     }
-
-    /// <summary>
-    /// A failure that certainly left the transaction uncommitted: a transient transaction error, or no server reached
-    /// before the commit (a commit whose outcome is unknown carries UnknownTransactionCommitResult and is not one).
-    /// </summary>
-    private static bool NotCommitted(Exception exception) =>
-        exception is not MongoException mongo || !mongo.HasErrorLabel("UnknownTransactionCommitResult")
-            ? exception is MongoException { } labelled && labelled.HasErrorLabel("TransientTransactionError") || MongoEngine.IsUnreachable(exception)
-            : false;
 
     private string? Mark() => _consumed is { } consumed ? MongoWrites.Mark(consumed.MessageId, consumed.Consumer) : null;
 

@@ -70,6 +70,18 @@ internal static class MongoEngine
         _ => false,
     };
 
+    /// <summary>
+    /// A failure inside a transaction that certainly left it uncommitted: a transient transaction error, or no server
+    /// reached. A commit whose outcome is unknown (UnknownTransactionCommitResult, e.g. the connection broke while
+    /// committing) is not one: it may have been applied.
+    /// </summary>
+    public static bool NotCommitted(Exception exception) => exception switch
+    {
+        MongoException unknown when unknown.HasErrorLabel("UnknownTransactionCommitResult") => false,
+        MongoException transient when transient.HasErrorLabel("TransientTransactionError") => true,
+        _ => IsUnreachable(exception),
+    };
+
     public const int DuplicateKeyCode = 11000;
     public const int WriteConflictCode = 112;
     public const int NamespaceExistsCode = 48;
