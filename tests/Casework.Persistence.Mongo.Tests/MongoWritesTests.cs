@@ -102,7 +102,7 @@ public sealed class MongoWritesTests
     [Fact]
     public void The_outbox_sequence_rises_strictly_even_within_one_tick_and_across_threads()
     {
-        var context = new MongoContext("mongodb://localhost:27017/casework_test", null, MongoTransactions.Auto);
+        using var context = new MongoContext("mongodb://localhost:27017/casework_test", null, MongoTransactions.Auto);
         var before = DateTime.UtcNow.Ticks;
         var taken = new System.Collections.Concurrent.ConcurrentBag<long>();
         Parallel.For(0, 10_000, _ => taken.Add(context.NextSequence()));
@@ -118,7 +118,8 @@ public sealed class MongoWritesTests
     {
         var missing = Assert.Throws<InvalidOperationException>(() => new MongoContext("mongodb://localhost:27017/?replicaSet=rs0", null, MongoTransactions.Auto));
         Assert.Contains("name the database", missing.Message);
-        Assert.Equal("casework_case", new MongoContext("mongodb://localhost:27017/casework_case?replicaSet=rs0", 8, MongoTransactions.Auto).Database.DatabaseNamespace.DatabaseName);
+        using var named = new MongoContext("mongodb://localhost:27017/casework_case?replicaSet=rs0", 8, MongoTransactions.Auto);
+        Assert.Equal("casework_case", named.Database.DatabaseNamespace.DatabaseName);
         Assert.Throws<InvalidOperationException>(() => Host(("Store:Mongo:Transactions", "sometimes")));
     }
 

@@ -97,7 +97,7 @@ public enum MongoTransactions
 }
 
 /// <summary>The client, database and collections of one service's store, and what the server supports.</summary>
-internal sealed class MongoContext
+internal sealed class MongoContext : IDisposable
 {
     private readonly object _gate = new();
     private Task<bool>? _transactions;
@@ -120,12 +120,14 @@ internal sealed class MongoContext
         {
             settings.MaxConnectionPoolSize = size;
         }
-        Client = new MongoClient(settings);
-        Database = Client.GetDatabase(url.DatabaseName);
+        _client = new MongoClient(settings);
+        Database = _client.GetDatabase(url.DatabaseName);
         Mode = mode;
     }
 
-    public IMongoClient Client { get; }
+    private readonly MongoClient _client;
+
+    public IMongoClient Client => _client;
     public IMongoDatabase Database { get; }
     public MongoTransactions Mode { get; }
 
@@ -208,6 +210,9 @@ internal sealed class MongoContext
             }
         }
     }
+
+    /// <summary>The container disposes it with the host: the client's pool and server monitors stop.</summary>
+    public void Dispose() => _client.Dispose();
 
     /// <summary>Now as MongoDB stores it (milliseconds, UTC).</summary>
     public static DateTime Now() => DateTime.UtcNow;
