@@ -92,6 +92,26 @@ public sealed class MongoWritesTests
     }
 
     [Fact]
+    public void A_claim_leases_unsent_entries_whose_lease_is_free_and_sent_entries_leave_the_pending_index()
+    {
+        var claimable = BsonDocument.Parse("""
+            { pending: true, $or: [ { lockedUntil: null }, { lockedUntil: { $lt: ISODate('2025-03-14T09:26:53.123Z') } } ] }
+            """);
+        Assert.Equal(claimable, MongoWrites.Claimable(Now));
+
+        var token = Guid.Parse("0192a1b2-0000-7000-8000-0000000000aa");
+        var (filter, update) = MongoWrites.Claim([MongoWrites.Uuid(EventId)], Now, TimeSpan.FromMinutes(5), token);
+        claimable.Add("_id", new BsonDocument("$in", new BsonArray { MongoWrites.Uuid(EventId) }));
+        Assert.Equal(claimable, filter); // still claimable when the update runs: another relay's lease is kept
+        Assert.Equal(new BsonDocument("$set", new BsonDocument { { "lockedUntil", Now.AddMinutes(5) }, { "claim", MongoWrites.Uuid(token) } }), update);
+        Assert.Equal(new BsonDocument { { "claim", MongoWrites.Uuid(token) }, { "pending", true } }, MongoWrites.ClaimedBy(token));
+
+        var (sentFilter, sent) = MongoWrites.Sent([EventId], Now);
+        Assert.Equal(new BsonDocument("_id", new BsonDocument("$in", new BsonArray { MongoWrites.Uuid(EventId) })), sentFilter);
+        Assert.Equal(BsonDocument.Parse("{ $set: { sentAt: ISODate('2025-03-14T09:26:53.123Z') }, $unset: { pending: '', lockedUntil: '', claim: '' } }"), sent);
+    }
+
+    [Fact]
     public void Transactions_are_there_on_a_replica_set_member_or_a_mongos_only()
     {
         Assert.True(MongoContext.SupportsTransactions(BsonDocument.Parse("{ isWritablePrimary: true, setName: 'rs0', ok: 1 }")));

@@ -17,11 +17,7 @@ internal sealed class MongoOutboxStore(MongoContext context, DocumentCollections
         }
         var outbox = context.Outbox;
         var now = MongoContext.Now();
-        var claimable = new BsonDocument
-        {
-            { "pending", true },
-            { "$or", new BsonArray { new BsonDocument("lockedUntil", BsonNull.Value), new BsonDocument("lockedUntil", new BsonDocument("$lt", now)) } },
-        };
+        var claimable = MongoWrites.Claimable(now);
         var candidates = await MongoEngine.ReachAsync(
             () => outbox.Find(claimable).Sort(new BsonDocument("seq", 1)).Limit(Math.Max(max, 1)).Project(new BsonDocument("_id", 1)).ToListAsync(cancellationToken),
             cancellationToken);
@@ -31,13 +27,9 @@ internal sealed class MongoOutboxStore(MongoContext context, DocumentCollections
         }
         // Only those still claimable when the update runs are tagged: a replica that took one meanwhile keeps it.
         var token = Guid.NewGuid();
-        var claim = claimable.DeepClone().AsBsonDocument;
-        claim.Add("_id", new BsonDocument("$in", new BsonArray(candidates.Select(c => c["_id"]))));
-        await outbox.UpdateManyAsync(claim,
-            new BsonDocument("$set", new BsonDocument { { "lockedUntil", now + lease }, { "claim", MongoWrites.Uuid(token) } }),
-            cancellationToken: cancellationToken);
-        var claimed = await outbox.Find(new BsonDocument { { "claim", MongoWrites.Uuid(token) }, { "pending", true } })
-            .Sort(new BsonDocument("seq", 1)).ToListAsync(cancellationToken);
+        var (filter, update) = MongoWrites.Claim(candidates.Select(c => c["_id"]), now, lease, token);
+        await outbox.UpdateManyAsync(filter, update, cancellationToken: cancellationToken);
+        var claimed = await outbox.Find(MongoWrites.ClaimedBy(token)).Sort(new BsonDocument("seq", 1)).ToListAsync(cancellationToken);
         return claimed.Select(Message).ToList();
     }
 
@@ -103,14 +95,11 @@ internal sealed class MongoOutboxStore(MongoContext context, DocumentCollections
     }
 
     public Task MarkSentAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken) =>
-        MongoEngine.ReachAsync(() => context.Outbox.UpdateManyAsync(
-            new BsonDocument("_id", new BsonDocument("$in", new BsonArray(ids.Select(MongoWrites.Uuid)))),
-            new BsonDocument
-            {
-                { "$set", new BsonDocument("sentAt", MongoContext.Now()) },
-                { "$unset", new BsonDocument { { "pending", "" }, { "lockedUntil", "" }, { "claim", "" } } },
-            },
-            cancellationToken: cancellationToken), cancellationToken);
+        MongoEngine.ReachAsync(() =>
+        {
+            var (filter, update) = MongoWrites.Sent(ids, MongoContext.Now());
+            return context.Outbox.UpdateManyAsync(filter, update, cancellationToken: cancellationToken);
+        }, cancellationToken);
 
     public async Task<long> CountPendingAsync(CancellationToken cancellationToken)
     {

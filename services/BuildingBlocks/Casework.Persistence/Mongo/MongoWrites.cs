@@ -122,6 +122,33 @@ public static class MongoWrites
     public static BsonDocument Carrier(IReadOnlyList<QueuedEvent> events, DateTime now) =>
         WithEvents(new BsonDocument { { "_id", Uuid(events[0].Id) }, { CreatedAt, now } }, events, now);
 
+    /// <summary>Outbox entries a relay may take: unsent, and not leased or with the lease run out (a missing lease matches null).</summary>
+    public static BsonDocument Claimable(DateTime now) => new()
+    {
+        { "pending", true },
+        { "$or", new BsonArray { new BsonDocument("lockedUntil", BsonNull.Value), new BsonDocument("lockedUntil", new BsonDocument("$lt", now)) } },
+    };
+
+    /// <summary>Leases the candidates that are still claimable when the update runs, tagging them with this claim's token.</summary>
+    public static (BsonDocument Filter, BsonDocument Update) Claim(IEnumerable<BsonValue> candidateIds, DateTime now, TimeSpan lease, Guid token)
+    {
+        var filter = Claimable(now);
+        filter.Add("_id", new BsonDocument("$in", new BsonArray(candidateIds)));
+        return (filter, new BsonDocument("$set", new BsonDocument { { "lockedUntil", now + lease }, { "claim", Uuid(token) } }));
+    }
+
+    /// <summary>The entries one claim took (a later claim of an expired lease retags them).</summary>
+    public static BsonDocument ClaimedBy(Guid token) => new() { { "claim", Uuid(token) }, { "pending", true } };
+
+    /// <summary>Sent entries are no longer pending (and leave the pending index); their send time decides when they are purged.</summary>
+    public static (BsonDocument Filter, BsonDocument Update) Sent(IEnumerable<Guid> ids, DateTime now) =>
+        (new BsonDocument("_id", new BsonDocument("$in", new BsonArray(ids.Select(Uuid)))),
+         new BsonDocument
+         {
+             { "$set", new BsonDocument("sentAt", now) },
+             { "$unset", new BsonDocument { { "pending", "" }, { "lockedUntil", "" }, { "claim", "" } } },
+         });
+
     private static BsonDocument WithEvents(BsonDocument document, IReadOnlyList<QueuedEvent> events, DateTime now)
     {
         if (events.Count > 0)
