@@ -126,6 +126,18 @@ public sealed class MongoRenderTests
     }
 
     [Fact]
+    public void CountBy_results_are_in_ordinal_order_with_no_value_last()
+    {
+        var groups = MongoRender.Groups([
+            BsonDocument.Parse("{ _id: 'red', count: 3 }"),
+            BsonDocument.Parse("{ _id: null, count: 2 }"),
+            BsonDocument.Parse("{ _id: 'Blue', count: NumberLong(4) }"),
+            BsonDocument.Parse("{ _id: 'blue', count: 1 }"),
+        ]);
+        Assert.Equal([new GroupCount("Blue", 4), new GroupCount("blue", 1), new GroupCount("red", 3), new GroupCount(null, 2)], groups);
+    }
+
+    [Fact]
     public void The_notes_list_index_ends_with_the_document_id()
     {
         var notes = StoredTypes.Collection("notes", "notes");

@@ -81,12 +81,7 @@ internal sealed class MongoDocumentStore(MongoContext context, DocumentCollectio
         var groups = await MongoEngine.ReachAsync(
             () => collection.Aggregate<BsonDocument>(pipeline, cancellationToken: cancellationToken).ToListAsync(cancellationToken),
             cancellationToken);
-        // Values in ordinal order, no value last: the order PostgreSQL's GROUP BY ... ORDER BY gives.
-        return groups
-            .Select(g => new GroupCount(g["_id"].IsBsonNull ? null : g["_id"].AsString, g["count"].ToInt64()))
-            .OrderBy(g => g.Value is null)
-            .ThenBy(g => g.Value, StringComparer.Ordinal)
-            .ToList();
+        return MongoRender.Groups(groups);
     }
 
     public async Task<bool> HasConsumedAsync(Guid messageId, string consumer, CancellationToken cancellationToken = default)

@@ -158,6 +158,14 @@ public static class MongoRender
         return Nullable.GetUnderlyingType(found) ?? found;
     }
 
+    /// <summary>CountBy's groups in ordinal order of their value, no value last: the order PostgreSQL's GROUP BY ... ORDER BY gives.</summary>
+    public static IReadOnlyList<GroupCount> Groups(IEnumerable<BsonDocument> groups) =>
+        groups
+            .Select(g => new GroupCount(g["_id"].IsBsonNull ? null : g["_id"].AsString, g["count"].ToInt64()))
+            .OrderBy(g => g.Value is null)
+            .ThenBy(g => g.Value, StringComparer.Ordinal)
+            .ToList();
+
     /// <summary>CountBy's pipeline: the matching documents grouped by the field's value as text (null for none).</summary>
     public static BsonDocument[] CountBy(string field, DocumentFilter filter, Type documentType) =>
     [
