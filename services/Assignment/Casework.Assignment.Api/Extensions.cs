@@ -21,13 +21,17 @@ public static class AssignmentService
         "Teams, workers, their capacity in hours and who is accountable for each open case. Cases are assigned automatically when they open, " +
         "to the team's available worker with the most free hours, or wait in the team's queue. Staff only (scope assignment).");
 
-    public static WebApplicationBuilder AddAssignmentService(this WebApplicationBuilder builder)
-    {
-        builder.AddDocumentStore(collections => collections
+    /// <summary>The collections this service stores and their indexes (public: the MongoDB engine's tests map every one).</summary>
+    public static void DeclareCollections(DocumentCollections collections) =>
+        collections
             .Add<Team>("teams", ["name"])
             .Add<Worker>("workers", ["name"], ["overCapacity", "name"])
             .Add<CaseAssignment>("assignments", ["status", "openedAt"], ["teamId", "status"], ["workerId", "status"], ["status", "nextReviewOn"])
-            .Add<AssignmentChange>("assignment_history", ["caseId"]));
+            .Add<AssignmentChange>("assignment_history", ["caseId"]);
+
+    public static WebApplicationBuilder AddAssignmentService(this WebApplicationBuilder builder)
+    {
+        builder.AddDocumentStore(DeclareCollections);
         // Documents stored before hours (case counts, one team per worker) are brought up to date, and every worker's load
         // set from their assignments, before the seeder, the bus and HTTP start (see StoredDataAtStart).
         builder.Services.AddSingleton<IDocumentUpgrade<Worker>, WorkerShapeUpgrade>();

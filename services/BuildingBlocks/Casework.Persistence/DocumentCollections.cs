@@ -55,8 +55,20 @@ public sealed record CollectionDefinition(string Name, Type DocumentType, IReadO
 /// <summary>The one JSON shape of documents and outbox events, whatever the engine.</summary>
 public static class DocumentJson
 {
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    public static readonly JsonSerializerOptions Options = Create();
+
+    /// <summary>
+    /// Locked with the reflection resolver from the start, so the JSON contract of a type can be read (the MongoDB
+    /// engine types filter values by it) before anything was serialized; unlocked options have no resolver until then.
+    /// </summary>
+    private static JsonSerializerOptions Create()
     {
-        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
-    };
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+            TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver(),
+        };
+        options.MakeReadOnly();
+        return options;
+    }
 }

@@ -1,8 +1,10 @@
 namespace Casework.Persistence;
 
 /// <summary>
-/// Conditions on top-level document fields (by their JSON name). Every engine translates the same
-/// conditions; values compare as their JSON text, so store dates in UTC ISO-8601 to sort them.
+/// Conditions on top-level document fields (by their JSON name). Every engine (PostgreSQL, MongoDB) translates the
+/// same conditions; values are given as text and compare as the field's JSON text, so store dates in UTC ISO-8601 to
+/// sort them. (MongoDB compares a field the document type declares as a boolean or a number as that type, which
+/// gives the same matches for the values the services filter by: "true", "false", whole numbers.)
 /// </summary>
 public sealed class DocumentFilter
 {

@@ -1,3 +1,4 @@
+using Casework.Persistence.Mongo;
 using Casework.Persistence.Postgres;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,8 +11,9 @@ public static class DocumentStoreExtensions
 {
     /// <summary>
     /// Registers the service's document store on the engine named by <c>Store:Engine</c>
-    /// (<c>postgres</c> by default) with the connection string <c>ConnectionStrings:Store</c>,
-    /// ensures its schema at start-up and adds a readiness check.
+    /// (<c>postgres</c> by default, or <c>mongodb</c>) with the connection string <c>ConnectionStrings:Store</c>
+    /// (for MongoDB a <c>mongodb://</c> URI whose path names the database), ensures its schema at start-up and adds a
+    /// readiness check. Service code is the same on every engine.
     /// </summary>
     public static IHostApplicationBuilder AddDocumentStore(this IHostApplicationBuilder builder, Action<DocumentCollections> declare)
     {
@@ -28,8 +30,12 @@ public static class DocumentStoreExtensions
             case "postgres":
                 builder.Services.AddPostgresEngine(connectionString, builder.Configuration.GetValue<int?>("Store:MaxPoolSize"));
                 break;
+            case "mongodb":
+                builder.Services.AddMongoEngine(connectionString, builder.Configuration.GetValue<int?>("Store:MaxPoolSize"),
+                    builder.Configuration["Store:Mongo:Transactions"]);
+                break;
             default:
-                throw new InvalidOperationException($"Store:Engine '{engine}' is not supported; use 'postgres'.");
+                throw new InvalidOperationException($"Store:Engine '{engine}' is not supported; use 'postgres' or 'mongodb'.");
         }
 
         builder.Services.AddHostedService<SchemaInitializer>();

@@ -18,9 +18,9 @@ public static class CaseService
         "Cases: one episode of support for one person on one pathway. Staff (scope cases) see the cases of their teams; " +
         "managers, admins and auditors see every case of the region.");
 
-    public static WebApplicationBuilder AddCaseService(this WebApplicationBuilder builder)
-    {
-        builder.AddDocumentStore(collections => collections
+    /// <summary>The collections this service stores and their indexes (public: the MongoDB engine's tests map every one).</summary>
+    public static void DeclareCollections(DocumentCollections collections) =>
+        collections
             // Every list filter with the newest-first order, so a selective filter never walks the whole
             // newest-first index (a concern-level list read 20k cases per request at 100k, make bench).
             .Add<SupportCase>("cases", ["teamId", "status", "openedAt"], ["status", "openedAt"], ["openedAt"], ["pathwayId", "openedAt"],
@@ -31,7 +31,11 @@ public static class CaseService
                 ["stage", "openedAt"], ["teamId", "nextReviewOn"], ["assignedWorkerId", "nextReviewOn"], ["nextReviewOn", "id"], ["concernRank", "id"])
             .Add<Pathway>("pathways", ["name"])
             .Add<PathwayVersion>("pathway_versions")
-            .Add<ReferralCase>("referral_cases"));
+            .Add<ReferralCase>("referral_cases");
+
+    public static WebApplicationBuilder AddCaseService(this WebApplicationBuilder builder)
+    {
+        builder.AddDocumentStore(DeclareCollections);
         builder.Services.AddSingleton<PathwayCatalog>();
         builder.AddDocumentUpgrade<SupportCase, CaseShapeUpgrade>();
         // Seeded before the bus starts, so the first ReferralAccepted finds its pathway.

@@ -24,9 +24,9 @@ public static class IntakeService
         "People and referrals. Partner portals submit referrals (scope intake.referrals.write) and read the status of their own " +
         "referrals (intake.referrals.read), by polling or through a signed status webhook; staff screen, accept or decline them, and find and correct people's records (scope intake).");
 
-    public static WebApplicationBuilder AddIntakeService(this WebApplicationBuilder builder)
-    {
-        builder.AddDocumentStore(collections => collections
+    /// <summary>The collections this service stores and their indexes (public: the MongoDB engine's tests map every one).</summary>
+    public static void DeclareCollections(DocumentCollections collections) =>
+        collections
             .Add<Person>("people", ["familyNameKey", "givenNameKey"], ["dateOfBirth"], ["emailKey"], ["phoneKey"], ["postcodeKey"],
                 ["familyNamePhonetic", "givenNamePhonetic"])
             .Add<Referral>("referrals", ["status", "receivedAt"], ["receivedAt"], ["partnerClientId", "receivedAt"], ["personId"], ["status", "decisionDueAt"])
@@ -34,7 +34,11 @@ public static class IntakeService
             .Add<WebhookSubscription>("webhook_subscriptions")
             .Add<WebhookDelivery>("webhook_deliveries", ["nextAttemptAt"], ["clientId", "createdAt"], ["clientId", "nextAttemptAt"], ["referralId"],
                 ["state", "createdAt"])
-            .AddAuditLog());
+            .AddAuditLog();
+
+    public static WebApplicationBuilder AddIntakeService(this WebApplicationBuilder builder)
+    {
+        builder.AddDocumentStore(DeclareCollections);
         builder.AddDocumentUpgrade<Person, PersonKeysUpgrade>();
         builder.AddMessaging(Name, bus => bus.AddConsumer<CaseOpenedConsumer>());
         builder.Services.AddUserForwardingGrpcClient<CaseQueries.CaseQueriesClient>(builder.Configuration, "Services:Case:Grpc");

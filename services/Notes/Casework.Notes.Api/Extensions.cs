@@ -22,9 +22,9 @@ public static class NotesService
         "only the case's worker, supervisors of its team and the roles the region grants, and every access to one is in the access " +
         "log auditors read. Note templates per pathway.");
 
-    public static WebApplicationBuilder AddNotesService(this WebApplicationBuilder builder)
-    {
-        builder.AddDocumentStore(collections => collections
+    /// <summary>The collections this service stores and their indexes (public: the MongoDB engine's tests map every one).</summary>
+    public static void DeclareCollections(DocumentCollections collections) =>
+        collections
             .Add<CaseNote>("notes",
                 ["caseId", "occurredAt", DocumentCollections.DocumentId],
                 ["caseId", "writtenAt"],
@@ -33,7 +33,11 @@ public static class NotesService
             .Add<CaseRecord>("cases", ["assignedWorkerId"])
             .Add<NoteTemplate>("note_templates", ["pathwayId"])
             // The access log is read by case (parentId) and, for auditors, by record type over time.
-            .AddAuditLog(["parentId", "at"], ["recordType", "at"]));
+            .AddAuditLog(["parentId", "at"], ["recordType", "at"]);
+
+    public static WebApplicationBuilder AddNotesService(this WebApplicationBuilder builder)
+    {
+        builder.AddDocumentStore(DeclareCollections);
         builder.AddDocumentUpgrade<CaseNote, NoteShapeUpgrade>();
         // The demo note templates, where Seed:DemoDataPath is set (the local run, tests).
         builder.AddDemoDataSeeder<TemplateSeeder>();

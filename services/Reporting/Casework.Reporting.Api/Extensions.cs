@@ -23,12 +23,12 @@ public static class ReportingService
         "The operational dashboard and counts of referrals and cases, built from the platform's events only (read models and an " +
         "event log they can be rebuilt from), for supervisors, managers, admins and auditors (scope reporting).");
 
-    public static WebApplicationBuilder AddReportingService(this WebApplicationBuilder builder)
-    {
-        // Indexes lead with what the dashboard filters by: status and team for the open cases, the window's time for trends,
-        // the decision deadline for overdue referrals, the review date for due reviews, the position for replaying the log;
-        // the impact report reads the cases first contacted in a period, and the cases of a period's notes by id.
-        builder.AddDocumentStore(collections => collections
+    /// <summary>The collections this service stores and their indexes (public: the MongoDB engine's tests map every one).</summary>
+    public static void DeclareCollections(DocumentCollections collections) =>
+        collections
+            // Indexes lead with what the dashboard filters by: status and team for the open cases, the window's time for trends,
+            // the decision deadline for overdue referrals, the review date for due reviews, the position for replaying the log;
+            // the impact report reads the cases first contacted in a period, and the cases of a period's notes by id.
             .Add<ReferralReport>("referrals", ["status"], ["pathwayId", "status"], ["status", "decisionDueAt"], ["receivedAt"], ["pathwayId", "receivedAt"])
             .Add<CaseReport>("cases", ["teamId", "status"], ["status"], ["pathwayId"], ["status", "nextReviewOn"], ["teamId", "status", "nextReviewOn"],
                 ["openedAt"], ["teamId", "openedAt"], ["closedAt"], ["teamId", "closedAt"], ["referralId"],
@@ -40,7 +40,11 @@ public static class ReportingService
             .Add<EventLogEntry>("event_log", ["position"], ["appliedAt"])
             .Add<ReportingState>("reporting_state")
             .Add<IngestedRollup>("rollups", ["regionId"], ["from", "to"])
-            .AddAuditLog());
+            .AddAuditLog();
+
+    public static WebApplicationBuilder AddReportingService(this WebApplicationBuilder builder)
+    {
+        builder.AddDocumentStore(DeclareCollections);
         ReportingOptions.Register(builder.Services, builder.Configuration);
         builder.Services.AddSingleton(FederationKeys.From(builder.Configuration));
         builder.Services.AddSingleton(sp => new Projector(sp.GetRequiredService<RegionCalendar>().Zone));
