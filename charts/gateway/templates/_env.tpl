@@ -1,0 +1,42 @@
+{{/* The gateway's configuration: host, token validation, the address of each cluster (a Service of the release) and config (values.yaml). */}}
+{{- define "gateway.clusters" -}}
+{{- list "identity" "intake" "case" "notes" "assignment" "reporting" | toYaml -}}
+{{- end -}}
+
+{{- define "gateway.env" -}}
+{{ include "casework-lib.env.host" . }}
+{{ include "casework-lib.env.auth" . }}
+{{- range include "gateway.clusters" . | fromYamlArray }}
+- name: ReverseProxy__Clusters__{{ . }}__Destinations__primary__Address
+  value: "http://{{ include "casework-lib.peerName" (dict "ctx" $ "name" .) }}:{{ include "casework-lib.httpPort" $ }}/"
+{{- end }}
+{{ include "casework-lib.env.flatten" (dict "prefix" "" "value" .Values.config) }}
+{{- end -}}
+
+{{/*
+In: the ingress controller (networkPolicy.ingressFrom), the release's helm test pod, and the services, which read
+the issuer's signing keys through the gateway when the issuer is the gateway's in-cluster URL.
+*/}}
+{{- define "gateway.ingress" -}}
+{{- with .Values.networkPolicy.ingressFrom }}
+- from:
+    {{- toYaml . | nindent 4 }}
+  ports:
+    - port: {{ include "casework-lib.httpPort" $ }}
+      protocol: TCP
+{{- end }}
+{{ include "casework-lib.np.fromPeer" (dict "ctx" . "name" "gateway" "port" (include "casework-lib.httpPort" .) ) | replace "component: server" "component: test" }}
+{{- range list "intake" "case" "notes" "assignment" "reporting" }}
+{{ include "casework-lib.np.fromPeer" (dict "ctx" $ "name" . "port" (include "casework-lib.httpPort" $)) }}
+{{- end }}
+{{- end -}}
+
+{{/* Out: identity and the five services (HTTP), and the token issuer. */}}
+{{- define "gateway.egress" -}}
+{{- range include "gateway.clusters" . | fromYamlArray }}
+{{- if ne . "identity" }}
+{{ include "casework-lib.np.toPeer" (dict "ctx" $ "name" . "port" (include "casework-lib.httpPort" $)) }}
+{{- end }}
+{{- end }}
+{{ include "casework-lib.np.issuer" . }}
+{{- end -}}
