@@ -58,7 +58,7 @@ app.kubernetes.io/component: server
 {{- define "casework-lib.imageTag" -}}
 {{- $g := .Values.global | default dict -}}
 {{- $gi := $g.image | default dict -}}
-{{- .Values.image.tag | default $gi.tag | default .Chart.AppVersion | toString | trunc 63 -}}
+{{- (.Values.image | default dict).tag | default $gi.tag | default .Chart.AppVersion | toString | trunc 63 -}}
 {{- end -}}
 
 {{- define "casework-lib.image" -}}

@@ -14,12 +14,12 @@ Destinations outside the release (store, broker, a public issuer) come from glob
 {{- if ne (toString $np.enabled) "false" }}true{{ end -}}
 {{- end -}}
 
-{{/* In from a sibling's server pods: (dict "ctx" . "name" "gateway" "port" 8080). */}}
+{{/* In from a sibling's pods: (dict "ctx" . "name" "gateway" "port" 8080), "component" (default server) optional. */}}
 {{- define "casework-lib.np.fromPeer" -}}
 - from:
     - podSelector:
         matchLabels:
-          {{- include "casework-lib.componentSelectorLabels" (dict "ctx" .ctx "name" .name) | nindent 10 }}
+          {{- include "casework-lib.componentSelectorLabels" (dict "ctx" .ctx "name" .name "component" .component) | nindent 10 }}
   ports:
     - port: {{ .port }}
       protocol: TCP

@@ -25,7 +25,7 @@ the issuer's signing keys through the gateway when the issuer is the gateway's i
     - port: {{ include "casework-lib.httpPort" $ }}
       protocol: TCP
 {{- end }}
-{{ include "casework-lib.np.fromPeer" (dict "ctx" . "name" "gateway" "port" (include "casework-lib.httpPort" .) ) | replace "component: server" "component: test" }}
+{{ include "casework-lib.np.fromPeer" (dict "ctx" . "name" "gateway" "component" "test" "port" (include "casework-lib.httpPort" .)) }}
 {{- range list "intake" "case" "notes" "assignment" "reporting" }}
 {{ include "casework-lib.np.fromPeer" (dict "ctx" $ "name" . "port" (include "casework-lib.httpPort" $)) }}
 {{- end }}

@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Writes values.yaml and values.schema.json of the seven component charts from one description, so the values
 every component shares (image, rollout, resources, probes, drain, store, policies) are documented and validated the
-same way everywhere. Run after changing it: python3 charts/tools/generate.py (the outputs are committed)."""
+same way everywhere. Run after changing it: python3 scripts/chart-values.py (the outputs are committed)."""
 import json
 import os
 
-CHARTS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CHARTS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "charts")
 
 COMMON = """\
 # Global values (region, image registry and tag, public URL, broker Secret, default store engine, network
@@ -152,6 +152,7 @@ def common_schema(name, has_store, engine_enum, has_migration):
     props = {
         "global": {"type": "object", "description": "Set by the umbrella chart casework (see its schema)."},
         "casework-lib": {"type": "object", "description": "Helm's entry for the library chart (no values)."},
+        "enabled": {"type": "boolean", "description": "The umbrella chart's condition: install this component."},
         "image": obj({"registry": STR, "repository": {"type": "string", "minLength": 1}, "tag": {"type": ["string", "number"]},
                       "pullPolicy": {"type": "string", "enum": ["", "Always", "IfNotPresent", "Never"]}}, ["repository"]),
         "imagePullSecrets": {"type": "array", "items": STR},
