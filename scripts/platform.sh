@@ -140,9 +140,11 @@ start_one() {
     DOTNET_ENVIRONMENT=Development
     Logging__LogLevel__Default=Information
     "Kestrel__Endpoints__Http__Url=http://127.0.0.1:$http"
-    "Auth__Authority=http://127.0.0.1:$GATEWAY_PORT/"
-    Auth__RequireHttpsMetadata=false
   )
+  # Each process gets only the settings it reads: at start it warns about any it did not (ConfigurationUsage).
+  if [[ $name != identity ]]; then
+    env+=("Auth__Authority=http://127.0.0.1:$GATEWAY_PORT/" Auth__RequireHttpsMetadata=false)
+  fi
   if [[ -n $grpc ]]; then
     env+=("Kestrel__Endpoints__Grpc__Url=http://127.0.0.1:$grpc" Kestrel__Endpoints__Grpc__Protocols=Http2)
   fi
@@ -167,8 +169,9 @@ start_one() {
     *)
       env+=(
         "ConnectionStrings__Broker=amqp://guest:guest@127.0.0.1:5672/$VHOST"
-        "Seed__DemoDataPath=$SEED_DATA"
       )
+      # Intake and Reporting have no demo data of their own (Reporting learns it from events).
+      [[ $name != intake && $name != reporting ]] && env+=("Seed__DemoDataPath=$SEED_DATA")
       if [[ $name == reporting ]]; then
         local region
         env+=(

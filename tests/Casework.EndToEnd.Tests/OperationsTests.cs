@@ -31,4 +31,18 @@ public sealed class OperationsTests(PlatformFixture platform)
         using var replayed = await admin.PostAsync("api/cases/admin/error-queues/case-referral-accepted/replay", null);
         Assert.Equal(0, (await replayed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("moved").GetInt32());
     }
+
+    [Fact]
+    public void Every_process_reads_every_setting_the_local_run_gives_it()
+    {
+        // Each process logs the environment settings nothing read, once started (ConfigurationUsage): the local run's
+        // configuration, like the Helm charts', must give none that a service ignores.
+        var logs = Directory.GetFiles(platform.RunDirectory, "*.log");
+        Assert.Equal(7, logs.Length);
+        foreach (var log in logs)
+        {
+            var unread = File.ReadLines(log).Where(line => line.Contains("\"EventId\":9001", StringComparison.Ordinal)).ToList();
+            Assert.True(unread.Count == 0, $"{Path.GetFileName(log)}: {string.Join(Environment.NewLine, unread)}");
+        }
+    }
 }

@@ -25,6 +25,9 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     public Uri Gateway { get; } = new($"http://127.0.0.1:{5000 + PortOffset}/");
 
+    /// <summary>Where platform.sh keeps each process's log (<c>&lt;name&gt;.log</c>).</summary>
+    public string RunDirectory => _runDir;
+
     public HttpClient Client(string? token = null)
     {
         var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = Gateway };

@@ -40,12 +40,14 @@ public static class AuthSetup
     /// </summary>
     public static WebApplicationBuilder AddCaseworkAuthentication(this WebApplicationBuilder builder, params string[] audiences)
     {
+        // Read now, not in the options callback (first request): start-up then names a setting nothing read.
         var authority = builder.Configuration["Auth:Authority"] ?? throw new InvalidOperationException("Auth:Authority is not set.");
+        var requireHttpsMetadata = builder.Configuration.GetValue("Auth:RequireHttpsMetadata", true);
+        var metadataAddress = builder.Configuration["Auth:MetadataAddress"];
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(options =>
         {
             options.Authority = authority;
-            options.RequireHttpsMetadata = builder.Configuration.GetValue("Auth:RequireHttpsMetadata", true);
-            var metadataAddress = builder.Configuration["Auth:MetadataAddress"];
+            options.RequireHttpsMetadata = requireHttpsMetadata;
             if (!string.IsNullOrEmpty(metadataAddress))
             {
                 options.MetadataAddress = metadataAddress;

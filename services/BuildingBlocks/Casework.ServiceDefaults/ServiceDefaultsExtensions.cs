@@ -19,10 +19,12 @@ public static class ServiceDefaultsExtensions
 {
     /// <summary>
     /// Structured JSON logs, traces, Prometheus metrics, health checks, RFC 9457 problem details,
-    /// forwarded headers from the gateway and a drain period on shutdown.
+    /// forwarded headers from the gateway, a drain period on shutdown and a warning for environment
+    /// settings nothing read.
     /// </summary>
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string serviceName)
     {
+        ConfigurationUsage.Track(builder);
         // Lowest-priority defaults: appsettings, environment and command line still override them.
         // HttpClient (and so every gRPC call) logs four Information lines per request: at production
         // request rates that is most of a service's log volume and measurable CPU (make bench).

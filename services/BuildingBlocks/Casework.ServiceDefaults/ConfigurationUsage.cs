@@ -1,0 +1,112 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.EnvironmentVariables;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Casework.ServiceDefaults;
+
+/// <summary>
+/// Which settings given in the environment the process actually looked up. A deployment's setting with a misspelt
+/// or obsolete name is otherwise ignored in silence (the service runs on its default), so once the service has
+/// started it logs every hierarchical environment setting (<c>Section__Key</c>) that nothing read.
+/// </summary>
+public sealed class ConfigurationUsage
+{
+    /// <summary>The event logged at start when some settings were not read (Helm chart tests look for it).</summary>
+    public static readonly EventId UnreadSettingsEvent = new(9001, "UnreadSettings");
+
+    private readonly HashSet<string> _read = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Lock _gate = new();
+
+    internal void Record(string key)
+    {
+        lock (_gate)
+        {
+            _read.Add(key);
+        }
+    }
+
+    public bool WasRead(string key)
+    {
+        lock (_gate)
+        {
+            return _read.Contains(key);
+        }
+    }
+
+    /// <summary>The hierarchical keys set in <paramref name="environment"/> that were never looked up, in order.</summary>
+    public IReadOnlyList<string> Unread(IEnumerable<string> environment) =>
+        environment
+            .Where(name => name.Contains("__", StringComparison.Ordinal))
+            .Select(name => name.Replace("__", ConfigurationPath.KeyDelimiter, StringComparison.Ordinal))
+            .Where(key => !WasRead(key))
+            .Order(StringComparer.OrdinalIgnoreCase)
+            .ToList();
+
+    /// <summary>
+    /// Puts a recording wrapper around the (unprefixed) environment variables source, keeping its place and so its
+    /// precedence. Reads answered by a later source (the command line) never reach it, which is what counts: the
+    /// environment's value was then not the one used.
+    /// </summary>
+    internal static ConfigurationUsage Track(IHostApplicationBuilder builder)
+    {
+        var usage = new ConfigurationUsage();
+        var sources = builder.Configuration.Sources;
+        for (var i = 0; i < sources.Count; i++)
+        {
+            if (sources[i] is EnvironmentVariablesConfigurationSource { Prefix: null or "" } environment)
+            {
+                sources[i] = new RecordingSource(environment, usage);
+            }
+        }
+        builder.Services.AddSingleton(usage);
+        builder.Services.AddHostedService<UnreadSettingsReporter>();
+        return usage;
+    }
+
+    private sealed class RecordingSource(IConfigurationSource inner, ConfigurationUsage usage) : IConfigurationSource
+    {
+        public IConfigurationProvider Build(IConfigurationBuilder builder) => new RecordingProvider(inner.Build(builder), usage);
+    }
+
+    private sealed class RecordingProvider(IConfigurationProvider inner, ConfigurationUsage usage) : IConfigurationProvider
+    {
+        public bool TryGet(string key, out string? value)
+        {
+            usage.Record(key);
+            return inner.TryGet(key, out value);
+        }
+
+        public void Set(string key, string? value) => inner.Set(key, value);
+
+        public Microsoft.Extensions.Primitives.IChangeToken GetReloadToken() => inner.GetReloadToken();
+
+        public void Load() => inner.Load();
+
+        public IEnumerable<string> GetChildKeys(IEnumerable<string> earlierKeys, string? parentPath) => inner.GetChildKeys(earlierKeys, parentPath);
+    }
+
+    /// <summary>Logs the unread settings once the host has started (every start-up read is done by then).</summary>
+    private sealed class UnreadSettingsReporter(ConfigurationUsage usage, IHostApplicationLifetime lifetime, ILogger<ConfigurationUsage> logger)
+        : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            lifetime.ApplicationStarted.Register(() =>
+            {
+                var names = Environment.GetEnvironmentVariables().Keys.Cast<string>();
+                var unread = usage.Unread(names);
+                if (unread.Count > 0)
+                {
+                    logger.LogWarning(UnreadSettingsEvent,
+                        "Settings given in the environment that nothing read (misspelt or obsolete?): {UnreadSettings}",
+                        string.Join(", ", unread));
+                }
+            });
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
