@@ -97,7 +97,8 @@ Destinations outside the release (store, broker, a public issuer) come from glob
 
 {{/*
 Out to the token issuer for discovery and signing keys: the identity pods (discovery document) and the issuer's
-jwks_uri, which is the gateway inside the cluster unless global.publicUrl is set; then global.networkPolicy.issuer
+jwks_uri, which is the gateway's Service inside the cluster (for the gateway too: it checks tokens itself) unless
+global.publicUrl is set; then global.networkPolicy.issuer
 (peers and ports of the public entry, e.g. the ingress controller) applies.
 */}}
 {{- define "casework-lib.np.issuer" -}}
@@ -107,7 +108,7 @@ jwks_uri, which is the gateway inside the cluster unless global.publicUrl is set
 {{ include "casework-lib.np.toPeer" (dict "ctx" . "name" "identity" "port" (include "casework-lib.httpPort" .)) }}
 {{- if $g.publicUrl }}
 {{ include "casework-lib.np.toExternal" (dict "peers" $issuer.to "ports" ($issuer.ports | default (list 443))) }}
-{{- else if ne .Chart.Name "gateway" }}
+{{- else }}
 {{ include "casework-lib.np.toPeer" (dict "ctx" . "name" "gateway" "port" (include "casework-lib.httpPort" .)) }}
 {{- end }}
 {{- end -}}

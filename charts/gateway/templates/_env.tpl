@@ -14,8 +14,8 @@
 {{- end -}}
 
 {{/*
-In: the ingress controller (networkPolicy.ingressFrom), the release's helm test pod, and the services, which read
-the issuer's signing keys through the gateway when the issuer is the gateway's in-cluster URL.
+In: the ingress controller (networkPolicy.ingressFrom), the release's helm test pod, and every component that reads
+the issuer's signing keys through the gateway's Service when the issuer is its in-cluster URL (the gateway too).
 */}}
 {{- define "gateway.ingress" -}}
 {{- with .Values.networkPolicy.ingressFrom }}
@@ -26,7 +26,7 @@ the issuer's signing keys through the gateway when the issuer is the gateway's i
       protocol: TCP
 {{- end }}
 {{ include "casework-lib.np.fromPeer" (dict "ctx" . "name" "gateway" "component" "test" "port" (include "casework-lib.httpPort" .)) }}
-{{- range list "intake" "case" "notes" "assignment" "reporting" }}
+{{- range list "gateway" "intake" "case" "notes" "assignment" "reporting" }}
 {{ include "casework-lib.np.fromPeer" (dict "ctx" $ "name" . "port" (include "casework-lib.httpPort" $)) }}
 {{- end }}
 {{- end -}}
