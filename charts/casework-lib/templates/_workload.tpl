@@ -331,3 +331,14 @@ spec:
         {{- include "casework-lib.tmpVolume" $ctx | nindent 8 }}
 {{- end }}
 {{- end -}}
+
+{{/* NOTES.txt of a component chart: where it answers and how to check its health. */}}
+{{- define "casework-lib.notes" -}}
+{{ include "casework-lib.fullname" . }} runs in namespace {{ .Release.Namespace }}: Service {{ include "casework-lib.fullname" . }}, HTTP port {{ include "casework-lib.httpPort" . }}.
+A whole region (identity, the five services and the gateway together) is the umbrella chart `casework`.
+
+Check its health:
+  kubectl -n {{ .Release.Namespace }} get pods -l app.kubernetes.io/instance={{ .Release.Name }},app.kubernetes.io/name={{ include "casework-lib.name" . }}
+  kubectl -n {{ .Release.Namespace }} port-forward svc/{{ include "casework-lib.fullname" . }} 8080:{{ include "casework-lib.httpPort" . }}
+  curl http://127.0.0.1:8080/health/ready        # store and broker (identity: its database) reachable
+{{- end -}}
