@@ -27,17 +27,23 @@ result() { # result <name> <exit code> [output file]
   fi
 }
 
-python3 -c 'import yaml' 2>/dev/null || { echo "k8s/check.sh needs python3 with PyYAML (apt-get install python3-yaml)" >&2; exit 1; }
-bash "$repo/scripts/tools.sh" >/dev/null 2>&1 || { echo "k8s/check.sh: scripts/tools.sh could not install kubectl" >&2; exit 1; }
+if ! python3 -c 'import yaml' 2>/dev/null; then
+  echo "k8s/check.sh needs python3 with PyYAML (apt-get install python3-yaml)" >&2
+  exit 1
+fi
+if ! bash "$repo/scripts/tools.sh" >/dev/null 2>&1; then
+  echo "k8s/check.sh: scripts/tools.sh could not install kubectl" >&2
+  exit 1
+fi
 kubectl="$repo/.tools/bin/kubectl"
 if ! command -v promtool >/dev/null && [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
   # promtool alone is not packaged; the server package brings it (nothing is started: no init system runs it here).
-  apt-get install -y -qq --no-install-recommends prometheus >/dev/null 2>&1 \
-    || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq --no-install-recommends prometheus >/dev/null 2>&1; }
+  install_promtool() { apt-get install -y -qq --no-install-recommends prometheus >/dev/null 2>&1; }
+  install_promtool || { apt-get update -qq >/dev/null 2>&1 && install_promtool; }
 fi
 
-manifests=("$here"/namespace.yaml "$here"/rabbitmq/*.yaml "$here"/postgres/*.yaml "$here"/postgres/optional/*.yaml
-  "$here"/mongodb/*.yaml "$here"/monitoring/*.yaml)
+manifests=("$here"/namespace.yaml "$here"/network-policies.yaml "$here"/rabbitmq/*.yaml "$here"/postgres/*.yaml
+  "$here"/postgres/optional/*.yaml "$here"/mongodb/*.yaml "$here"/monitoring/*.yaml)
 
 # 1. Manifests.
 for file in "${manifests[@]}"; do
@@ -76,7 +82,8 @@ result "namespace enforces, audits and warns at restricted" $? "$work/out"
 for mode in postgres mongodb; do
   args=(casework-check --federation)
   [[ $mode == mongodb ]] && args+=(--mongodb intake,case,notes,assignment,reporting)
-  if DRY_RUN=1 KUBECTL="$kubectl" bash "$here/create-secrets.sh" "${args[@]}" >"$work/secrets-$mode.yaml" 2>"$work/out"; then
+  if DRY_RUN=1 KUBECTL="$kubectl" bash "$here/create-secrets.sh" "${args[@]}" \
+    >"$work/secrets-$mode.yaml" 2>"$work/out"; then
     python3 - "$mode" "$work/secrets-$mode.yaml" "$here" "$repo/charts" >"$work/out" 2>&1 <<'PY'
 import base64, os, sys, yaml
 mode, secrets_file, k8s, charts = sys.argv[1:]
@@ -116,8 +123,10 @@ topology = {d["kind"]: d for d in docs("rabbitmq", "topology.yaml")}
 cluster = docs("rabbitmq", "rabbitmq-cluster.yaml")[0]
 broker_type, broker = secrets[topology["User"]["spec"]["importCredentialsSecret"]["name"]]
 assert topology["User"]["spec"]["importCredentialsSecret"]["name"] == "casework-broker"
-expected = f"amqp://{broker['username']}:{broker['password']}@{cluster['metadata']['name']}:5672/{topology['Vhost']['spec']['name']}"
-assert broker["connection-string"] == expected, "casework-broker/connection-string: not amqp://<user>:<password>@<cluster>:5672/<vhost>"
+host, vhost = cluster["metadata"]["name"], topology["Vhost"]["spec"]["name"]
+expected = f"amqp://{broker['username']}:{broker['password']}@{host}:5672/{vhost}"
+assert broker["connection-string"] == expected, \
+    "casework-broker/connection-string: not amqp://<user>:<password>@<cluster>:5672/<vhost>"
 assert topology["Permission"]["spec"]["userReference"]["name"] == topology["User"]["metadata"]["name"]
 assert topology["Permission"]["spec"]["vhost"] == topology["Vhost"]["spec"]["name"]
 

@@ -109,10 +109,11 @@ for service in "${all_services[@]}"; do
     label="cnpg.io/reload=true"
     # SSL Mode=Require: encrypted to CloudNativePG's server certificate (its own CA). To also verify the server,
     # mount the CA (Secret casework-postgres-ca, key ca.crt) and use SSL Mode=VerifyFull;Root Certificate=<path>.
+    connection="Host=casework-postgres-rw;Port=5432;Database=$role;Username=$role;Password=$secret_password"
     create "casework-$service-store" kubernetes.io/basic-auth \
       "username=$role" \
       "password=$secret_password" \
-      "connection-string=Host=casework-postgres-rw;Port=5432;Database=$role;Username=$role;Password=$secret_password;SSL Mode=Require"
+      "connection-string=$connection;SSL Mode=Require"
   fi
 done
 
@@ -129,12 +130,14 @@ if [[ -n $federation ]]; then
     key="$(openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 2>/dev/null)"
     create casework-reporting-federation Opaque "signing-key.pem=$key"
     # The public key on standard output (on standard error with DRY_RUN, whose output is the manifests).
-    echo "The region's rollup public key (send it to the national body; confirm the fingerprint by another channel):" >&2
+    echo "The region's rollup public key (send it to the national body;" \
+      "confirm the fingerprint by another channel):" >&2
     if [[ -n $dry_run ]]; then
       printf '%s\n' "$key" | openssl pkey -pubout >&2
     else
       printf '%s\n' "$key" | openssl pkey -pubout
     fi
-    printf '%s\n' "$key" | openssl pkey -pubout -outform DER | sha256sum | awk '{ printf "sha256 fingerprint: %s\n", $1 }' >&2
+    printf '%s\n' "$key" | openssl pkey -pubout -outform DER | sha256sum \
+      | awk '{ printf "sha256 fingerprint: %s\n", $1 }' >&2
   fi
 fi
