@@ -49,7 +49,19 @@ public static class Helm
     private static async Task<string> PrepareAsync()
     {
         var source = Path.Combine(TestEnvironment.RepoRoot, "charts");
-        var copy = Path.Combine(Path.GetTempPath(), "casework-deploy-tests", Guid.NewGuid().ToString("N")[..12], "charts");
+        var root = Path.Combine(Path.GetTempPath(), "casework-deploy-tests", Guid.NewGuid().ToString("N")[..12]);
+        var copy = Path.Combine(root, "charts");
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                Directory.Delete(root, recursive: true);
+            }
+            catch (IOException)
+            {
+                // best effort: it is under the temp directory
+            }
+        };
         foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
         {
             var relative = Path.GetRelativePath(source, file);

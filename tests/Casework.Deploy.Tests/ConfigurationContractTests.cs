@@ -1,0 +1,96 @@
+using Casework.Deploy.Tests.Contract;
+using Xunit.Abstractions;
+
+namespace Casework.Deploy.Tests;
+
+/// <summary>
+/// The environment the chart gives each container is exactly what that service reads: started on loopback with the
+/// rendered configuration (secrets resolved to local equivalents, only addresses rewritten), each component becomes
+/// ready, so it was given everything it needs, and logs no setting that nothing read, so it was given nothing more.
+/// </summary>
+public sealed class ConfigurationContractTests(ConfigurationContractFixture fixture, ITestOutputHelper output)
+    : IClassFixture<ConfigurationContractFixture>
+{
+    public static TheoryData<string> Components => new(Component.All.Select(c => c.Name));
+
+    public static TheoryData<string> MigratingComponents => new(Component.All.Where(c => c.Migrates).Select(c => c.Name));
+
+    private IEnumerable<(LocalRegion Region, ComponentRun Run)> RunsOf(string component) =>
+        fixture.Regions.Select(region => (region, region.Runs[component]));
+
+    [Theory]
+    [MemberData(nameof(MigratingComponents))]
+    public void The_migration_hook_runs_with_its_rendered_configuration(string component)
+    {
+        var run = fixture.Regions.Single(r => r.Rendering.Name == Charts.Renderings.Default).Runs[component];
+        Assert.True(run.Migration is not null, $"{component}: no migration Job rendered, or it could not start: {run.Error}");
+        Assert.True(run.MigrationSucceeded,
+            $"{component}: the migrate verb with the Job's rendered configuration did not exit 0 within {LocalRegion.ReadyTimeout}; log {run.Migration.LogPath}\n{run.Migration.Tail()}");
+        Assert.Contains("The store's schema is up to date.", run.Migration.Output);
+    }
+
+    [Theory]
+    [MemberData(nameof(Components))]
+    public void Each_component_becomes_ready_with_its_rendered_configuration(string component)
+    {
+        foreach (var (region, run) in RunsOf(component))
+        {
+            Assert.True(run.Error is null && run.Ready,
+                $"{region.Rendering}: {run.Describe()}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Components))]
+    public void Each_component_reads_every_setting_its_chart_gives_it(string component)
+    {
+        foreach (var (region, run) in RunsOf(component))
+        {
+            Assert.True(run.Started, $"{region.Rendering}: {component} never logged that it started, so its unread settings are unknown: {run.Describe()}");
+            Assert.True(run.UnreadSettingsLines.Count == 0,
+                $"{region.Rendering}: the chart gives {component} settings it does not read:\n{string.Join('\n', run.UnreadSettingsLines)}");
+        }
+    }
+
+    [Fact]
+    public void A_setting_nothing_reads_is_reported()
+    {
+        var run = fixture.WithMadeUpSetting.Runs["gateway"];
+        Assert.True(run.Started, run.Describe());
+        var unread = Assert.Single(run.UnreadSettingsLines);
+        Assert.Contains(ConfigurationContractFixture.MadeUpKey, unread);
+        // The rendered settings are still all read: the made-up one is the only one named.
+        Assert.Contains($"\"UnreadSettings\":\"{ConfigurationContractFixture.MadeUpKey}\"", unread);
+    }
+
+    [Fact]
+    public void The_local_rewrites_are_few_and_only_replace_rendered_settings()
+    {
+        var applied = fixture.Regions.SelectMany(r => r.Applied).ToList();
+        // What was rewritten, as rendered (the local ports differ per run).
+        foreach (var rendered in applied.Select(a => a.Change.Split(" -> ")[0]).Distinct().Order(StringComparer.Ordinal))
+        {
+            output.WriteLine(rendered);
+        }
+        foreach (var rewrite in LocalConfiguration.Overrides)
+        {
+            Assert.True(applied.Any(a => a.Pattern == rewrite.Pattern), $"the rewrite {rewrite.Pattern} ({rewrite.Why}) was never needed: drop it");
+        }
+        foreach (var region in fixture.Regions)
+        {
+            foreach (var run in region.Runs.Values.Where(r => r.Error is null))
+            {
+                var rendered = LocalRegion.Container(region.Rendering, "Deployment", $"{Charts.Helm.Release}-{run.Component.Name}")["env"]!
+                    .AsArray().Select(v => (string)v!["name"]!).Order(StringComparer.Ordinal);
+                Assert.Equal(rendered, run.Environment.Keys.Order(StringComparer.Ordinal));
+            }
+        }
+    }
+
+    [Fact]
+    public void Every_rendering_is_started_including_one_with_services_on_MongoDB()
+    {
+        Assert.Equal(Charts.Renderings.RegionFiles.Count + 1, fixture.Regions.Count);
+        Assert.Contains(fixture.Regions, r => ConfigurationContractFixture.UsesMongoDb(r.Rendering));
+    }
+}
