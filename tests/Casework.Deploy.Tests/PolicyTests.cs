@@ -50,6 +50,15 @@ public sealed class PolicyTests
 
     [Theory]
     [MemberData(nameof(Renderings.Names), MemberType = typeof(Renderings))]
+    public Task In_cluster_addresses_ingress_and_monitor_backends_are_rendered_Service_ports(string rendering) =>
+        AssertNone(rendering, Policies.References);
+
+    [Theory]
+    [MemberData(nameof(Renderings.Names), MemberType = typeof(Renderings))]
+    public Task Network_policies_allow_every_call_the_configuration_makes(string rendering) => AssertNone(rendering, Policies.NetworkFlows);
+
+    [Theory]
+    [MemberData(nameof(Renderings.Names), MemberType = typeof(Renderings))]
     public Task Secrets_are_only_referenced(string rendering) => AssertNone(rendering, Policies.SecretsByReference);
 
     [Theory]
@@ -194,6 +203,29 @@ public sealed class PolicyTests
         // Flows to a component that is not rendered are named too.
         var withoutCase = all.Where(m => m.Name != $"{Helm.Release}-case").ToList();
         AssertViolation(Policies.NetworkPolicies(withoutCase), "NetworkPolicy/casework-intake", "selects no rendered pod");
+    }
+
+    [Fact]
+    public async Task A_wrong_address_and_a_call_no_policy_allows_are_named()
+    {
+        var (all, deployment) = await DefaultWithDeploymentAsync();
+        Assert.Empty(Policies.References(all));
+        Assert.Empty(Policies.NetworkFlows(all));
+
+        var wrongPort = Mutated(deployment, json => Container(json)["env"]!.AsArray()
+            .Single(v => (string?)v!["name"] == "Services__Case__Grpc")!["value"] = "http://casework-case:8080");
+        var withWrongPort = Replace(all, deployment, wrongPort);
+        Assert.Empty(Policies.References(withWrongPort)); // 8080 is a port of casework-case too ...
+        AssertViolation(Policies.NetworkFlows(withWrongPort), deployment.Name, "Services__Case__Grpc calls", "casework-case", "no NetworkPolicy of the caller allows it out");
+        var wrongName = Mutated(deployment, json => Container(json)["env"]!.AsArray()
+            .Single(v => (string?)v!["name"] == "Services__Case__Grpc")!["value"] = "http://casework-cases:8081");
+        AssertViolation(Policies.References(Replace(all, deployment, wrongName)), deployment.Name, "casework-cases, which is no rendered Service");
+
+        // Notes calls Case over gRPC: without Case's ingress rule for it, the call is named.
+        var casePolicy = all.Single(m => m.Kind == "NetworkPolicy" && m.Name == $"{Helm.Release}-case");
+        var closed = Mutated(casePolicy, json => json["spec"]!["ingress"] = new JsonArray(json["spec"]!["ingress"]!.AsArray()
+            .Where(rule => !rule!.ToJsonString().Contains("\"notes\"", StringComparison.Ordinal)).Select(rule => rule!.DeepClone()).ToArray()));
+        AssertViolation(Policies.NetworkFlows(Replace(all, casePolicy, closed)), "Deployment/casework-case", "Deployment/casework-notes", "calls it on 8081", "lets it in");
     }
 
     [Fact]

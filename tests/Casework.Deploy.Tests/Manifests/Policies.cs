@@ -325,6 +325,174 @@ public static partial class Policies
         }
     }
 
+    /// <summary>
+    /// Every in-cluster address the configuration names (a Service of the release: Services__Case__Grpc, the gateway's
+    /// clusters, Auth__MetadataAddress, an in-cluster issuer, the helm test's URL), and every Ingress and ServiceMonitor
+    /// backend, is a rendered Service with that port. The contract test rewrites these addresses to loopback, so this is
+    /// where a wrong name or port in them is caught.
+    /// </summary>
+    public static IEnumerable<string> References(IReadOnlyList<Manifest> manifests)
+    {
+        var services = manifests.Where(m => m.Kind == "Service").ToList();
+        foreach (var pod in Pods(manifests))
+        {
+            foreach (var container in pod.Containers)
+            {
+                foreach (var (setting, url) in Addresses(container))
+                {
+                    if (InClusterTarget(services, pod.Namespace, url) is not { } target)
+                    {
+                        continue;
+                    }
+                    if (target.Service is null)
+                    {
+                        yield return $"{pod}, container {Name(container)}: {setting} names {url.Host}, which is no rendered Service";
+                    }
+                    else if (!ServicePortsOf(target.Service).Any(p => (long?)p["port"] == url.Port))
+                    {
+                        yield return $"{pod}, container {Name(container)}: {setting} names port {url.Port} of {target.Service}, which has no such port";
+                    }
+                }
+            }
+        }
+        foreach (var ingress in manifests.Where(m => m.Kind == "Ingress"))
+        {
+            foreach (var backend in (ingress.Json["spec"]?["rules"]?.AsArray() ?? [])
+                .SelectMany(rule => rule?["http"]?["paths"]?.AsArray() ?? []).Select(path => path?["backend"]?["service"]))
+            {
+                var service = services.FirstOrDefault(s => s.Name == (string?)backend?["name"] && s.Namespace == ingress.Namespace);
+                var port = backend?["port"];
+                if (service is null || !ServicePortsOf(service).Any(p =>
+                        (port?["name"] is { } name && (string?)p["name"] == (string?)name) || (port?["number"] is { } number && (long?)p["port"] == (long?)number)))
+                {
+                    yield return $"{ingress}: backend {backend?.ToJsonString()} is no rendered Service port";
+                }
+            }
+        }
+        foreach (var monitor in manifests.Where(m => m.Kind == "ServiceMonitor"))
+        {
+            var selected = services.Where(s => s.Namespace == monitor.Namespace && Selectors.Matches(monitor.Json["spec"]?["selector"], Labels(s))).ToList();
+            if (selected.Count == 0)
+            {
+                yield return $"{monitor}: selects no rendered Service";
+            }
+            foreach (var endpoint in monitor.Json["spec"]?["endpoints"]?.AsArray() ?? [])
+            {
+                foreach (var service in selected.Where(s => !ServicePortsOf(s).Any(p => (string?)p["name"] == (string?)endpoint?["port"])))
+                {
+                    yield return $"{monitor}: endpoint port {(string?)endpoint?["port"]} is no port of {service}";
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Every call the configuration makes to another pod of the release (the in-cluster addresses of
+    /// <see cref="References"/>) is allowed out by a NetworkPolicy of the caller and in by one of the callee, on the
+    /// port the callee's container listens on. Migration hook Jobs are left out: the migrate verb only touches the store.
+    /// Settings that name an address without calling it are in <see cref="NotCalls"/>.
+    /// </summary>
+    public static IEnumerable<string> NetworkFlows(IReadOnlyList<Manifest> manifests)
+    {
+        var services = manifests.Where(m => m.Kind == "Service").ToList();
+        var policies = manifests.Where(m => m.Kind == "NetworkPolicy").ToList();
+        var pods = Pods(manifests).ToList();
+        foreach (var caller in pods.Where(p => p.Owner.Hook is null || p.Owner.Hook == "test"))
+        {
+            foreach (var container in caller.Containers)
+            {
+                foreach (var (setting, url) in Addresses(container).Where(a => !NotCalls.ContainsKey(a.Setting)))
+                {
+                    if (InClusterTarget(services, caller.Namespace, url) is not { Service: { } service })
+                    {
+                        continue;
+                    }
+                    var servicePort = ServicePortsOf(service).FirstOrDefault(p => (long?)p["port"] == url.Port);
+                    if (servicePort is null)
+                    {
+                        continue; // References names it
+                    }
+                    foreach (var callee in pods.Where(p => p.Namespace == service.Namespace && Selectors.MatchesServiceSelector(service.Json["spec"]?["selector"], p.Labels)))
+                    {
+                        var port = callee.Containers.Select(c => ResolvePort(c, servicePort["targetPort"] ?? servicePort["port"])).FirstOrDefault(p => p is not null);
+                        if (port is null)
+                        {
+                            continue; // ServicePorts names it
+                        }
+                        if (!Allows(policies, caller, callee, port.Value, "egress", "to"))
+                        {
+                            yield return $"{caller}: {setting} calls {callee.Owner} on {port}, but no NetworkPolicy of the caller allows it out";
+                        }
+                        if (!Allows(policies, callee, caller, port.Value, "ingress", "from"))
+                        {
+                            yield return $"{callee}: {caller.Owner} calls it on {port} ({setting}), but no NetworkPolicy of {callee.Owner.Name} lets it in";
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Settings holding an address the process never connects to, with why.</summary>
+    public static readonly IReadOnlyDictionary<string, string> NotCalls = new Dictionary<string, string>
+    {
+        ["Identity__Issuer"] = "the name its tokens carry (and discovery publishes); Identity serves it, never calls it",
+    };
+
+    /// <summary>Whether some policy selecting <paramref name="subject"/> has a rule of that direction admitting <paramref name="peer"/> on the port.</summary>
+    private static bool Allows(IEnumerable<Manifest> policies, PodTemplate subject, PodTemplate peer, long port, string direction, string peersKey) =>
+        policies.Where(p => p.Namespace == subject.Namespace && Selectors.Matches(p.Json["spec"]?["podSelector"], subject.Labels)
+                && PolicyTypes(p).Contains(direction == "egress" ? "Egress" : "Ingress"))
+            .SelectMany(p => p.Json["spec"]?[direction]?.AsArray() ?? [])
+            .Any(rule =>
+                (rule?["ports"] is not JsonArray ports || ports.Count == 0 ||
+                 ports.Any(p => p?["port"] is null || ResolvePortOn(peer, subject, direction, p["port"]!) == port)) &&
+                (rule?[peersKey] is not JsonArray peers || peers.Count == 0 ||
+                 peers.Any(candidate => candidate?["ipBlock"] is null && candidate?["namespaceSelector"] is null &&
+                     Selectors.Matches(candidate?["podSelector"], peer.Labels))));
+
+    /// <summary>A policy port: a number, or a name resolved on the pods that listen (the peer for egress, the subject for ingress).</summary>
+    private static long? ResolvePortOn(PodTemplate peer, PodTemplate subject, string direction, JsonNode port) =>
+        port.GetValueKind() == System.Text.Json.JsonValueKind.Number
+            ? long.Parse(port.ToJsonString(), CultureInfo.InvariantCulture)
+            : (direction == "egress" ? peer : subject).Containers.Select(c => ResolvePort(c, port)).FirstOrDefault(p => p is not null);
+
+    private sealed record Target(Manifest? Service);
+
+    /// <summary>The Service an address names when it is an in-cluster one (a bare name, or name.namespace[.svc[.cluster.local]]); null otherwise.</summary>
+    private static Target? InClusterTarget(IReadOnlyList<Manifest> services, string podNamespace, Uri url)
+    {
+        var parts = url.Host.Split('.');
+        var inCluster = parts.Length == 1 || (parts.Length == 2 && services.Any(s => s.Namespace == parts[1])) ||
+            (parts.Length >= 3 && parts[2] == "svc");
+        if (!inCluster)
+        {
+            return null;
+        }
+        var @namespace = parts.Length > 1 ? parts[1] : podNamespace;
+        return new Target(services.FirstOrDefault(s => s.Name == parts[0] && s.Namespace == @namespace));
+    }
+
+    /// <summary>The absolute http(s) URLs in a container's env values and args, with the setting (or "args") that holds each.</summary>
+    private static IEnumerable<(string Setting, Uri Url)> Addresses(JsonObject container)
+    {
+        var values = Env(container).Select(pair => (Setting: pair.Key, Value: pair.Value))
+            .Concat((container["args"]?.AsArray() ?? []).Concat(container["command"]?.AsArray() ?? []).Select(a => (Setting: "args", Value: (string?)a?.ToString())));
+        foreach (var (setting, value) in values)
+        {
+            if (value is not null && Uri.TryCreate(value, UriKind.Absolute, out var url) && url.Scheme is "http" or "https" && url.Host != "+")
+            {
+                yield return (setting, url);
+            }
+        }
+    }
+
+    private static IEnumerable<JsonNode> ServicePortsOf(Manifest service) =>
+        (service.Json["spec"]?["ports"]?.AsArray() ?? []).Where(p => p is not null).Select(p => p!);
+
+    private static IReadOnlyDictionary<string, string> Labels(Manifest manifest) =>
+        manifest.Json["metadata"]?["labels"]?.AsObject().ToDictionary(p => p.Key, p => (string?)p.Value ?? "") ?? new Dictionary<string, string>();
+
     private static IReadOnlyList<string> PolicyTypes(Manifest policy) =>
         policy.Json["spec"]?["policyTypes"]?.AsArray().Select(t => (string?)t ?? "").ToList()
         ?? (policy.Json["spec"]?["egress"] is null ? ["Ingress"] : ["Ingress", "Egress"]);
