@@ -30,6 +30,37 @@ public sealed class ManifestSchemaTests
         Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
     }
 
+    /// <summary>The region's resources around the charts (k8s/): namespace, broker, databases, policies, monitoring.</summary>
+    public static TheoryData<string> RegionResourceFiles => new(
+        Directory.GetFiles(Path.Combine(Casework.Testing.TestEnvironment.RepoRoot, "k8s"), "*.yaml", SearchOption.AllDirectories)
+            .Select(file => Path.GetRelativePath(Casework.Testing.TestEnvironment.RepoRoot, file))
+            // regions/ holds values for the umbrella chart, *.test.yaml promtool's rule tests: neither is a manifest.
+            .Where(file => !file.StartsWith(Path.Combine("k8s", "regions"), StringComparison.Ordinal) && !file.EndsWith(".test.yaml", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal));
+
+    [Theory]
+    [MemberData(nameof(RegionResourceFiles))]
+    public void Every_object_in_k8s_parses_strictly_too(string file)
+    {
+        var text = File.ReadAllText(Path.Combine(Casework.Testing.TestEnvironment.RepoRoot, file));
+        var manifests = Renderings.Parse(file, text).Select(m => m with { Source = file }).ToList();
+        Assert.NotEmpty(manifests);
+        var problems = new List<string>();
+        foreach (var manifest in manifests)
+        {
+            try
+            {
+                KubernetesSchema.Parse(manifest);
+            }
+            catch (SchemaException exception)
+            {
+                problems.Add(exception.Message);
+            }
+            problems.AddRange(RequiredFields.Check(manifest));
+        }
+        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+    }
+
     [Fact]
     public async Task Custom_resources_are_only_the_allow_listed_kinds()
     {

@@ -35,6 +35,18 @@ public static class KubernetesSchema
             [("monitoring.coreos.com/v1", "ServiceMonitor")] = ["spec.selector", "spec.endpoints"],
             [("monitoring.coreos.com/v1", "PodMonitor")] = ["spec.selector", "spec.podMetricsEndpoints"],
             [("monitoring.coreos.com/v1", "PrometheusRule")] = ["spec.groups"],
+            // The operators of k8s/: RabbitMQ cluster and messaging topology operators, CloudNativePG (and its Barman
+            // Cloud plugin), the MongoDB community operator.
+            [("rabbitmq.com/v1beta1", "RabbitmqCluster")] = ["spec"],
+            [("rabbitmq.com/v1beta1", "Vhost")] = ["spec.name", "spec.rabbitmqClusterReference"],
+            [("rabbitmq.com/v1beta1", "User")] = ["spec.rabbitmqClusterReference"],
+            [("rabbitmq.com/v1beta1", "Permission")] = ["spec.vhost", "spec.permissions", "spec.rabbitmqClusterReference"],
+            [("rabbitmq.com/v1beta1", "Policy")] = ["spec.name", "spec.pattern", "spec.definition", "spec.rabbitmqClusterReference"],
+            [("postgresql.cnpg.io/v1", "Cluster")] = ["spec.instances", "spec.storage"],
+            [("postgresql.cnpg.io/v1", "Database")] = ["spec.name", "spec.owner", "spec.cluster"],
+            [("postgresql.cnpg.io/v1", "ScheduledBackup")] = ["spec.schedule", "spec.cluster"],
+            [("barmancloud.cnpg.io/v1", "ObjectStore")] = ["spec.configuration"],
+            [("mongodbcommunity.mongodb.com/v1", "MongoDBCommunity")] = ["spec.members", "spec.type", "spec.version"],
         };
 
     private static readonly JsonSerializerOptions Strict = CreateStrictOptions();
