@@ -88,9 +88,18 @@ public sealed class ConfigurationContractTests(ConfigurationContractFixture fixt
     }
 
     [Fact]
-    public void Every_rendering_is_started_including_one_with_services_on_MongoDB()
+    public async Task Every_setting_any_rendering_gives_was_given_to_a_started_process()
     {
-        Assert.Equal(Charts.Renderings.RegionFiles.Count + 1, fixture.Regions.Count);
+        Assert.Contains(fixture.Regions, r => r.Rendering.Name == Charts.Renderings.Default);
         Assert.Contains(fixture.Regions, r => ConfigurationContractFixture.UsesMongoDb(r.Rendering));
+        foreach (var rendering in await Charts.Renderings.AllAsync())
+        {
+            foreach (var component in Component.All)
+            {
+                var started = fixture.Regions.SelectMany(r => r.Runs[component.Name].Environment.Keys).ToHashSet();
+                var missing = ConfigurationContractFixture.SettingNames(rendering, component).Where(name => !started.Contains(name)).ToList();
+                Assert.True(missing.Count == 0, $"{rendering}: {component} is given {string.Join(", ", missing)}, which no started process got");
+            }
+        }
     }
 }
