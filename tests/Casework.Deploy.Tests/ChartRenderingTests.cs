@@ -31,6 +31,22 @@ public sealed class ChartRenderingTests
     }
 
     [Fact]
+    public void Without_helm_the_tests_fail_saying_how_to_install_it()
+    {
+        var empty = Directory.CreateTempSubdirectory("casework-no-tools-").FullName;
+        try
+        {
+            var missing = Assert.Throws<InvalidOperationException>(() => Helm.Locate(empty));
+            Assert.Contains("bash scripts/tools.sh", missing.Message);
+        }
+        finally
+        {
+            Directory.Delete(empty);
+        }
+        Assert.True(File.Exists(Helm.Executable));
+    }
+
+    [Fact]
     public void There_are_at_least_two_example_regions() =>
         Assert.True(Renderings.RegionFiles.Count >= 2, $"k8s/regions/ holds {Renderings.RegionFiles.Count} region file(s); the issue asks for two");
 

@@ -18,18 +18,18 @@ public static class Helm
     public const string Library = "casework-lib";
     public const string Umbrella = "casework";
 
-    public static string Executable
+    public static string Executable => Locate(Path.Combine(TestEnvironment.RepoRoot, ".tools", "bin"));
+
+    /// <summary>helm in that folder; missing, a failure that says how to install it (never a skip).</summary>
+    public static string Locate(string toolsBin)
     {
-        get
+        var path = Path.Combine(toolsBin, "helm");
+        if (!File.Exists(path))
         {
-            var path = Path.Combine(TestEnvironment.RepoRoot, ".tools", "bin", "helm");
-            if (!File.Exists(path))
-            {
-                throw new InvalidOperationException(
-                    $"helm is not installed at {path}: run `bash scripts/tools.sh` (make test does) to install helm and kubectl.");
-            }
-            return path;
+            throw new InvalidOperationException(
+                $"helm is not installed at {path}: run `bash scripts/tools.sh` (make test does) to install helm and kubectl.");
         }
+        return path;
     }
 
     private static readonly Lazy<Task<string>> PreparedCharts = new(PrepareAsync);
