@@ -74,15 +74,20 @@ Null values are left out (the service keeps its default).
 {{- end -}}
 
 {{/*
-Token validation (services and gateway): the issuer as authority; the discovery document is read from the identity
-Service inside the cluster (plain HTTP, hence RequireHttpsMetadata false), the signing keys from its jwks_uri (under
-the issuer).
+Token validation (services and gateway): the issuer as authority. With global.publicUrl the discovery document and
+the signing keys are read where the issuer publishes them, under the public URL (through the ingress): an https
+issuer's Identity answers only requests the gateway marks as https, so not a plain call to its Service. Without it
+(an in-cluster, plain-HTTP issuer, hence RequireHttpsMetadata false) discovery is read from the identity Service
+directly, the keys from its jwks_uri (the gateway's Service).
 */}}
 {{- define "casework-lib.env.auth" -}}
+{{- $g := .Values.global | default dict -}}
 - name: Auth__Authority
   value: {{ include "casework-lib.issuer" . | quote }}
+{{- if not $g.publicUrl }}
 - name: Auth__MetadataAddress
   value: "http://{{ include "casework-lib.peerName" (dict "ctx" . "name" "identity") }}:{{ include "casework-lib.httpPort" . }}/.well-known/openid-configuration"
+{{- end }}
 - name: Auth__RequireHttpsMetadata
   value: "false"
 {{- end -}}

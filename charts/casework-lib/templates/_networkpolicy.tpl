@@ -96,19 +96,18 @@ Destinations outside the release (store, broker, a public issuer) come from glob
 {{- end -}}
 
 {{/*
-Out to the token issuer for discovery and signing keys: the identity pods (discovery document) and the issuer's
-jwks_uri, which is the gateway's Service inside the cluster (for the gateway too: it checks tokens itself) unless
-global.publicUrl is set; then global.networkPolicy.issuer
-(peers and ports of the public entry, e.g. the ingress controller) applies.
+Out to the token issuer for discovery and signing keys (casework-lib.env.auth): with global.publicUrl, its public
+entry, global.networkPolicy.issuer (peers and ports of e.g. the ingress controller); without, the identity pods
+(discovery document) and the gateway's Service (jwks_uri; for the gateway too: it checks tokens itself).
 */}}
 {{- define "casework-lib.np.issuer" -}}
 {{- $g := .Values.global | default dict -}}
 {{- $np := include "casework-lib.np" . | fromYaml -}}
 {{- $issuer := $np.issuer | default dict -}}
-{{ include "casework-lib.np.toPeer" (dict "ctx" . "name" "identity" "port" (include "casework-lib.httpPort" .)) }}
 {{- if $g.publicUrl }}
 {{ include "casework-lib.np.toExternal" (dict "peers" $issuer.to "ports" ($issuer.ports | default (list 443))) }}
 {{- else }}
+{{ include "casework-lib.np.toPeer" (dict "ctx" . "name" "identity" "port" (include "casework-lib.httpPort" .)) }}
 {{ include "casework-lib.np.toPeer" (dict "ctx" . "name" "gateway" "port" (include "casework-lib.httpPort" .)) }}
 {{- end }}
 {{- end -}}

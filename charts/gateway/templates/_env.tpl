@@ -31,10 +31,14 @@ the issuer's signing keys through the gateway's Service when the issuer is its i
 {{- end }}
 {{- end -}}
 
-{{/* Out: identity and the five services (HTTP), and the token issuer. */}}
+{{/*
+Out: identity and the five services (HTTP), and the token issuer (which already allows identity when the issuer is
+in the cluster).
+*/}}
 {{- define "gateway.egress" -}}
+{{- $g := .Values.global | default dict -}}
 {{- range include "gateway.clusters" . | fromYamlArray }}
-{{- if ne . "identity" }}
+{{- if or (ne . "identity") $g.publicUrl }}
 {{ include "casework-lib.np.toPeer" (dict "ctx" $ "name" . "port" (include "casework-lib.httpPort" $)) }}
 {{- end }}
 {{- end }}
