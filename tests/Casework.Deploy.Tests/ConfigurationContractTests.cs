@@ -52,6 +52,47 @@ public sealed class ConfigurationContractTests(ConfigurationContractFixture fixt
         }
     }
 
+    /// <summary>
+    /// The discovery document the way each component reaches it, which tells it the issuer and signing keys of the tokens it
+    /// checks: from Auth__MetadataAddress when the chart sets one, else from its Auth__Authority, the region's public URL,
+    /// which here is the gateway reached as the ingress reaches it (with X-Forwarded-Proto and -Host of the public URL).
+    /// </summary>
+    [Fact]
+    public async Task Every_component_reaches_the_discovery_of_the_issuer_it_checks_tokens_against()
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        foreach (var region in fixture.Regions)
+        {
+            var issuer = region.Runs["identity"].Environment["Identity__Issuer"];
+            var checkers = region.Runs.Values.Where(r => r.Environment.ContainsKey("Auth__Authority")).ToList();
+            Assert.Equal(6, checkers.Count);
+            foreach (var run in checkers)
+            {
+                var where = $"{region.Rendering}: {run.Component}";
+                Assert.True(run.Environment["Auth__Authority"] == issuer, $"{where} checks tokens against {run.Environment["Auth__Authority"]}; identity issues them as {issuer}");
+                using var request = run.Environment.TryGetValue("Auth__MetadataAddress", out var metadata)
+                    ? new HttpRequestMessage(HttpMethod.Get, metadata)
+                    : ThroughTheIngress(region, issuer);
+                using var response = await client.SendAsync(request);
+                var body = await response.Content.ReadAsStringAsync();
+                Assert.True(response.IsSuccessStatusCode, $"{where}: discovery ({request.RequestUri}) answered {(int)response.StatusCode}: {body}");
+                var discovery = System.Text.Json.JsonDocument.Parse(body).RootElement;
+                Assert.Equal(issuer, discovery.GetProperty("issuer").GetString());
+                Assert.StartsWith(issuer, discovery.GetProperty("jwks_uri").GetString());
+            }
+        }
+    }
+
+    /// <summary>A request for the issuer's discovery document as the ingress passes it to the gateway's Service.</summary>
+    private static HttpRequestMessage ThroughTheIngress(LocalRegion region, string issuer)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{region.Addresses.Http["gateway"]}/.well-known/openid-configuration");
+        var publicUrl = new Uri(issuer);
+        request.Headers.Add("X-Forwarded-Proto", publicUrl.Scheme);
+        request.Headers.Add("X-Forwarded-Host", publicUrl.Authority);
+        return request;
+    }
+
     [Fact]
     public void A_setting_nothing_reads_is_reported()
     {
@@ -81,7 +122,9 @@ public sealed class ConfigurationContractTests(ConfigurationContractFixture fixt
             foreach (var run in region.Runs.Values.Where(r => r.Error is null))
             {
                 var rendered = LocalRegion.Container(region.Rendering, "Deployment", $"{Charts.Helm.Release}-{run.Component.Name}")["env"]!
-                    .AsArray().Select(v => (string)v!["name"]!).Order(StringComparer.Ordinal);
+                    .AsArray().Select(v => (string)v!["name"]!)
+                    .Concat(LocalConfiguration.Overrides.Where(o => o.AddWhenMissing).Select(o => o.Pattern.Trim('^', '$')))
+                    .Distinct().Order(StringComparer.Ordinal);
                 Assert.Equal(rendered, run.Environment.Keys.Order(StringComparer.Ordinal));
             }
         }

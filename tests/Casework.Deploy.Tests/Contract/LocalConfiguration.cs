@@ -63,9 +63,20 @@ public static class LocalConfiguration
             (_, _, addresses, _) => $"http://127.0.0.1:{addresses.Http["identity"]}/.well-known/openid-configuration"),
         new("^Store__Engine$", "no MongoDB server (nor engine) on this machine: a MongoDB service's settings are checked by name on PostgreSQL",
             (_, _, _, rendered) => rendered == "mongodb" ? "postgres" : null),
+        new("^ForwardedHeaders__TrustedNetworks$",
+            "the pod network (the ingress controller's, the gateway's) is loopback here; and the process's default, loopback, means " +
+            "'only this pod' in a cluster but 'every process' here, so where the chart leaves it unset the process gets 'none'",
+            (_, _, _, rendered) => rendered switch
+            {
+                null => "none",
+                "none" => null,
+                _ => "127.0.0.0/8",
+            },
+            AddWhenMissing: true),
     ];
 
-    public sealed record Override(string Pattern, string Why, Func<Match, Component, LocalAddresses, string, string?> Value)
+    /// <summary>A rewrite; with <paramref name="AddWhenMissing"/> it is also asked (with null) when the chart renders no such variable.</summary>
+    public sealed record Override(string Pattern, string Why, Func<Match, Component, LocalAddresses, string?, string?> Value, bool AddWhenMissing = false)
     {
         public Regex Name { get; } = new(Pattern);
     }
@@ -100,6 +111,15 @@ public static class LocalConfiguration
             if (!environment.TryAdd(name, value))
             {
                 throw new InvalidOperationException($"{component}: {name} is rendered twice");
+            }
+        }
+        foreach (var rewrite in Overrides.Where(o => o.AddWhenMissing))
+        {
+            var name = rewrite.Pattern.Trim('^', '$');
+            if (!environment.ContainsKey(name) && rewrite.Value(rewrite.Name.Match(name), component, addresses, null) is { } local)
+            {
+                applied.Add((rewrite.Pattern, $"{name}: (not rendered) -> {local}"));
+                environment[name] = local;
             }
         }
         return environment;

@@ -53,6 +53,9 @@ public sealed class LocalRegion : IAsyncDisposable
 
     public IReadOnlyDictionary<string, ComponentRun> Runs { get; private set; } = new Dictionary<string, ComponentRun>();
 
+    /// <summary>The loopback ports each component was given.</summary>
+    public LocalAddresses Addresses { get; private set; } = null!;
+
     /// <summary>Every rewrite applied (override pattern, variable: rendered -> local).</summary>
     public List<(string Pattern, string Change)> Applied { get; } = [];
 
@@ -82,6 +85,7 @@ public sealed class LocalRegion : IAsyncDisposable
         var secrets = new LocalSecrets { StoreConnectionStrings = databases };
         var logs = Path.Combine(TestEnvironment.RepoRoot, ".run", "deploy-tests", rendering.Name + (extra is null ? "" : "-extra"));
 
+        region.Addresses = addresses;
         var runs = wanted.ToDictionary(c => c.Name, c => new ComponentRun(c));
         region.Runs = runs;
         await Task.WhenAll(wanted.Select(component => region.RunAsync(runs[component.Name], addresses, secrets, logs, migrate,
