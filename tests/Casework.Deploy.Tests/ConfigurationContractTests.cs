@@ -78,18 +78,36 @@ public sealed class ConfigurationContractTests(ConfigurationContractFixture fixt
                 Assert.True(response.IsSuccessStatusCode, $"{where}: discovery ({request.RequestUri}) answered {(int)response.StatusCode}: {body}");
                 var discovery = System.Text.Json.JsonDocument.Parse(body).RootElement;
                 Assert.Equal(issuer, discovery.GetProperty("issuer").GetString());
-                Assert.StartsWith(issuer, discovery.GetProperty("jwks_uri").GetString());
+                var keys = new Uri(discovery.GetProperty("jwks_uri").GetString()!);
+                Assert.StartsWith(issuer, keys.AbsoluteUri);
+
+                // The signing keys, from the jwks_uri under the issuer: the gateway's Service (or the public entry in front of it).
+                using var keysRequest = ThroughTheIngress(region, issuer, keys.AbsolutePath);
+                using var keysResponse = await client.SendAsync(keysRequest);
+                var keySet = await keysResponse.Content.ReadAsStringAsync();
+                Assert.True(keysResponse.IsSuccessStatusCode, $"{where}: keys ({keys}) answered {(int)keysResponse.StatusCode}: {keySet}");
+                Assert.NotEqual(0, System.Text.Json.JsonDocument.Parse(keySet).RootElement.GetProperty("keys").GetArrayLength());
             }
         }
     }
 
-    /// <summary>A request for the issuer's discovery document as the ingress passes it to the gateway's Service.</summary>
-    private static HttpRequestMessage ThroughTheIngress(LocalRegion region, string issuer)
+    /// <summary>
+    /// A request under the issuer as it reaches the gateway: through the ingress (its X-Forwarded-Proto and -Host) for a
+    /// public issuer, straight to the gateway's Service (its in-cluster name as Host) for the in-cluster one.
+    /// </summary>
+    private static HttpRequestMessage ThroughTheIngress(LocalRegion region, string issuer, string path = "/.well-known/openid-configuration")
     {
-        var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{region.Addresses.Http["gateway"]}/.well-known/openid-configuration");
-        var publicUrl = new Uri(issuer);
-        request.Headers.Add("X-Forwarded-Proto", publicUrl.Scheme);
-        request.Headers.Add("X-Forwarded-Host", publicUrl.Authority);
+        var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{region.Addresses.Http["gateway"]}{path}");
+        var issuerUri = new Uri(issuer);
+        if (issuerUri.Host.EndsWith(".svc", StringComparison.Ordinal))
+        {
+            request.Headers.Host = issuerUri.Authority;
+        }
+        else
+        {
+            request.Headers.Add("X-Forwarded-Proto", issuerUri.Scheme);
+            request.Headers.Add("X-Forwarded-Host", issuerUri.Authority);
+        }
         return request;
     }
 
