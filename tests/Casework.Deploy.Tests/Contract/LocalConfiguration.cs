@@ -41,13 +41,14 @@ public sealed class LocalSecrets
 /// <summary>
 /// The rendered environment of a container turned into one a process on this machine can start with: secrets resolved
 /// to local equivalents, and only the settings that must differ on one machine rewritten (<see cref="Overrides"/>).
-/// Nothing is added: a variable the chart does not render is never given.
+/// Nothing else is added: the one rewrite marked AddWhenMissing keeps a default's meaning, everything else the process
+/// gets is what the chart renders.
 /// </summary>
 public static class LocalConfiguration
 {
     /// <summary>
-    /// Every rewrite, with why it must differ here. Each replaces a variable the chart rendered (never adds one); a
-    /// rewrite returning null leaves that value as rendered.
+    /// Every rewrite, with why it must differ here. Each replaces a variable the chart rendered (only the one marked
+    /// AddWhenMissing may add one); a rewrite returning null leaves that value as rendered.
     /// </summary>
     public static readonly IReadOnlyList<Override> Overrides =
     [
@@ -61,7 +62,7 @@ public static class LocalConfiguration
             (match, _, addresses, _) => $"http://127.0.0.1:{addresses.Http[match.Groups["cluster"].Value]}/"),
         new("^Auth__MetadataAddress$", "the identity Service name resolves only in the cluster",
             (_, _, addresses, _) => $"http://127.0.0.1:{addresses.Http["identity"]}/.well-known/openid-configuration"),
-        new("^Store__Engine$", "no MongoDB server (nor engine) on this machine: a MongoDB service's settings are checked by name on PostgreSQL",
+        new("^Store__Engine$", "no MongoDB server here, and the services' MongoDB engine is still to come: a MongoDB service's settings are checked by name, on PostgreSQL",
             (_, _, _, rendered) => rendered == "mongodb" ? "postgres" : null),
         new("^ForwardedHeaders__TrustedNetworks$",
             "the pod network (the ingress controller's, the gateway's) is loopback here; and the process's default, loopback, means " +
