@@ -18,6 +18,7 @@ In: the ingress controller (networkPolicy.ingressFrom), the release's helm test 
 the issuer's signing keys through the gateway's Service when the issuer is its in-cluster URL (the gateway too).
 */}}
 {{- define "gateway.ingress" -}}
+{{- $g := .Values.global | default dict -}}
 {{- with .Values.networkPolicy.ingressFrom }}
 - from:
     {{- toYaml . | nindent 4 }}
@@ -26,8 +27,10 @@ the issuer's signing keys through the gateway's Service when the issuer is its i
       protocol: TCP
 {{- end }}
 {{ include "casework-lib.np.fromPeer" (dict "ctx" . "name" "gateway" "component" "test" "port" (include "casework-lib.httpPort" .)) }}
+{{- if not $g.publicUrl }}
 {{- range list "gateway" "intake" "case" "notes" "assignment" "reporting" }}
 {{ include "casework-lib.np.fromPeer" (dict "ctx" $ "name" . "port" (include "casework-lib.httpPort" $)) }}
+{{- end }}
 {{- end }}
 {{- end -}}
 
