@@ -15,7 +15,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 
-.PHONY: build run test bench bench-quick tools infra lint clean
+.PHONY: build run test bench bench-quick tools infra lint clean images chart-deps
 
 build:
 	dotnet build $(SOLUTION) -c $(CONFIGURATION)
@@ -25,6 +25,33 @@ infra:
 
 tools:
 	@bash $(REPO)/scripts/tools.sh
+
+# Container images of the five services, the gateway and identity (.NET SDK container support; settings in
+# Directory.Build.props): casework/<name>:$(IMAGE_TAG). With IMAGE_REGISTRY set they are pushed there (log in
+# first); else with IMAGE_ARCHIVE_DIR set they are written there as tar.gz; else loaded into the local Docker or
+# Podman. The base image comes from mcr.microsoft.com, which the build machines here cannot reach: there the
+# target fails at that pull.
+IMAGE_TAG ?= 1.0.0
+IMAGE_REGISTRY ?=
+IMAGE_ARCHIVE_DIR ?=
+IMAGE_PROJECTS := services/Identity/Casework.Identity services/Intake/Casework.Intake.Api services/Case/Casework.Case.Api \
+	services/Notes/Casework.Notes.Api services/Assignment/Casework.Assignment.Api \
+	services/Reporting/Casework.Reporting.Api gateway/Casework.Gateway
+
+images:
+	@for project in $(IMAGE_PROJECTS); do \
+	  echo "images: $$project"; \
+	  dotnet publish $(REPO)/$$project -c $(CONFIGURATION) -t:PublishContainer -p:ContainerImageTag=$(IMAGE_TAG) \
+	    $(if $(IMAGE_REGISTRY),-p:ContainerRegistry=$(IMAGE_REGISTRY)) \
+	    $(if $(IMAGE_ARCHIVE_DIR),-p:ContainerArchiveOutputPath=$(abspath $(IMAGE_ARCHIVE_DIR))/); \
+	done
+
+# Vendors each chart's file:// dependencies (the library into every chart, then the charts into the umbrella),
+# offline; charts/*/charts/ is git-ignored. Needed before helm lint/template/install of a fresh clone.
+chart-deps: tools
+	@for chart in identity intake case notes assignment reporting gateway casework; do \
+	  $(REPO)/.tools/bin/helm dependency build $(REPO)/charts/$$chart >/dev/null; \
+	done
 
 # Runs the platform in the foreground; Ctrl-C (or any exit) stops every process it started.
 run: infra build

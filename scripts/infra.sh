@@ -13,7 +13,7 @@ export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 PG_ROLE=casework
 LOCAL_DBS=(casework_identity casework_intake casework_case casework_notes casework_assignment casework_reporting)
 LOCAL_VHOST=casework
-TEST_VHOSTS=(test-messaging test-intake test-case test-notes test-assignment test-reporting test-e2e)
+TEST_VHOSTS=(test-messaging test-intake test-case test-notes test-assignment test-reporting test-e2e test-deploy)
 RABBIT_START_TIMEOUT=60
 PG_START_TIMEOUT=30
 

@@ -1,4 +1,5 @@
 using Casework.Assignment;
+using Casework.Persistence;
 using Casework.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -6,8 +7,13 @@ builder.AddDomainService(AssignmentService.Description);
 builder.AddAssignmentService();
 
 var app = builder.Build();
+if (await app.RunStoreCommandAsync(args) is { } exitCode)
+{
+    return exitCode;
+}
 app.UseDomainService(AssignmentService.Description);
 app.MapAssignmentService();
 app.Run();
+return 0;
 
 public partial class Program;

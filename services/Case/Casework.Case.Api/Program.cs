@@ -1,4 +1,5 @@
 using Casework.Case;
+using Casework.Persistence;
 using Casework.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -6,8 +7,13 @@ builder.AddDomainService(CaseService.Description);
 builder.AddCaseService();
 
 var app = builder.Build();
+if (await app.RunStoreCommandAsync(args) is { } exitCode)
+{
+    return exitCode;
+}
 app.UseDomainService(CaseService.Description);
 app.MapCaseService();
 app.Run();
+return 0;
 
 public partial class Program;

@@ -1,4 +1,5 @@
 using Casework.Intake;
+using Casework.Persistence;
 using Casework.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -6,8 +7,13 @@ builder.AddDomainService(IntakeService.Description);
 builder.AddIntakeService();
 
 var app = builder.Build();
+if (await app.RunStoreCommandAsync(args) is { } exitCode)
+{
+    return exitCode;
+}
 app.UseDomainService(IntakeService.Description);
 app.MapIntakeService();
 app.Run();
+return 0;
 
 public partial class Program;

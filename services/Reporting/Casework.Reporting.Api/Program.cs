@@ -1,4 +1,5 @@
 using Casework.Reporting;
+using Casework.Persistence;
 using Casework.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -6,7 +7,7 @@ builder.AddDomainService(ReportingService.Description);
 builder.AddReportingService();
 
 var app = builder.Build();
-if (await app.RunCommandAsync(args) is { } exitCode)
+if ((await app.RunStoreCommandAsync(args) ?? await app.RunCommandAsync(args)) is { } exitCode)
 {
     return exitCode;
 }

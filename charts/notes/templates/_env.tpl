@@ -1,0 +1,20 @@
+{{/* Notes' configuration: the domain service settings, the Case gRPC address and config (values.yaml). */}}
+{{- define "notes.env" -}}
+{{ include "casework-lib.env.domainService" . }}
+- name: Services__Case__Grpc
+  value: "http://{{ include "casework-lib.peerName" (dict "ctx" . "name" "case") }}:{{ include "casework-lib.grpcPort" . }}"
+{{ include "casework-lib.env.flatten" (dict "prefix" "" "value" .Values.config) }}
+{{- end -}}
+
+{{/* In: the gateway (API). */}}
+{{- define "notes.ingress" -}}
+{{ include "casework-lib.np.fromPeer" (dict "ctx" . "name" "gateway" "port" (include "casework-lib.httpPort" .)) }}
+{{- end -}}
+
+{{/* Out: Case over gRPC (access checks), its store, the broker, the token issuer. */}}
+{{- define "notes.egress" -}}
+{{ include "casework-lib.np.toPeer" (dict "ctx" . "name" "case" "port" (include "casework-lib.grpcPort" .)) }}
+{{ include "casework-lib.np.store" . }}
+{{ include "casework-lib.np.broker" . }}
+{{ include "casework-lib.np.issuer" . }}
+{{- end -}}
