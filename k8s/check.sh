@@ -27,20 +27,12 @@ result() { # result <name> <exit code> [output file]
   fi
 }
 
-if ! python3 -c 'import yaml' 2>/dev/null; then
-  echo "k8s/check.sh needs python3 with PyYAML (apt-get install python3-yaml)" >&2
-  exit 1
-fi
-if ! bash "$repo/scripts/tools.sh" >/dev/null 2>&1; then
-  echo "k8s/check.sh: scripts/tools.sh could not install kubectl" >&2
+# scripts/tools.sh installs kubectl, promtool and PyYAML (make test runs it first).
+if ! bash "$repo/scripts/tools.sh" >/dev/null 2>&1 || ! python3 -c 'import yaml' 2>/dev/null || ! command -v promtool >/dev/null; then
+  echo "k8s/check.sh: run scripts/tools.sh (as root) first: it installs kubectl, promtool and python3-yaml" >&2
   exit 1
 fi
 kubectl="$repo/.tools/bin/kubectl"
-if ! command -v promtool >/dev/null && [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
-  # promtool alone is not packaged; the server package brings it (nothing is started: no init system runs it here).
-  install_promtool() { apt-get install -y -qq --no-install-recommends prometheus >/dev/null 2>&1; }
-  install_promtool || { apt-get update -qq >/dev/null 2>&1 && install_promtool; }
-fi
 
 manifests=("$here"/namespace.yaml "$here"/network-policies.yaml "$here"/rabbitmq/*.yaml "$here"/postgres/*.yaml
   "$here"/postgres/optional/*.yaml "$here"/mongodb/*.yaml "$here"/monitoring/*.yaml)

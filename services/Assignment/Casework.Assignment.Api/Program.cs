@@ -1,5 +1,4 @@
 using Casework.Assignment;
-using Casework.Persistence;
 using Casework.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -7,13 +6,6 @@ builder.AddDomainService(AssignmentService.Description);
 builder.AddAssignmentService();
 
 var app = builder.Build();
-if (await app.RunStoreCommandAsync(args) is { } exitCode)
-{
-    return exitCode;
-}
-app.UseDomainService(AssignmentService.Description);
-app.MapAssignmentService();
-app.Run();
-return 0;
+return await app.RunDomainServiceAsync(AssignmentService.Description, args, app => app.MapAssignmentService());
 
 public partial class Program;

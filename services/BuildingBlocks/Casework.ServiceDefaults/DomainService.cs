@@ -1,3 +1,4 @@
+using Casework.Persistence;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -36,5 +37,23 @@ public static class DomainServiceExtensions
         app.MapDefaultEndpoints();
         app.MapApiDocs(service.ApiSegment);
         return app;
+    }
+
+    /// <summary>
+    /// Runs the service, or instead the one-off command its arguments name and returns that command's exit code:
+    /// <c>migrate</c> (the store's schema; the Helm charts' pre-install/pre-upgrade Job) or the service's own
+    /// <paramref name="command"/> (null from it: not its verb).
+    /// </summary>
+    public static async Task<int> RunDomainServiceAsync(this WebApplication app, ServiceDescription service, string[] args,
+        Action<WebApplication> mapEndpoints, Func<WebApplication, string[], Task<int?>>? command = null)
+    {
+        if ((await app.RunStoreCommandAsync(args) ?? (command is null ? null : await command(app, args))) is { } exitCode)
+        {
+            return exitCode;
+        }
+        app.UseDomainService(service);
+        mapEndpoints(app);
+        await app.RunAsync();
+        return 0;
     }
 }

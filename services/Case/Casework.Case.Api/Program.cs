@@ -1,5 +1,4 @@
 using Casework.Case;
-using Casework.Persistence;
 using Casework.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -7,13 +6,6 @@ builder.AddDomainService(CaseService.Description);
 builder.AddCaseService();
 
 var app = builder.Build();
-if (await app.RunStoreCommandAsync(args) is { } exitCode)
-{
-    return exitCode;
-}
-app.UseDomainService(CaseService.Description);
-app.MapCaseService();
-app.Run();
-return 0;
+return await app.RunDomainServiceAsync(CaseService.Description, args, app => app.MapCaseService());
 
 public partial class Program;

@@ -1,5 +1,4 @@
 using Casework.Intake;
-using Casework.Persistence;
 using Casework.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -7,13 +6,6 @@ builder.AddDomainService(IntakeService.Description);
 builder.AddIntakeService();
 
 var app = builder.Build();
-if (await app.RunStoreCommandAsync(args) is { } exitCode)
-{
-    return exitCode;
-}
-app.UseDomainService(IntakeService.Description);
-app.MapIntakeService();
-app.Run();
-return 0;
+return await app.RunDomainServiceAsync(IntakeService.Description, args, app => app.MapIntakeService());
 
 public partial class Program;

@@ -1,5 +1,4 @@
 using Casework.Notes;
-using Casework.Persistence;
 using Casework.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -7,13 +6,6 @@ builder.AddDomainService(NotesService.Description);
 builder.AddNotesService();
 
 var app = builder.Build();
-if (await app.RunStoreCommandAsync(args) is { } exitCode)
-{
-    return exitCode;
-}
-app.UseDomainService(NotesService.Description);
-app.MapNotesService();
-app.Run();
-return 0;
+return await app.RunDomainServiceAsync(NotesService.Description, args, app => app.MapNotesService());
 
 public partial class Program;

@@ -1,5 +1,4 @@
 using Casework.Reporting;
-using Casework.Persistence;
 using Casework.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -7,13 +6,6 @@ builder.AddDomainService(ReportingService.Description);
 builder.AddReportingService();
 
 var app = builder.Build();
-if ((await app.RunStoreCommandAsync(args) ?? await app.RunCommandAsync(args)) is { } exitCode)
-{
-    return exitCode;
-}
-app.UseDomainService(ReportingService.Description);
-app.MapReportingService();
-app.Run();
-return 0;
+return await app.RunDomainServiceAsync(ReportingService.Description, args, app => app.MapReportingService(), (app, args) => app.RunCommandAsync(args));
 
 public partial class Program;

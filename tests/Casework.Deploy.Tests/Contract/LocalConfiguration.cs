@@ -62,7 +62,7 @@ public static class LocalConfiguration
             (match, _, addresses, _) => $"http://127.0.0.1:{addresses.Http[match.Groups["cluster"].Value]}/"),
         new("^Auth__MetadataAddress$", "the identity Service name resolves only in the cluster",
             (_, _, addresses, _) => $"http://127.0.0.1:{addresses.Http["identity"]}/.well-known/openid-configuration"),
-        new("^Store__Engine$", "no MongoDB server here, and the services' MongoDB engine is still to come: a MongoDB service's settings are checked by name, on PostgreSQL",
+        new("^Store__Engine$", "no MongoDB server can run here: a MongoDB service starts on PostgreSQL, so its settings are checked by name (the engine itself by the persistence contract suite)",
             (_, _, _, rendered) => rendered == "mongodb" ? "postgres" : null),
         new("^ForwardedHeaders__TrustedNetworks$",
             "the pod network (the ingress controller's, the gateway's) is loopback here; and the process's default, loopback, means " +
