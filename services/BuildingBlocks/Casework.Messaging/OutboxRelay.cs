@@ -33,7 +33,7 @@ internal sealed class OutboxRelay(
 {
     private static readonly Counter Published = Metrics.CreateCounter("casework_outbox_published_total", "Outbox events published to the broker.");
     private static readonly Counter Failures = Metrics.CreateCounter("casework_outbox_publish_failures_total", "Outbox events whose publish failed (retried later).");
-    private static readonly Gauge Pending = Metrics.CreateGauge("casework_outbox_pending", "Outbox events not yet published, as last seen by the relay.");
+    private static readonly Gauge Pending = Metrics.CreateGauge("casework_outbox_pending", "Outbox events not yet published, counted by the relay at its poll pace.");
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -45,6 +45,13 @@ internal sealed class OutboxRelay(
         {
             try
             {
+                // The backlog gauge is refreshed at the poll pace on every path, failing publishes included: a
+                // broker outage is exactly when the backlog grows (the outbox-backlog alert reads it).
+                if (DateTimeOffset.UtcNow - lastCount >= settings.PollInterval)
+                {
+                    lastCount = DateTimeOffset.UtcNow;
+                    Pending.Set(await outbox.CountPendingAsync(stoppingToken));
+                }
                 var batch = await outbox.ClaimAsync(settings.BatchSize, settings.Lease, stoppingToken);
                 if (batch.Count > 0)
                 {
@@ -67,11 +74,6 @@ internal sealed class OutboxRelay(
                 }
 
                 // Housekeeping at the poll pace, not on every commit's wake-up.
-                if (DateTimeOffset.UtcNow - lastCount >= settings.PollInterval)
-                {
-                    lastCount = DateTimeOffset.UtcNow;
-                    Pending.Set(await outbox.CountPendingAsync(stoppingToken));
-                }
                 if (DateTimeOffset.UtcNow - lastPurge > TimeSpan.FromHours(1))
                 {
                     lastPurge = DateTimeOffset.UtcNow;
