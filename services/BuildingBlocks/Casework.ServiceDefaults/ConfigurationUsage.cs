@@ -16,24 +16,12 @@ public sealed class ConfigurationUsage
     /// <summary>The event logged at start when some settings were not read (Helm chart tests look for it).</summary>
     public static readonly EventId UnreadSettingsEvent = new(9001, "UnreadSettings");
 
-    private readonly HashSet<string> _read = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Lock _gate = new();
+    // Lock-free: configuration is also read on request paths (options, logging filters).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _read = new(StringComparer.OrdinalIgnoreCase);
 
-    internal void Record(string key)
-    {
-        lock (_gate)
-        {
-            _read.Add(key);
-        }
-    }
+    internal void Record(string key) => _read.TryAdd(key, 0);
 
-    public bool WasRead(string key)
-    {
-        lock (_gate)
-        {
-            return _read.Contains(key);
-        }
-    }
+    public bool WasRead(string key) => _read.ContainsKey(key);
 
     /// <summary>The hierarchical keys set in <paramref name="environment"/> that were never looked up, in order.</summary>
     public IReadOnlyList<string> Unread(IEnumerable<string> environment) =>
