@@ -19,7 +19,13 @@ public sealed class ConfigurationUsage
     // Lock-free: configuration is also read on request paths (options, logging filters).
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _read = new(StringComparer.OrdinalIgnoreCase);
 
-    internal void Record(string key) => _read.TryAdd(key, 0);
+    internal void Record(string key)
+    {
+        if (!_read.ContainsKey(key))
+        {
+            _read.TryAdd(key, 0); // takes a bucket lock: only for a key not seen before
+        }
+    }
 
     public bool WasRead(string key) => _read.ContainsKey(key);
 
