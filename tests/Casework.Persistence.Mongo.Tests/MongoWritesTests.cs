@@ -95,8 +95,7 @@ public sealed class MongoWritesTests
     [Fact]
     public void A_claim_leases_unsent_entries_whose_lease_ended_by_the_servers_clock_and_sent_entries_leave_the_pending_index()
     {
-        // A missing or null lease is below $$NOW in an aggregation comparison, so one clause covers "never leased" too.
-        var claimable = BsonDocument.Parse("{ pending: true, $expr: { $lt: [ '$lockedUntil', '$$NOW' ] } }");
+        var claimable = BsonDocument.Parse("{ pending: true, $expr: { $lt: [ { $ifNull: [ '$lockedUntil', new Date(0) ] }, '$$NOW' ] } }");
         Assert.Equal(claimable, MongoWrites.Claimable());
 
         var token = Guid.Parse("0192a1b2-0000-7000-8000-0000000000aa");

@@ -52,9 +52,10 @@ internal sealed class MongoSchema(MongoContext context, DocumentCollections coll
     }
 
     /// <summary>
-    /// The server refused an index because one of the same name has other options (85) or other keys (86). Both name the
-    /// index the engine asked for; names the engine gives start with <c>ix_</c>, and only those are dropped.
-    /// (85 also covers the same keys under another name: then the engine's name does not exist, and the drop is harmless.)
+    /// The server refused an index because one of the same name has other options (85) or other keys (86): only the
+    /// index of that name, one the engine declares, is dropped. (85 also means "the same keys under another name", e.g. an
+    /// index an operator made by hand: then there is nothing of the engine's name to drop, the second attempt fails the
+    /// same way, and start-up stops with the server's message naming the other index, which is left alone.)
     /// </summary>
     public static bool ChangedDefinition(MongoCommandException exception) =>
         exception.Code is IndexOptionsConflictCode or IndexKeySpecsConflictCode;

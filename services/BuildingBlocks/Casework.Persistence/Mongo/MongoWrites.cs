@@ -123,14 +123,11 @@ internal static class MongoWrites
     public static BsonDocument Carrier(IReadOnlyList<QueuedEvent> events, DateTime now) =>
         WithEvents(new BsonDocument { { "_id", Uuid(events[0].Id) }, { CreatedAt, now } }, events, now);
 
-    /// <summary>
-    /// Outbox entries a relay may take: unsent, and not leased or with the lease run out by the server's clock (in an
-    /// aggregation comparison a missing or null lease is below any date).
-    /// </summary>
+    /// <summary>Outbox entries a relay may take: unsent, and never leased (read as leased until 1970) or with the lease run out by the server's clock.</summary>
     public static BsonDocument Claimable() => new()
     {
         { "pending", true },
-        { "$expr", new BsonDocument("$lt", new BsonArray { "$lockedUntil", "$$NOW" }) },
+        { "$expr", new BsonDocument("$lt", new BsonArray { new BsonDocument("$ifNull", new BsonArray { "$lockedUntil", new BsonDateTime(0) }), "$$NOW" }) },
     };
 
     /// <summary>
