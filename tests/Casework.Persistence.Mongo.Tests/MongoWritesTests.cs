@@ -184,6 +184,20 @@ public sealed class MongoWritesTests
         await Assert.ThrowsAsync<InvalidOperationException>(() => empty.CommitAsync()); // a session commits once
     }
 
+    /// <summary>The question whether the server has transactions is shared: one caller giving up must not fail the others.</summary>
+    [Fact]
+    public async Task A_caller_that_stops_waiting_for_transaction_detection_does_not_cancel_it_for_the_others()
+    {
+        using var host = Host();
+        var context = host.Services.GetRequiredService<MongoContext>();
+        using var impatient = new CancellationTokenSource(TimeSpan.FromMilliseconds(20));
+        var first = context.UseTransactionsAsync(impatient.Token);
+        var second = context.UseTransactionsAsync(CancellationToken.None);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
+        // The second caller sees what the server did (nothing answered), not the first caller's cancellation.
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => second);
+    }
+
     [Fact]
     public async Task An_unreachable_server_is_store_unavailable()
     {
