@@ -100,19 +100,48 @@ public sealed class MongoRenderTests
         Assert.Throws<ArgumentException>(() => Render(new DocumentFilter().Equal("name'); db.dropDatabase(", "x")));
         Assert.Throws<ArgumentException>(() => Render(new DocumentFilter().Equal("$where", "x")));
         Assert.Throws<ArgumentException>(() => Render(new DocumentFilter().Equal("a.b", "x")));
-        Assert.Throws<ArgumentException>(() => MongoRender.Sort("data.$x", false));
+        Assert.Throws<ArgumentException>(() => MongoRender.Order([], "data.$x", false));
         Assert.Throws<ArgumentException>(() => MongoRender.CountBy("$name", new DocumentFilter(), typeof(Item)));
     }
 
     [Fact]
-    public void Orders_break_ties_by_id_in_the_same_direction()
+    public void Without_an_order_or_ordered_by_id_a_page_is_one_read_in_id_order()
     {
-        Assert.Equal(BsonDocument.Parse("{ _id: 1 }"), MongoRender.Sort(null, false));
-        Assert.Equal(BsonDocument.Parse("{ _id: 1 }"), MongoRender.Sort(null, true)); // no order asked: id order, as on PostgreSQL
-        var ascending = MongoRender.Sort("name", false);
-        Assert.Equal(BsonDocument.Parse("{ 'data.name': 1, _id: 1 }"), ascending);
-        Assert.Equal(["data.name", "_id"], ascending.Names);
-        Assert.Equal(BsonDocument.Parse("{ 'data.name': -1, _id: -1 }"), MongoRender.Sort("name", true));
+        var filter = BsonDocument.Parse("{ 'data.name': 'ann' }");
+        Assert.Equal((new OrderedRead(filter, BsonDocument.Parse("{ _id: 1 }")), null), MongoRender.Order(filter, null, false));
+        Assert.Equal((new OrderedRead(filter, BsonDocument.Parse("{ _id: 1 }")), null), MongoRender.Order(filter, null, true)); // no order asked: id order, as on PostgreSQL
+        Assert.Equal((new OrderedRead(filter, BsonDocument.Parse("{ _id: -1 }")), null), MongoRender.Order(filter, "id", true));
+    }
+
+    [Fact]
+    public void Ascending_reads_the_documents_with_the_field_first_and_those_without_it_last_ties_by_id()
+    {
+        var (first, then) = MongoRender.Order(BsonDocument.Parse("{ 'data.name': 'ann' }"), "at", descending: false);
+        Assert.Equal(BsonDocument.Parse("{ $and: [ { 'data.name': 'ann' }, { 'data.at': { $ne: null } } ] }"), first.Filter);
+        Assert.Equal(BsonDocument.Parse("{ 'data.at': 1, _id: 1 }"), first.Sort);
+        Assert.Equal(["data.at", "_id"], first.Sort.Names);
+        Assert.Equal(BsonDocument.Parse("{ $and: [ { 'data.name': 'ann' }, { 'data.at': null } ] }"), then!.Filter);
+        Assert.Equal(BsonDocument.Parse("{ _id: 1 }"), then.Sort);
+    }
+
+    [Fact]
+    public void Descending_reads_the_documents_without_the_field_first_as_PostgreSQL_orders_nulls()
+    {
+        var (first, then) = MongoRender.Order([], "at", descending: true);
+        Assert.Equal(BsonDocument.Parse("{ 'data.at': null }"), first.Filter);
+        Assert.Equal(BsonDocument.Parse("{ _id: -1 }"), first.Sort);
+        Assert.Equal(BsonDocument.Parse("{ 'data.at': { $ne: null } }"), then!.Filter);
+        Assert.Equal(BsonDocument.Parse("{ 'data.at': -1, _id: -1 }"), then.Sort);
+    }
+
+    [Fact]
+    public void The_id_field_is_the_documents_id_in_filters_orders_and_groups_as_in_indexes()
+    {
+        Assert.Equal(BsonDocument.Parse("{ _id: { $gte: 'n-1' } }"), Render(new DocumentFilter().AtLeast("id", "n-1")));
+        Assert.Equal(BsonDocument.Parse("{ _id: { $in: ['a', 'b'] } }"), Render(new DocumentFilter().In("id", ["a", "b"])));
+        Assert.Equal(BsonDocument.Parse("{ _id: 1 }"), MongoRender.Order([], DocumentCollections.DocumentId, false).First.Sort);
+        Assert.Equal("$_id", MongoRender.CountBy("id", new DocumentFilter(), typeof(Item))[1]["$group"]["_id"]["$toString"].AsString);
+        Assert.Equal(BsonDocument.Parse("{ _id: 1 }"), MongoRender.IndexKeys(["id"]));
     }
 
     [Fact]

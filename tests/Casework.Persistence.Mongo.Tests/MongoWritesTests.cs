@@ -79,7 +79,8 @@ public sealed class MongoWritesTests
         Assert.Equal(BsonDocument.Parse("{ pending: true }")["pending"], entry["pending"]);
         Assert.Equal(7L, entry["seq"].AsInt64);
         Assert.Equal(EventId, entry["_id"].AsBsonBinaryData.ToGuid(GuidRepresentation.Standard));
-        Assert.Equal(MongoWrites.Pending(MongoWrites.EmbeddedEvent(Event(7), Now)), entry);
+        Assert.Equal(Now, entry["createdAt"].ToUniversalTime());
+        Assert.Equal(["_id", "seq", "type", "payload", "createdAt", "pending"], entry.Names);
 
         var carrier = MongoWrites.Carrier([Event(1), Event(2) with { Id = Guid.NewGuid() }], Now);
         Assert.Equal([1L, 2L], carrier["outbox"].AsBsonArray.Select(e => e["seq"].AsInt64));
@@ -92,32 +93,30 @@ public sealed class MongoWritesTests
     }
 
     [Fact]
-    public void A_claim_leases_unsent_entries_whose_lease_is_free_and_sent_entries_leave_the_pending_index()
+    public void A_claim_leases_unsent_entries_whose_lease_ended_by_the_servers_clock_and_sent_entries_leave_the_pending_index()
     {
-        var claimable = BsonDocument.Parse("""
-            { pending: true, $or: [ { lockedUntil: null }, { lockedUntil: { $lt: ISODate('2025-03-14T09:26:53.123Z') } } ] }
-            """);
-        Assert.Equal(claimable, MongoWrites.Claimable(Now));
+        var claimable = BsonDocument.Parse("{ pending: true, $expr: { $lt: [ { $ifNull: [ '$lockedUntil', new Date(0) ] }, '$$NOW' ] } }");
+        Assert.Equal(claimable, MongoWrites.Claimable());
 
         var token = Guid.Parse("0192a1b2-0000-7000-8000-0000000000aa");
-        var (filter, update) = MongoWrites.Claim([MongoWrites.Uuid(EventId)], Now, TimeSpan.FromMinutes(5), token);
+        var (filter, update) = MongoWrites.Claim([MongoWrites.Uuid(EventId)], TimeSpan.FromMinutes(5), token);
         claimable.Add("_id", new BsonDocument("$in", new BsonArray { MongoWrites.Uuid(EventId) }));
         Assert.Equal(claimable, filter); // still claimable when the update runs: another relay's lease is kept
-        Assert.Equal(new BsonDocument("$set", new BsonDocument { { "lockedUntil", Now.AddMinutes(5) }, { "claim", MongoWrites.Uuid(token) } }), update);
+        Assert.Equal([new BsonDocument("$set", new BsonDocument
+            {
+                { "lockedUntil", BsonDocument.Parse("{ $add: [ '$$NOW', NumberLong(300000) ] }") },
+                { "claim", MongoWrites.Uuid(token) },
+            })], Stages(update));
         Assert.Equal(new BsonDocument { { "claim", MongoWrites.Uuid(token) }, { "pending", true } }, MongoWrites.ClaimedBy(token));
 
-        var (sentFilter, sent) = MongoWrites.Sent([EventId], Now);
+        var (sentFilter, sent) = MongoWrites.Sent([EventId]);
         Assert.Equal(new BsonDocument("_id", new BsonDocument("$in", new BsonArray { MongoWrites.Uuid(EventId) })), sentFilter);
-        Assert.Equal(BsonDocument.Parse("{ $set: { sentAt: ISODate('2025-03-14T09:26:53.123Z') }, $unset: { pending: '', lockedUntil: '', claim: '' } }"), sent);
+        Assert.Equal([BsonDocument.Parse("{ $set: { sentAt: '$$NOW' } }"), BsonDocument.Parse("{ $unset: [ 'pending', 'lockedUntil', 'claim' ] }")], Stages(sent));
     }
 
-    [Fact]
-    public void Transactions_are_there_on_a_replica_set_member_or_a_mongos_only()
-    {
-        Assert.True(MongoContext.SupportsTransactions(BsonDocument.Parse("{ isWritablePrimary: true, setName: 'rs0', ok: 1 }")));
-        Assert.True(MongoContext.SupportsTransactions(BsonDocument.Parse("{ isWritablePrimary: true, msg: 'isdbgrid', ok: 1 }")));
-        Assert.False(MongoContext.SupportsTransactions(BsonDocument.Parse("{ isWritablePrimary: true, ok: 1 }")));
-    }
+    private static IEnumerable<BsonDocument> Stages(MongoDB.Driver.PipelineDefinition<BsonDocument, BsonDocument> pipeline) =>
+        pipeline.Render(new MongoDB.Driver.RenderArgs<BsonDocument>(MongoDB.Bson.Serialization.BsonSerializer.LookupSerializer<BsonDocument>(),
+            MongoDB.Bson.Serialization.BsonSerializer.SerializerRegistry)).Documents;
 
     [Fact]
     public void The_outbox_sequence_rises_strictly_even_within_one_tick_and_across_threads()
@@ -141,6 +140,24 @@ public sealed class MongoWritesTests
         using var named = new MongoContext("mongodb://localhost:27017/casework_case?replicaSet=rs0", 8, MongoTransactions.Auto);
         Assert.Equal("casework_case", named.Database.DatabaseNamespace.DatabaseName);
         Assert.Throws<InvalidOperationException>(() => Host(("Store:Mongo:Transactions", "sometimes")));
+        Assert.Equal(MongoTransactions.Required, MongoEngine.ParseMode(null)); // a standalone server is an opt-in
+        Assert.Equal(MongoTransactions.Auto, MongoEngine.ParseMode("Auto"));
+    }
+
+    /// <summary>By default a server without transactions is refused at start (and by any commit), saying what to do.</summary>
+    [Fact]
+    public async Task Without_the_opt_in_a_standalone_server_is_refused_at_start_and_commit()
+    {
+        using var host = Host();
+        host.Services.GetRequiredService<MongoContext>().AssumeTransactions(false);
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => host.Services.GetRequiredService<IStoreSchema>().EnsureAsync(CancellationToken.None));
+        Assert.Contains("one node is enough", refused.Message);
+        Assert.Contains("Store:Mongo:Transactions=auto", refused.Message);
+        Assert.Contains("README, Running on MongoDB", refused.Message);
+
+        await using var session = host.Services.GetRequiredService<IDocumentStore>().OpenSession();
+        session.Insert("w-1", new Item("a", true, null, 1, 2, 3m, [], [], DateTimeOffset.UnixEpoch, SampleKind.Plain));
+        Assert.Equal(refused.Message, (await Assert.ThrowsAsync<InvalidOperationException>(() => session.CommitAsync())).Message);
     }
 
     /// <summary>
@@ -150,7 +167,7 @@ public sealed class MongoWritesTests
     [Fact]
     public async Task Without_transactions_a_commit_of_several_documents_is_refused_before_writing()
     {
-        using var host = Host();
+        using var host = Host(("Store:Mongo:Transactions", "auto"));
         host.Services.GetRequiredService<MongoContext>().AssumeTransactions(false);
         var store = host.Services.GetRequiredService<IDocumentStore>();
 
@@ -165,6 +182,20 @@ public sealed class MongoWritesTests
         await using var empty = store.OpenSession();
         Assert.Equal(CommitResult.Committed, await empty.CommitAsync()); // nothing queued: nothing to send
         await Assert.ThrowsAsync<InvalidOperationException>(() => empty.CommitAsync()); // a session commits once
+    }
+
+    /// <summary>The question whether the server has transactions is shared: one caller giving up must not fail the others.</summary>
+    [Fact]
+    public async Task A_caller_that_stops_waiting_for_transaction_detection_does_not_cancel_it_for_the_others()
+    {
+        using var host = Host();
+        var context = host.Services.GetRequiredService<MongoContext>();
+        using var impatient = new CancellationTokenSource(TimeSpan.FromMilliseconds(20));
+        var first = context.UseTransactionsAsync(impatient.Token);
+        var second = context.UseTransactionsAsync(CancellationToken.None);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
+        // The second caller sees what the server did (nothing answered), not the first caller's cancellation.
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => second);
     }
 
     [Fact]
@@ -195,11 +226,13 @@ public sealed class MongoWritesTests
 
 public sealed class MongoErrorTests
 {
+    private static readonly MongoDB.Driver.Core.Connections.ConnectionId Connection =
+        new(new MongoDB.Driver.Core.Servers.ServerId(new MongoDB.Driver.Core.Clusters.ClusterId(1), new System.Net.DnsEndPoint("localhost", 27017)));
+
     private static MongoDB.Driver.MongoCommandException CommandError(int code, params string[] labels)
     {
-        var server = new MongoDB.Driver.Core.Servers.ServerId(new MongoDB.Driver.Core.Clusters.ClusterId(1), new System.Net.DnsEndPoint("localhost", 27017));
         var result = new BsonDocument { { "ok", 0 }, { "code", code }, { "errmsg", "failed" }, { "errorLabels", new BsonArray(labels) } };
-        var error = new MongoDB.Driver.MongoCommandException(new MongoDB.Driver.Core.Connections.ConnectionId(server), "failed", new BsonDocument("update", "doc_items"), result);
+        var error = new MongoDB.Driver.MongoCommandException(Connection, "failed", new BsonDocument("update", "doc_items"), result);
         foreach (var label in labels)
         {
             error.AddErrorLabel(label);
@@ -208,20 +241,62 @@ public sealed class MongoErrorTests
     }
 
     [Fact]
-    public void Server_errors_are_told_apart()
+    public void Server_errors_are_classified_once()
     {
-        Assert.True(MongoEngine.IsWriteConflict(CommandError(112, "TransientTransactionError")));
-        Assert.False(MongoEngine.IsWriteConflict(CommandError(11000)));
-        Assert.True(MongoEngine.IsDuplicateKey(CommandError(11000)));
-        Assert.False(MongoEngine.IsDuplicateKey(CommandError(112)));
+        Assert.Equal(MongoFailure.TransientTransaction, MongoEngine.Classify(CommandError(112, "TransientTransactionError"))); // a write conflict: run again
+        Assert.Equal(MongoFailure.DuplicateKey, MongoEngine.Classify(CommandError(11000)));
+        Assert.Equal(MongoFailure.UnknownCommitResult, MongoEngine.Classify(CommandError(91, "UnknownTransactionCommitResult", "TransientTransactionError")));
+        Assert.Equal(MongoFailure.Unreachable, MongoEngine.Classify(new TimeoutException("A timeout occurred after 5000ms selecting a server")));
+        Assert.Equal(MongoFailure.ConnectionLost, MongoEngine.Classify(new MongoDB.Driver.MongoConnectionException(Connection, "reset")));
+        Assert.Equal(MongoFailure.Other, MongoEngine.Classify(CommandError(2)));
+        Assert.Equal(MongoFailure.Other, MongoEngine.Classify(new InvalidOperationException()));
+    }
 
-        Assert.True(MongoEngine.NotCommitted(CommandError(251, "TransientTransactionError"))); // NoSuchTransaction: try again
-        Assert.False(MongoEngine.NotCommitted(CommandError(91, "UnknownTransactionCommitResult", "TransientTransactionError")));
-        Assert.False(MongoEngine.NotCommitted(CommandError(2)));
-        Assert.True(MongoEngine.NotCommitted(new TimeoutException("A timeout occurred after 5000ms selecting a server")));
-        Assert.False(MongoEngine.NotCommitted(new InvalidOperationException()));
+    /// <summary>Wrong credentials are a configuration error (a 500 that says so in the log), not "the store is unavailable, try again".</summary>
+    [Fact]
+    public async Task An_authentication_failure_is_not_store_unavailable()
+    {
+        var wrongPassword = new MongoDB.Driver.MongoAuthenticationException(Connection, "Unable to authenticate using sasl protocol mechanism SCRAM-SHA-256.");
+        Assert.IsAssignableFrom<MongoDB.Driver.MongoConnectionException>(wrongPassword); // why it needs its own case
+        Assert.Equal(MongoFailure.Other, MongoEngine.Classify(wrongPassword));
+        Assert.Same(wrongPassword, await Assert.ThrowsAsync<MongoDB.Driver.MongoAuthenticationException>(
+            () => MongoEngine.ReachAsync(() => Task.FromException(wrongPassword), CancellationToken.None)));
+    }
 
-        Assert.True(MongoEngine.IsNotSent(new TimeoutException()));
-        Assert.False(MongoEngine.IsNotSent(CommandError(112)));
+    [Fact]
+    public void Once_the_commit_is_sent_only_a_transient_error_without_an_unknown_result_means_not_committed()
+    {
+        var timeout = new TimeoutException("A timeout occurred after 5000ms selecting a server"); // e.g. the driver's own commit retry
+        var brokenConnection = new MongoDB.Driver.MongoConnectionException(Connection, "reset");
+        var unknown = CommandError(91, "UnknownTransactionCommitResult");
+        var noSuchTransaction = CommandError(251, "TransientTransactionError");
+
+        // Before the commit is sent, nothing can have been applied.
+        Assert.True(MongoDocumentSession.NotCommitted(timeout, commitSent: false));
+        Assert.True(MongoDocumentSession.NotCommitted(brokenConnection, commitSent: false));
+        Assert.True(MongoDocumentSession.NotCommitted(noSuchTransaction, commitSent: false));
+        Assert.False(MongoDocumentSession.NotCommitted(CommandError(2), commitSent: false));
+
+        // After it, a timeout or a broken connection may hide an applied commit: never 503.
+        Assert.False(MongoDocumentSession.NotCommitted(timeout, commitSent: true));
+        Assert.False(MongoDocumentSession.NotCommitted(brokenConnection, commitSent: true));
+        Assert.False(MongoDocumentSession.NotCommitted(unknown, commitSent: true));
+        Assert.True(MongoDocumentSession.NotCommitted(noSuchTransaction, commitSent: true));
+
+        // Those unknown outcomes are what the commit is retried on (committing again is safe).
+        Assert.True(MongoDocumentSession.OutcomeUnknown(timeout));
+        Assert.True(MongoDocumentSession.OutcomeUnknown(brokenConnection));
+        Assert.True(MongoDocumentSession.OutcomeUnknown(CommandError(91, "UnknownTransactionCommitResult", "TransientTransactionError")));
+        Assert.False(MongoDocumentSession.OutcomeUnknown(noSuchTransaction));
+        Assert.False(MongoDocumentSession.OutcomeUnknown(CommandError(11000)));
+    }
+
+    [Fact]
+    public void An_index_whose_definition_changed_is_rebuilt_and_nothing_else_is()
+    {
+        Assert.True(MongoSchema.ChangedDefinition(CommandError(85))); // IndexOptionsConflict: same name, other options
+        Assert.True(MongoSchema.ChangedDefinition(CommandError(86))); // IndexKeySpecsConflict: same name, other keys
+        Assert.False(MongoSchema.ChangedDefinition(CommandError(67))); // CannotCreateIndex
+        Assert.False(MongoSchema.ChangedDefinition(CommandError(11000))); // a unique index over duplicates
     }
 }

@@ -9,7 +9,18 @@ namespace Casework.Persistence.Tests;
 /// </summary>
 [XunitTestCaseDiscoverer("Casework.Persistence.Tests.ContractFactDiscoverer", "Casework.Persistence.Tests")]
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
-public sealed class ContractFactAttribute : FactAttribute;
+public sealed class ContractFactAttribute : FactAttribute
+{
+    /// <summary>The test commits several documents at once: not part of the contract of an engine marked <see cref="OneDocumentPerCommitAttribute"/>.</summary>
+    public bool SeveralDocuments { get; set; }
+}
+
+/// <summary>
+/// Marks an engine subclass whose commits write one document each (MongoDB without transactions): it runs the contract's
+/// single-document subset, and the tests that commit several documents are not part of it.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false)]
+public sealed class OneDocumentPerCommitAttribute : Attribute;
 
 /// <summary>
 /// Marks an engine subclass that needs a server named by an environment variable. Without it, every
@@ -26,6 +37,11 @@ public sealed class ContractFactDiscoverer(IMessageSink diagnosticMessageSink) :
 {
     public IEnumerable<IXunitTestCase> Discover(ITestFrameworkDiscoveryOptions discoveryOptions, ITestMethod testMethod, IAttributeInfo factAttribute)
     {
+        if (factAttribute.GetNamedArgument<bool>(nameof(ContractFactAttribute.SeveralDocuments))
+            && testMethod.TestClass.Class.GetCustomAttributes(typeof(OneDocumentPerCommitAttribute)).Any())
+        {
+            yield break;
+        }
         string? skip = null;
         var requirement = testMethod.TestClass.Class.GetCustomAttributes(typeof(RequiresEnvironmentVariableAttribute)).FirstOrDefault();
         if (requirement is not null)

@@ -20,8 +20,12 @@ public sealed record Gadget(string Label);
 /// <summary>A type no test declares as a collection.</summary>
 public sealed record Undeclared(string Value);
 
-/// <summary>An empty database on one engine: how AddDocumentStore reaches it, and how to drop it afterwards.</summary>
-public sealed record EngineDatabase(string Engine, string ConnectionString, Func<ValueTask> DropAsync);
+/// <summary>
+/// An empty database on one engine: how AddDocumentStore reaches it (with any further settings), how to drop it
+/// afterwards, and anything to tell the built store before use (e.g. to assume a server without transactions).
+/// </summary>
+public sealed record EngineDatabase(string Engine, string ConnectionString, Func<ValueTask> DropAsync,
+    IReadOnlyDictionary<string, string?>? Settings = null, Action<IServiceProvider>? Prepare = null);
 
 /// <summary>
 /// The behaviour every engine of <see cref="IDocumentStore"/>, <see cref="IDocumentSession"/> and
@@ -68,11 +72,12 @@ public abstract class DocumentStoreContract : IAsyncLifetime
         {
             ["Store:Engine"] = database.Engine,
             ["ConnectionStrings:Store"] = database.ConnectionString,
-        });
+        }.Concat(database.Settings ?? new Dictionary<string, string?>()));
         builder.AddDocumentStore(collections => collections
             .Add<Widget>("widgets", ["colour", "id"], ["owner", "name"])
             .Add<Gadget>("gadgets"));
         var host = builder.Build();
+        database.Prepare?.Invoke(host.Services);
         _owned.Add((host, owns ? database : null));
         return host;
     }
@@ -162,7 +167,7 @@ public abstract class DocumentStoreContract : IAsyncLifetime
         AssertSameWidget(NewWidget("v3", colour: "blue"), stored.Document);
     }
 
-    [ContractFact]
+    [ContractFact(SeveralDocuments = true)]
     public async Task A_stale_update_fails_and_writes_nothing_of_its_session()
     {
         await CommitAsync(s =>
@@ -202,7 +207,7 @@ public abstract class DocumentStoreContract : IAsyncLifetime
         Assert.Equal(0, await PendingAsync());
     }
 
-    [ContractFact]
+    [ContractFact(SeveralDocuments = true)]
     public async Task A_duplicate_insert_fails_and_writes_nothing_of_its_session()
     {
         await CommitAsync(s => s.Insert("w-1", NewWidget("original")));
@@ -222,7 +227,38 @@ public abstract class DocumentStoreContract : IAsyncLifetime
         Assert.Equal(0, await PendingAsync());
     }
 
+    /// <summary>
+    /// Two commits inserting one id at the same moment: one commits, the other fails as a duplicate (PostgreSQL waits for
+    /// the first transaction; MongoDB runs the second again after its write conflict and then meets the committed document).
+    /// </summary>
     [ContractFact]
+    public async Task Two_concurrent_inserts_of_one_id_commit_one_and_fail_the_other_as_a_duplicate()
+    {
+        for (var round = 1; round <= 5; round++)
+        {
+            var id = $"w-{round}";
+            var outcomes = await Task.WhenAll(Enumerable.Range(1, 2).Select(writer => Task.Run(async () =>
+            {
+                await using var session = Store.OpenSession();
+                session.Insert(id, NewWidget($"writer {writer}"));
+                session.Publish(NewEvent($"writer {writer}"));
+                try
+                {
+                    await session.CommitAsync();
+                    return "committed";
+                }
+                catch (DuplicateDocumentException failure) when (failure.Id == id)
+                {
+                    return "duplicate";
+                }
+            })));
+            Assert.Equal(["committed", "duplicate"], outcomes.Order());
+            Assert.Equal(1, (await Store.GetAsync<Widget>(id))!.Version);
+        }
+        Assert.Equal(5, await PendingAsync()); // the failed commits' events are gone with them
+    }
+
+    [ContractFact(SeveralDocuments = true)]
     public async Task The_same_id_in_two_collections_is_two_documents()
     {
         await CommitAsync(s =>
@@ -234,7 +270,7 @@ public abstract class DocumentStoreContract : IAsyncLifetime
         Assert.Equal("gadget", (await Store.GetAsync<Gadget>("same"))!.Document.Label);
     }
 
-    [ContractFact]
+    [ContractFact(SeveralDocuments = true)]
     public async Task A_session_commits_documents_and_events_together()
     {
         var first = NewEvent("Ann");
@@ -286,7 +322,7 @@ public abstract class DocumentStoreContract : IAsyncLifetime
 
     // ---- inbox
 
-    [ContractFact]
+    [ContractFact(SeveralDocuments = true)]
     public async Task A_message_marked_consumed_twice_applies_once()
     {
         var messageId = Guid.NewGuid();
@@ -340,6 +376,30 @@ public abstract class DocumentStoreContract : IAsyncLifetime
         Assert.Equal(0, await PendingAsync());
     }
 
+    /// <summary>Two deliveries of one message committed at the same moment: one applies it, the other finds it consumed.</summary>
+    [ContractFact]
+    public async Task Two_concurrent_deliveries_of_one_message_apply_it_once()
+    {
+        for (var round = 1; round <= 5; round++)
+        {
+            var id = $"w-{round}";
+            await CommitAsync(s => s.Insert(id, NewWidget("original")));
+            var messageId = Guid.NewGuid();
+            var outcomes = await Task.WhenAll(Enumerable.Range(1, 2).Select(delivery => Task.Run(async () =>
+            {
+                await using var session = Store.OpenSession();
+                session.MarkConsumed(messageId, "WidgetConsumer");
+                session.Update(id, NewWidget($"delivery {delivery}"), expectedVersion: 1);
+                session.Publish(NewEvent($"delivery {delivery}"));
+                return await session.CommitAsync();
+            })));
+            Assert.Equal(new[] { CommitResult.Committed, CommitResult.AlreadyConsumed }.Order(), outcomes.Order());
+            Assert.Equal(2, (await Store.GetAsync<Widget>(id))!.Version); // written once
+            Assert.True(await Store.HasConsumedAsync(messageId, "WidgetConsumer"));
+        }
+        Assert.Equal(5, await PendingAsync()); // one event per message
+    }
+
     [ContractFact]
     public async Task Each_consumer_has_its_own_inbox()
     {
@@ -361,19 +421,22 @@ public abstract class DocumentStoreContract : IAsyncLifetime
 
     // ---- queries
 
-    /// <summary>Seven widgets: 3 red, 2 blue, 2 green; owners ann (3), bob (2), none (2).</summary>
+    /// <summary>Seven widgets: 3 red, 2 blue, 2 green; owners ann (3), bob (2), none (2). One commit each (every engine mode can).</summary>
     private async Task SeedWidgetsAsync()
     {
-        await CommitAsync(s =>
+        foreach (var (id, widget) in new[]
         {
-            s.Insert("w-1", NewWidget("delta", "red", "ann"));
-            s.Insert("w-2", NewWidget("alpha", "blue", "bob"));
-            s.Insert("w-3", NewWidget("golf", "red", null));
-            s.Insert("w-4", NewWidget("charlie", "green", "ann"));
-            s.Insert("w-5", NewWidget("foxtrot", "red", "bob"));
-            s.Insert("w-6", NewWidget("bravo", "blue", null));
-            s.Insert("w-7", NewWidget("echo", "green", "ann"));
-        });
+            ("w-1", NewWidget("delta", "red", "ann")),
+            ("w-2", NewWidget("alpha", "blue", "bob")),
+            ("w-3", NewWidget("golf", "red", null)),
+            ("w-4", NewWidget("charlie", "green", "ann")),
+            ("w-5", NewWidget("foxtrot", "red", "bob")),
+            ("w-6", NewWidget("bravo", "blue", null)),
+            ("w-7", NewWidget("echo", "green", "ann")),
+        })
+        {
+            await CommitAsync(s => s.Insert(id, widget));
+        }
         await CommitAsync(s => s.Update("w-5", NewWidget("foxtrot", "red", "bob", size: 9), expectedVersion: 1));
     }
 
@@ -475,7 +538,47 @@ public abstract class DocumentStoreContract : IAsyncLifetime
         Assert.Equal(["echo", "delta", "charlie"], descending.Items.Select(i => i.Document.Name));
     }
 
+    /// <summary>
+    /// PostgreSQL's order is the contract: documents without the order field (missing or null) come after the others
+    /// ascending and before them descending, ties by id in the query's direction, on every page.
+    /// </summary>
     [ContractFact]
+    public async Task Documents_without_the_order_field_come_last_ascending_and_first_descending_on_every_page()
+    {
+        await SeedWidgetsAsync();
+        string[] ascending = ["w-1", "w-4", "w-7", "w-2", "w-5", "w-3", "w-6"]; // ann, bob, none
+        string[] descending = ["w-6", "w-3", "w-5", "w-2", "w-7", "w-4", "w-1"];
+        foreach (var (isDescending, expected) in new[] { (false, ascending), (true, descending) })
+        {
+            for (var limit = 1; limit <= 4; limit++)
+            {
+                for (var offset = 0; offset <= 8; offset++)
+                {
+                    var page = await Store.QueryAsync<Widget>(new DocumentQuery { OrderBy = "owner", Descending = isDescending, Offset = offset, Limit = limit });
+                    Assert.Equal(expected.Skip(offset).Take(limit), Ids(page));
+                    Assert.Equal(7, page.Total);
+                }
+            }
+        }
+
+        var red = new DocumentFilter().Equal("colour", "red"); // w-1 ann, w-3 none, w-5 bob
+        Assert.Equal(["w-1", "w-5", "w-3"], Ids(await Store.QueryAsync<Widget>(new DocumentQuery { OrderBy = "owner", Filter = red })));
+        Assert.Equal(["w-3", "w-5"], Ids(await Store.QueryAsync<Widget>(new DocumentQuery { OrderBy = "owner", Descending = true, Filter = red, Limit = 2 })));
+        Assert.Equal(["w-3"], Ids(await Store.QueryAsync<Widget>(new DocumentQuery { OrderBy = "owner", Filter = red, Offset = 2 })));
+    }
+
+    /// <summary>The id field is the document's id in orders and filters, as in index declarations (Notes orders by it).</summary>
+    [ContractFact]
+    public async Task The_id_field_orders_and_filters_by_the_documents_id()
+    {
+        await SeedWidgetsAsync();
+        var page = await Store.QueryAsync<Widget>(new DocumentQuery { OrderBy = DocumentCollections.DocumentId, Descending = true, Filter = new DocumentFilter().AtLeast("id", "w-5") });
+        Assert.Equal(["w-7", "w-6", "w-5"], Ids(page));
+        Assert.Equal(["w-2"], Ids(await Store.QueryAsync<Widget>(new DocumentQuery { Filter = new DocumentFilter().Equal("id", "w-2") })));
+        Assert.Equal(["w-3", "w-6"], Ids(await Store.QueryAsync<Widget>(new DocumentQuery { OrderBy = "id", Filter = new DocumentFilter().In("id", ["w-6", "w-3", "w-9"]) })));
+    }
+
+    [ContractFact(SeveralDocuments = true)]
     public async Task A_missing_filter_finds_documents_without_the_field_and_the_upgrader_resaves_them()
     {
         await SeedWidgetsAsync();

@@ -28,6 +28,11 @@ public interface IDocumentStore
 
     Task<Page<Stored<T>>> QueryAsync<T>(DocumentQuery query, CancellationToken cancellationToken = default) where T : class;
 
+    /// <summary>
+    /// How many of the documents matching <paramref name="filter"/> have each value of <paramref name="field"/>, as text
+    /// (null for none). Only scalar fields (text, numbers, booleans) are grouped: MongoDB's <c>$toString</c> fails on a list
+    /// or an object.
+    /// </summary>
     Task<IReadOnlyList<GroupCount>> CountByAsync<T>(string field, DocumentFilter? filter = null, CancellationToken cancellationToken = default) where T : class;
 
     /// <summary>

@@ -1,10 +1,12 @@
 namespace Casework.Persistence;
 
 /// <summary>
-/// Conditions on top-level document fields (by their JSON name). Every engine (PostgreSQL, MongoDB) translates the
-/// same conditions; values are given as text and compare as the field's JSON text, so store dates in UTC ISO-8601 to
-/// sort them. (MongoDB compares a field the document type declares as a boolean or a number as that type, which
-/// gives the same matches for the values the services filter by: "true", "false", whole numbers.)
+/// Conditions on top-level document fields (by their JSON name; <c>id</c> is the document's id). Every engine
+/// (PostgreSQL, MongoDB) translates the same conditions; values are given as text and compare as the field's JSON text
+/// on PostgreSQL, so store dates in UTC ISO-8601 to sort them. MongoDB compares a field the document type declares as a
+/// boolean or a number as that type: equality (Equal, In, Includes) matches alike on both engines for "true", "false"
+/// and whole numbers, but a range over a number does not (PostgreSQL's text order puts "10" before "9"), so the
+/// services use ranges only on text fields (dates, ids, positions).
 /// </summary>
 public sealed class DocumentFilter
 {
@@ -87,6 +89,10 @@ public sealed record FieldCondition(string Field, ConditionKind Kind, IReadOnlyL
 public sealed class DocumentQuery
 {
     public DocumentFilter Filter { get; init; } = new();
+    /// <summary>
+    /// The field to order by (ties by id in the same direction; null: by id). Documents without the field come last
+    /// ascending and first descending, on every engine (PostgreSQL's default order).
+    /// </summary>
     public string? OrderBy { get; init; }
     public bool Descending { get; init; }
     public int Offset { get; init; }

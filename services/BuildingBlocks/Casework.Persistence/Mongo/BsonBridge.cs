@@ -12,7 +12,7 @@ namespace Casework.Persistence.Mongo;
 /// other number becomes Decimal128 parsed from its exact text (a decimal stays exact, which
 /// <c>BsonDocument.Parse</c>, turning numbers into doubles, would not keep).
 /// </summary>
-public static class BsonBridge
+internal static class BsonBridge
 {
     public static BsonDocument ToBson<T>(T value) => ToBsonDocument(JsonSerializer.SerializeToElement(value, DocumentJson.Options));
 

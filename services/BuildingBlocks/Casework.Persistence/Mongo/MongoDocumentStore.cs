@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Casework.Contracts.Events;
 using MongoDB.Bson;
 using MongoDB.Driver;
@@ -24,12 +25,9 @@ internal sealed class MongoDocumentStore(MongoContext context, DocumentCollectio
     {
         var collection = context.Documents(collections.For<T>());
         var filter = MongoRender.Filter(query.Filter, typeof(T));
-        var sort = MongoRender.Sort(query.OrderBy, query.Descending);
         var limit = Math.Clamp(query.Limit, 1, 500);
         var offset = Math.Max(query.Offset, 0);
-        var found = await MongoEngine.ReachAsync(
-            () => collection.Find(filter).Project(StoredFields).Sort(sort).Skip(offset).Limit(limit).ToListAsync(cancellationToken),
-            cancellationToken);
+        var found = await MongoEngine.ReachAsync(() => PageAsync(collection, filter, query, offset, limit, cancellationToken), cancellationToken);
         var items = found.Select(Read<T>).ToList();
         if (query.CountLimit is 0)
         {
@@ -37,6 +35,8 @@ internal sealed class MongoDocumentStore(MongoContext context, DocumentCollectio
             return new Page<Stored<T>>(items, offset + items.Count, offset, limit, items.Count < limit);
         }
 
+        // The page and the count are two reads (PostgreSQL reads both in one statement and snapshot): a commit between
+        // them can make the count differ from the page by that commit's documents, which paging tolerates.
         // The count stops at the count limit (or the page's end, if further), so it reads at most that many matches.
         long? countLimit = query.CountLimit is { } limitOfCount ? Math.Max(limitOfCount, (long)offset + limit) : null;
         long total;
@@ -51,6 +51,27 @@ internal sealed class MongoDocumentStore(MongoContext context, DocumentCollectio
         }
         var exact = countLimit is null || total <= countLimit;
         return new Page<Stored<T>>(items, exact ? total : countLimit!.Value, offset, limit, exact);
+    }
+
+    /// <summary>
+    /// One page in PostgreSQL's order: the first read of <see cref="MongoRender.Order"/>, continued into the second when
+    /// the page is not full (skipping what the offset leaves of it; the first read's matches are counted only when the
+    /// page starts beyond them).
+    /// </summary>
+    private static async Task<List<BsonDocument>> PageAsync(IMongoCollection<BsonDocument> collection, BsonDocument filter, DocumentQuery query,
+        int offset, int limit, CancellationToken cancellationToken)
+    {
+        var (first, then) = MongoRender.Order(filter, query.OrderBy, query.Descending);
+        var found = await collection.Find(first.Filter).Project(StoredFields).Sort(first.Sort).Skip(offset).Limit(limit).ToListAsync(cancellationToken);
+        if (then is null || found.Count == limit)
+        {
+            return found;
+        }
+        var skip = found.Count > 0 || offset == 0
+            ? 0
+            : (int)Math.Max(0, offset - await collection.CountDocumentsAsync(first.Filter, cancellationToken: cancellationToken));
+        found.AddRange(await collection.Find(then.Filter).Project(StoredFields).Sort(then.Sort).Skip(skip).Limit(limit - found.Count).ToListAsync(cancellationToken));
+        return found;
     }
 
     public async Task<int> PurgeAsync<T>(DocumentFilter filter, int limit, CancellationToken cancellationToken = default) where T : class
@@ -70,7 +91,7 @@ internal sealed class MongoDocumentStore(MongoContext context, DocumentCollectio
         }
         // The filter again on the delete itself: a document that stopped matching since it was read stays.
         var delete = new BsonDocument("$and", new BsonArray { match, new BsonDocument("_id", new BsonDocument("$in", new BsonArray(ids.Select(i => i["_id"])))) });
-        var result = await collection.DeleteManyAsync(delete, cancellationToken);
+        var result = await MongoEngine.ReachAsync(() => collection.DeleteManyAsync(delete, cancellationToken), cancellationToken);
         return (int)result.DeletedCount;
     }
 
@@ -84,20 +105,24 @@ internal sealed class MongoDocumentStore(MongoContext context, DocumentCollectio
         return MongoRender.Groups(groups);
     }
 
-    public async Task<bool> HasConsumedAsync(Guid messageId, string consumer, CancellationToken cancellationToken = default)
+    public Task<bool> HasConsumedAsync(Guid messageId, string consumer, CancellationToken cancellationToken = default) =>
+        MongoEngine.ReachAsync(async () =>
+            await context.Inbox.Find(new BsonDocument("_id", MongoWrites.InboxKey(messageId, consumer))).Limit(1).AnyAsync(cancellationToken)
+            || await HasEmbeddedMarkAsync(null, messageId, consumer, cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// Whether a commit without transactions kept the message's inbox mark inside the one document it wrote. Asked in
+    /// every mode (a deployment that ran standalone and became a replica set keeps those marks): one lookup per
+    /// collection in a partial index that holds only such documents.
+    /// </summary>
+    internal async Task<bool> HasEmbeddedMarkAsync(IClientSessionHandle? session, Guid messageId, string consumer, CancellationToken cancellationToken)
     {
-        var inInbox = await MongoEngine.ReachAsync(
-            () => context.Inbox.Find(new BsonDocument("_id", MongoWrites.InboxKey(messageId, consumer))).Limit(1).AnyAsync(cancellationToken),
-            cancellationToken);
-        if (inInbox || await context.TransactionsAsync(cancellationToken))
-        {
-            return inInbox;
-        }
-        // Without transactions a mark is kept in the one document its commit wrote (indexed, partial: a lookup per collection).
         var mark = new BsonDocument(MongoWrites.Consumed, MongoWrites.Mark(messageId, consumer));
         foreach (var collection in collections.All)
         {
-            if (await MongoEngine.ReachAsync(() => context.Documents(collection).Find(mark).Limit(1).AnyAsync(cancellationToken), cancellationToken))
+            var documents = context.Documents(collection);
+            var find = session is null ? documents.Find(mark) : documents.Find(session, mark);
+            if (await find.Limit(1).AnyAsync(cancellationToken))
             {
                 return true;
             }
@@ -147,7 +172,7 @@ internal sealed class MongoDocumentSession(
             return CommitResult.Committed;
         }
 
-        var result = await context.TransactionsAsync(cancellationToken)
+        var result = await context.UseTransactionsAsync(cancellationToken)
             ? await CommitInTransactionAsync(cancellationToken)
             : await CommitWithoutTransactionAsync(cancellationToken);
         if (result == CommitResult.Committed && _events.Count > 0)
@@ -157,100 +182,146 @@ internal sealed class MongoDocumentSession(
         return result;
     }
 
-    /// <summary>Inbox mark, documents and events in one multi-document transaction (replica set or sharded cluster).</summary>
+    /// <summary>How long a commit keeps running its transaction again after transient errors, and keeps retrying an unanswered commit.</summary>
+    private static readonly TimeSpan RetryFor = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Inbox mark, documents and events in one multi-document transaction (replica set or sharded cluster). A transient
+    /// transaction error (a write conflict with a concurrent commit, a failover) means nothing of it was kept: the whole
+    /// transaction runs again, after a short random pause, as the driver's WithTransactionAsync does. That is safe because
+    /// every write is conditional (an insert fails on an existing id, an update matches only the version read), and it
+    /// gives what PostgreSQL gives after waiting for the other transaction: a duplicate, already consumed, a stale
+    /// version, or success. Once the commit is sent, only a transient error without an unknown result means "not committed".
+    /// </summary>
     private async Task<CommitResult> CommitInTransactionAsync(CancellationToken cancellationToken)
     {
-        var now = MongoContext.Now();
         using var session = await MongoEngine.ReachAsync(() => context.Client.StartSessionAsync(cancellationToken: cancellationToken), cancellationToken);
-        session.StartTransaction(new TransactionOptions(writeConcern: WriteConcern.WMajority));
-        PendingWrite? current = null;
-        try
+        var started = Stopwatch.GetTimestamp();
+        for (var attempt = 1; ; attempt++)
         {
-            if (_consumed is { } consumed)
+            session.StartTransaction(new TransactionOptions(writeConcern: WriteConcern.WMajority));
+            var commitSent = false;
+            try
+            {
+                if (await WriteAsync(session, cancellationToken) is { } early)
+                {
+                    await AbortAsync(session);
+                    return early;
+                }
+                commitSent = true;
+                await CommitTransactionAsync(session, cancellationToken);
+                return CommitResult.Committed;
+            }
+            catch (Exception exception) when (MongoEngine.Classify(exception) == MongoFailure.TransientTransaction
+                                              && Stopwatch.GetElapsedTime(started) < RetryFor && !cancellationToken.IsCancellationRequested)
+            {
+                await AbortAsync(session);
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, Math.Min(500, 5 << Math.Min(attempt, 7)))), cancellationToken);
+            }
+            catch (Exception exception) when (!cancellationToken.IsCancellationRequested && NotCommitted(exception, commitSent))
+            {
+                // Nothing of this commit was kept: the caller may try again (503).
+                await AbortAsync(session);
+                throw new StoreUnavailableException(exception);
+            }
+            catch
+            {
+                await AbortAsync(session);
+                throw;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether a failure certainly left the transaction uncommitted: before the commit is sent, when no server was
+    /// reached or a connection broke; at any time, a transient transaction error (its reruns used up).
+    /// </summary>
+    internal static bool NotCommitted(Exception exception, bool commitSent) => MongoEngine.Classify(exception) switch
+    {
+        MongoFailure.TransientTransaction => true,
+        MongoFailure.Unreachable or MongoFailure.ConnectionLost => !commitSent,
+        _ => false,
+    };
+
+    /// <summary>The transaction's writes; a result when it ends without committing (already consumed).</summary>
+    private async Task<CommitResult?> WriteAsync(IClientSessionHandle session, CancellationToken cancellationToken)
+    {
+        var now = DateTime.UtcNow;
+        if (_consumed is { } consumed)
+        {
+            try
+            {
+                await context.Inbox.InsertOneAsync(session, MongoWrites.InboxRecord(consumed.MessageId, consumed.Consumer, now, []), cancellationToken: cancellationToken);
+            }
+            catch (Exception exception) when (MongoEngine.IsDuplicateKey(exception))
+            {
+                return CommitResult.AlreadyConsumed;
+            }
+            // A mark kept inside a document by a commit without transactions (before the deployment became a replica set).
+            if (await store.HasEmbeddedMarkAsync(session, consumed.MessageId, consumed.Consumer, cancellationToken))
+            {
+                return CommitResult.AlreadyConsumed;
+            }
+        }
+        foreach (var write in _writes)
+        {
+            var collection = context.Documents(write.Collection);
+            if (write.ExpectedVersion is { } expected)
+            {
+                var updated = await collection.UpdateOneAsync(session, MongoWrites.UpdateFilter(write.Id, expected, null),
+                    MongoWrites.Update(write.Data, now, [], null), cancellationToken: cancellationToken);
+                if (updated.MatchedCount == 0)
+                {
+                    throw new StaleVersionException(write.Collection.Name, write.Id, expected);
+                }
+            }
+            else
             {
                 try
                 {
-                    await context.Inbox.InsertOneAsync(session, MongoWrites.InboxRecord(consumed.MessageId, consumed.Consumer, now, []), cancellationToken: cancellationToken);
+                    await collection.InsertOneAsync(session, MongoWrites.Insert(write.Id, write.Data, now, [], null), cancellationToken: cancellationToken);
                 }
                 catch (Exception exception) when (MongoEngine.IsDuplicateKey(exception))
                 {
-                    await AbortAsync(session);
-                    return CommitResult.AlreadyConsumed;
+                    // The inbox mark went in above, so this is no redelivery of a message applied before: a real duplicate.
+                    throw new DuplicateDocumentException(write.Collection.Name, write.Id, exception);
                 }
             }
-            foreach (var write in _writes)
-            {
-                current = write;
-                var collection = context.Documents(write.Collection);
-                if (write.ExpectedVersion is { } expected)
-                {
-                    var updated = await collection.UpdateOneAsync(session, MongoWrites.UpdateFilter(write.Id, expected, null),
-                        MongoWrites.Update(write.Data, now, [], null), cancellationToken: cancellationToken);
-                    if (updated.MatchedCount == 0)
-                    {
-                        await AbortAsync(session);
-                        throw new StaleVersionException(write.Collection.Name, write.Id, expected);
-                    }
-                }
-                else
-                {
-                    try
-                    {
-                        await collection.InsertOneAsync(session, MongoWrites.Insert(write.Id, write.Data, now, [], null), cancellationToken: cancellationToken);
-                    }
-                    catch (Exception exception) when (MongoEngine.IsDuplicateKey(exception))
-                    {
-                        await AbortAsync(session);
-                        return await AlreadyConsumedOrAsync(new DuplicateDocumentException(write.Collection.Name, write.Id, exception), cancellationToken);
-                    }
-                }
-            }
-            current = null;
-            if (_events.Count > 0)
-            {
-                await context.Outbox.InsertManyAsync(session, _events.Select(e => MongoWrites.OutboxEntry(e, now)), cancellationToken: cancellationToken);
-            }
-            await CommitTransactionAsync(session, cancellationToken);
-            return CommitResult.Committed;
         }
-        catch (Exception exception) when (MongoEngine.IsWriteConflict(exception))
+        if (_events.Count > 0)
         {
-            // Another commit wrote one of these documents first: nothing of this one is kept; the caller reads again.
-            await AbortAsync(session);
-            throw current is { ExpectedVersion: { } expected }
-                ? new StaleVersionException(current.Collection.Name, current.Id, expected)
-                : new StaleVersionException(current?.Collection.Name ?? MongoContext.InboxName, current?.Id ?? Mark() ?? "", 0);
+            await context.Outbox.InsertManyAsync(session, _events.Select(e => MongoWrites.OutboxEntry(e, now)), cancellationToken: cancellationToken);
         }
-        catch (Exception exception) when (MongoEngine.NotCommitted(exception) && !cancellationToken.IsCancellationRequested)
-        {
-            // The transaction did not commit (a transient error, or no server reached): nothing was changed, try again.
-            await AbortAsync(session);
-            throw new StoreUnavailableException(exception);
-        }
-        catch
-        {
-            await AbortAsync(session);
-            throw;
-        }
+        return null;
     }
 
     private string? Mark() => _consumed is { } consumed ? MongoWrites.Mark(consumed.MessageId, consumed.Consumer) : null;
 
-    /// <summary>Commits, retrying while the server cannot say whether it committed (committing again is safe).</summary>
+    /// <summary>
+    /// Commits, and commits again while the outcome is unknown (no answer, a broken connection, no server to send the
+    /// retry to: committing again is safe), for a bounded time. Still unknown after it: the failure surfaces as it is
+    /// (a 500, never a 503 "nothing changed", since the commit may have been applied). A transient transaction error
+    /// (not committed) surfaces for the caller to run the transaction again.
+    /// </summary>
     private static async Task CommitTransactionAsync(IClientSessionHandle session, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        var started = Stopwatch.GetTimestamp();
+        while (true)
         {
             try
             {
                 await session.CommitTransactionAsync(cancellationToken);
                 return;
             }
-            catch (MongoException exception) when (exception.HasErrorLabel("UnknownTransactionCommitResult") && attempt < 3)
+            catch (Exception exception) when (OutcomeUnknown(exception) && Stopwatch.GetElapsedTime(started) < RetryFor && !cancellationToken.IsCancellationRequested)
             {
+                await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
             }
         }
     }
+
+    internal static bool OutcomeUnknown(Exception exception) =>
+        MongoEngine.Classify(exception) is MongoFailure.UnknownCommitResult or MongoFailure.Unreachable or MongoFailure.ConnectionLost;
 
     private static async Task AbortAsync(IClientSessionHandle session)
     {
@@ -281,7 +352,7 @@ internal sealed class MongoDocumentSession(
                 $"This commit writes {_writes.Count} documents ({string.Join(", ", _writes.Select(w => w.Collection.Name).Distinct())}): that needs a MongoDB " +
                 "replica set for multi-document transactions (a one-node replica set will do); see README, Running on MongoDB.");
         }
-        var now = MongoContext.Now();
+        var now = DateTime.UtcNow;
         var mark = Mark();
         if (_consumed is { } early && await store.HasConsumedAsync(early.MessageId, early.Consumer, cancellationToken))
         {
@@ -315,7 +386,7 @@ internal sealed class MongoDocumentSession(
         {
             return await AlreadyConsumedOrAsync(new DuplicateDocumentException(write.Collection.Name, write.Id, exception), cancellationToken);
         }
-        catch (Exception exception) when (MongoEngine.IsNotSent(exception) && !cancellationToken.IsCancellationRequested)
+        catch (Exception exception) when (MongoEngine.Classify(exception) == MongoFailure.Unreachable && !cancellationToken.IsCancellationRequested)
         {
             throw new StoreUnavailableException(exception);
         }
@@ -344,7 +415,7 @@ internal sealed class MongoDocumentSession(
         {
             return CommitResult.AlreadyConsumed;
         }
-        catch (Exception exception) when (MongoEngine.IsNotSent(exception) && !cancellationToken.IsCancellationRequested)
+        catch (Exception exception) when (MongoEngine.Classify(exception) == MongoFailure.Unreachable && !cancellationToken.IsCancellationRequested)
         {
             throw new StoreUnavailableException(exception);
         }

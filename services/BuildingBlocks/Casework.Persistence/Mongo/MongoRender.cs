@@ -11,21 +11,21 @@ namespace Casework.Persistence.Mongo;
 /// definitions to BSON, so every translation is tested without a server. A stored document is
 /// <c>{ _id, version, data: { ...document... }, createdAt, updatedAt }</c>; fields are the document's JSON names.
 /// </summary>
-public static class MongoRender
+internal static class MongoRender
 {
-    /// <summary>Where a document field lives: the id index field is the document's <c>_id</c>, anything else under <c>data</c>.</summary>
-    public static string IndexPath(string field) =>
-        field == DocumentCollections.DocumentId ? "_id" : DataPath(field);
-
-    /// <summary>A field of the document's content (filters and orders read the content, as on PostgreSQL).</summary>
-    public static string DataPath(string field) => "data." + DocumentCollections.EnsureSafeField(field);
+    /// <summary>
+    /// Where a document field lives: the id field is the document's <c>_id</c> (in indexes, filters, orders and groups
+    /// alike, as PostgreSQL's id column), anything else under <c>data</c> (the document's content).
+    /// </summary>
+    public static string FieldPath(string field) =>
+        field == DocumentCollections.DocumentId ? "_id" : "data." + DocumentCollections.EnsureSafeField(field);
 
     public static BsonDocument IndexKeys(string[] fields)
     {
         var keys = new BsonDocument();
         foreach (var field in fields)
         {
-            keys.Add(IndexPath(field), 1);
+            keys.Add(FieldPath(field), 1);
         }
         return keys;
     }
@@ -34,14 +34,28 @@ public static class MongoRender
     public static string IndexName(CollectionDefinition collection, string[] fields) =>
         $"ix_{collection.Name}_{string.Join("_", fields)}".ToLowerInvariant();
 
-    /// <summary>Ties go by id in the same direction, so an index on (field, id) yields the page in order.</summary>
-    public static BsonDocument Sort(string? orderBy, bool descending)
+    /// <summary>
+    /// The reads of an ordered page, in the order PostgreSQL gives (its default: documents without the field last when
+    /// ascending, first when descending; MongoDB would sort them lowest). Each read is served by an index on (field, id):
+    /// the documents that have the field sorted by it, and those without it (missing or null) sorted by id. Ties go by id
+    /// in the query's direction. Without an order, or ordered by id, one read sorted by id.
+    /// </summary>
+    public static (OrderedRead First, OrderedRead? Then) Order(BsonDocument filter, string? orderBy, bool descending)
     {
         var direction = descending ? -1 : 1;
-        return orderBy is null
-            ? new BsonDocument("_id", 1)
-            : new BsonDocument { { DataPath(orderBy), direction }, { "_id", direction } };
+        if (orderBy is null || orderBy == DocumentCollections.DocumentId)
+        {
+            return (new OrderedRead(filter, new BsonDocument("_id", orderBy is null ? 1 : direction)), null);
+        }
+        var path = FieldPath(orderBy);
+        var present = new OrderedRead(And(filter, new BsonDocument(path, new BsonDocument("$ne", BsonNull.Value))),
+            new BsonDocument { { path, direction }, { "_id", direction } });
+        var missing = new OrderedRead(And(filter, new BsonDocument(path, BsonNull.Value)), new BsonDocument("_id", direction));
+        return descending ? (missing, present) : (present, missing);
     }
+
+    private static BsonDocument And(BsonDocument filter, BsonDocument condition) =>
+        filter.ElementCount == 0 ? condition : new BsonDocument("$and", new BsonArray { filter, condition });
 
     /// <summary>The conditions of <paramref name="filter"/> on documents of <paramref name="documentType"/>, all of which must hold.</summary>
     public static BsonDocument Filter(DocumentFilter filter, Type documentType)
@@ -58,7 +72,7 @@ public static class MongoRender
 
     private static BsonDocument Condition(FieldCondition condition, Type documentType)
     {
-        var path = DataPath(condition.Field);
+        var path = FieldPath(condition.Field);
         BsonValue Value(string text) => FilterValue(documentType, condition.Field, text, condition.Kind == ConditionKind.Includes);
         return condition.Kind switch
         {
@@ -172,8 +186,11 @@ public static class MongoRender
         new BsonDocument("$match", Filter(filter, documentType)),
         new BsonDocument("$group", new BsonDocument
         {
-            { "_id", new BsonDocument("$toString", "$" + DataPath(field)) },
+            { "_id", new BsonDocument("$toString", "$" + FieldPath(field)) },
             { "count", new BsonDocument("$sum", 1) },
         }),
     ];
 }
+
+/// <summary>One read of an ordered page: its filter and its sort.</summary>
+internal sealed record OrderedRead(BsonDocument Filter, BsonDocument Sort);

@@ -1,46 +1,68 @@
+using Microsoft.Extensions.Logging;
 using MongoDB.Bson;
 using MongoDB.Driver;
 
 namespace Casework.Persistence.Mongo;
 
 /// <summary>
-/// The collections and indexes the store needs, made so at every start. Both steps are idempotent and safe when replicas
-/// start together: creating a collection that exists is ignored, and creating an index that exists with the same keys
-/// and options is a no-op on the server (index builds do not block writes since MongoDB 4.2).
+/// The indexes the store needs, made so at every start; creating an index creates its collection, and every collection
+/// of the store has one. Safe when replicas start together: creating an index that exists with the same keys and
+/// options is a no-op on the server (index builds do not block writes since MongoDB 4.2). An index of the engine whose
+/// definition changed (same name, other keys or options) is dropped and built again.
 /// </summary>
-internal sealed class MongoSchema(MongoContext context, DocumentCollections collections) : IStoreSchema
+internal sealed class MongoSchema(MongoContext context, DocumentCollections collections, ILogger<MongoSchema> logger) : IStoreSchema
 {
     public async Task EnsureAsync(CancellationToken cancellationToken)
     {
-        var transactions = await context.TransactionsAsync(cancellationToken);
-        if (!transactions && context.Mode == MongoTransactions.Required)
+        // Refuses a server without transactions unless Store:Mongo:Transactions opts in to standalone commits.
+        await context.UseTransactionsAsync(cancellationToken);
+        await MongoEngine.ReachAsync(async () =>
         {
-            throw new InvalidOperationException(
-                "Store:Mongo:Transactions is 'required' but the MongoDB server is a standalone server without multi-document transactions; run a replica set (see README, Running on MongoDB).");
-        }
-        var existing = (await MongoEngine.ReachAsync(
-            async () => await (await context.Database.ListCollectionNamesAsync(cancellationToken: cancellationToken)).ToListAsync(cancellationToken),
-            cancellationToken)).ToHashSet();
-        foreach (var (name, indexes) in Wanted(collections))
-        {
-            if (!existing.Contains(name))
-            {
-                try
-                {
-                    await context.Database.CreateCollectionAsync(name, cancellationToken: cancellationToken);
-                }
-                catch (MongoCommandException exception) when (exception.Code == MongoEngine.NamespaceExistsCode)
-                {
-                    // Another replica created it a moment ago.
-                }
-            }
-            if (indexes.Count > 0)
+            foreach (var (name, indexes) in Wanted(collections))
             {
                 var collection = context.Database.GetCollection<BsonDocument>(name);
-                await collection.Indexes.CreateManyAsync(indexes.Select(Model), cancellationToken);
+                foreach (var index in indexes)
+                {
+                    await EnsureIndexAsync(collection, index, cancellationToken);
+                }
             }
+        }, cancellationToken);
+    }
+
+    private async Task EnsureIndexAsync(IMongoCollection<BsonDocument> collection, MongoIndex index, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await collection.Indexes.CreateOneAsync(Model(index), cancellationToken: cancellationToken);
+        }
+        catch (MongoCommandException exception) when (ChangedDefinition(exception))
+        {
+            logger.LogWarning("Index {Index} on {Collection} has another definition than this version declares: dropping and building it again",
+                index.Name, collection.CollectionNamespace.CollectionName);
+            try
+            {
+                await collection.Indexes.DropOneAsync(index.Name, cancellationToken);
+            }
+            catch (MongoCommandException dropped) when (dropped.Code == IndexNotFoundCode)
+            {
+                // Another replica dropped it a moment ago.
+            }
+            await collection.Indexes.CreateOneAsync(Model(index), cancellationToken: cancellationToken);
         }
     }
+
+    /// <summary>
+    /// The server refused an index because one of the same name has other options (85) or other keys (86): only the
+    /// index of that name, one the engine declares, is dropped. (85 also means "the same keys under another name", e.g. an
+    /// index an operator made by hand: then there is nothing of the engine's name to drop, the second attempt fails the
+    /// same way, and start-up stops with the server's message naming the other index, which is left alone.)
+    /// </summary>
+    public static bool ChangedDefinition(MongoCommandException exception) =>
+        exception.Code is IndexOptionsConflictCode or IndexKeySpecsConflictCode;
+
+    public const int IndexOptionsConflictCode = 85;
+    public const int IndexKeySpecsConflictCode = 86;
+    private const int IndexNotFoundCode = 27;
 
     private static CreateIndexModel<BsonDocument> Model(MongoIndex index) => new(index.Keys, new CreateIndexOptions<BsonDocument>
     {
@@ -79,4 +101,4 @@ internal sealed class MongoSchema(MongoContext context, DocumentCollections coll
             new BsonDocument(MongoWrites.OutboxPending, new BsonDocument("$exists", true)));
 }
 
-public sealed record MongoIndex(string Name, BsonDocument Keys, BsonDocument? Partial = null);
+internal sealed record MongoIndex(string Name, BsonDocument Keys, BsonDocument? Partial = null);

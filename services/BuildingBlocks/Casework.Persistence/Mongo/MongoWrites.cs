@@ -1,9 +1,10 @@
 using MongoDB.Bson;
+using MongoDB.Driver;
 
 namespace Casework.Persistence.Mongo;
 
 /// <summary>An event queued by a session: its id, type name, payload as BSON, and its place in the outbox order.</summary>
-public sealed record QueuedEvent(Guid Id, string Type, BsonDocument Payload, long Sequence);
+internal sealed record QueuedEvent(Guid Id, string Type, BsonDocument Payload, long Sequence);
 
 /// <summary>
 /// The BSON a commit sends, as pure functions (tested without a server). Field names of the stored layout live here.
@@ -11,7 +12,7 @@ public sealed record QueuedEvent(Guid Id, string Type, BsonDocument Payload, lon
 /// flagged by <see cref="OutboxPending"/> for the relay) and its inbox mark (<see cref="Consumed"/>), so all of it
 /// is one atomic single-document write.
 /// </summary>
-public static class MongoWrites
+internal static class MongoWrites
 {
     public const string Version = "version";
     public const string Data = "data";
@@ -122,32 +123,52 @@ public static class MongoWrites
     public static BsonDocument Carrier(IReadOnlyList<QueuedEvent> events, DateTime now) =>
         WithEvents(new BsonDocument { { "_id", Uuid(events[0].Id) }, { CreatedAt, now } }, events, now);
 
-    /// <summary>Outbox entries a relay may take: unsent, and not leased or with the lease run out (a missing lease matches null).</summary>
-    public static BsonDocument Claimable(DateTime now) => new()
+    /// <summary>Outbox entries a relay may take: unsent, and never leased (read as leased until 1970) or with the lease run out by the server's clock.</summary>
+    public static BsonDocument Claimable() => new()
     {
         { "pending", true },
-        { "$or", new BsonArray { new BsonDocument("lockedUntil", BsonNull.Value), new BsonDocument("lockedUntil", new BsonDocument("$lt", now)) } },
+        { "$expr", new BsonDocument("$lt", new BsonArray { new BsonDocument("$ifNull", new BsonArray { "$lockedUntil", new BsonDateTime(0) }), "$$NOW" }) },
     };
 
-    /// <summary>Leases the candidates that are still claimable when the update runs, tagging them with this claim's token.</summary>
-    public static (BsonDocument Filter, BsonDocument Update) Claim(IEnumerable<BsonValue> candidateIds, DateTime now, TimeSpan lease, Guid token)
+    /// <summary>
+    /// Leases the candidates that are still claimable when the update runs, tagging them with this claim's token; the
+    /// lease ends <paramref name="lease"/> after the server's now (an update pipeline, so <c>$$NOW</c> is the server's).
+    /// </summary>
+    public static (BsonDocument Filter, PipelineDefinition<BsonDocument, BsonDocument> Update) Claim(IEnumerable<BsonValue> candidateIds, TimeSpan lease, Guid token)
     {
-        var filter = Claimable(now);
+        var filter = Claimable();
         filter.Add("_id", new BsonDocument("$in", new BsonArray(candidateIds)));
-        return (filter, new BsonDocument("$set", new BsonDocument { { "lockedUntil", now + lease }, { "claim", Uuid(token) } }));
+        BsonDocument[] update =
+        [
+            new("$set", new BsonDocument
+            {
+                { "lockedUntil", new BsonDocument("$add", new BsonArray { "$$NOW", (long)lease.TotalMilliseconds }) },
+                { "claim", Uuid(token) },
+            }),
+        ];
+        return (filter, update);
     }
 
     /// <summary>The entries one claim took (a later claim of an expired lease retags them).</summary>
     public static BsonDocument ClaimedBy(Guid token) => new() { { "claim", Uuid(token) }, { "pending", true } };
 
-    /// <summary>Sent entries are no longer pending (and leave the pending index); their send time decides when they are purged.</summary>
-    public static (BsonDocument Filter, BsonDocument Update) Sent(IEnumerable<Guid> ids, DateTime now) =>
-        (new BsonDocument("_id", new BsonDocument("$in", new BsonArray(ids.Select(Uuid)))),
-         new BsonDocument
-         {
-             { "$set", new BsonDocument("sentAt", now) },
-             { "$unset", new BsonDocument { { "pending", "" }, { "lockedUntil", "" }, { "claim", "" } } },
-         });
+    /// <summary>Sent entries are no longer pending (and leave the pending index); their send time (the server's) decides when they are purged.</summary>
+    public static (BsonDocument Filter, PipelineDefinition<BsonDocument, BsonDocument> Update) Sent(IEnumerable<Guid> ids)
+    {
+        BsonDocument[] update =
+        [
+            new("$set", new BsonDocument("sentAt", "$$NOW")),
+            new("$unset", new BsonArray { "pending", "lockedUntil", "claim" }),
+        ];
+        return (new BsonDocument("_id", new BsonDocument("$in", new BsonArray(ids.Select(Uuid)))), update);
+    }
+
+    /// <summary>How many events wait inside the documents of one collection (found by the partial index on <see cref="OutboxPending"/>).</summary>
+    public static readonly BsonDocument[] CountEmbeddedEvents =
+    [
+        new("$match", new BsonDocument(OutboxPending, true)),
+        new("$group", new BsonDocument { { "_id", BsonNull.Value }, { "n", new BsonDocument("$sum", new BsonDocument("$size", "$" + Outbox)) } }),
+    ];
 
     private static BsonDocument WithEvents(BsonDocument document, IReadOnlyList<QueuedEvent> events, DateTime now)
     {

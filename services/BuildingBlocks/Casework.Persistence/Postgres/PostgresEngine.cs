@@ -37,8 +37,12 @@ internal static class PostgresEngine
     /// <summary>Documents of a collection live in their own table.</summary>
     public static string Table(CollectionDefinition collection) => "doc_" + collection.Name;
 
-    /// <summary>The SQL for a top-level JSON field as text (field names are validated on declaration and use).</summary>
-    public static string Field(string field) => $"(data->>'{DocumentCollections.EnsureSafeField(field)}')";
+    /// <summary>
+    /// The SQL for a top-level JSON field as text (field names are validated on declaration and use); the id field is
+    /// the id column, as in the indexes, so ordering or filtering by it uses them.
+    /// </summary>
+    public static string Field(string field) =>
+        field == DocumentCollections.DocumentId ? "id" : $"(data->>'{DocumentCollections.EnsureSafeField(field)}')";
 
     public static NpgsqlParameter Jsonb(string json) => new() { Value = json, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Jsonb };
 }

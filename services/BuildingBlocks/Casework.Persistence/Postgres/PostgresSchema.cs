@@ -121,7 +121,7 @@ internal sealed class PostgresSchema(NpgsqlDataSource dataSource, DocumentCollec
             foreach (var fields in collection.Indexes)
             {
                 yield return new IndexDefinition($"ix_{collection.Name}_{string.Join("_", fields)}".ToLowerInvariant(), PostgresEngine.Table(collection),
-                    string.Join(", ", fields.Select(f => f == DocumentCollections.DocumentId ? "id" : PostgresEngine.Field(f))));
+                    string.Join(", ", fields.Select(PostgresEngine.Field)));
             }
         }
     }
