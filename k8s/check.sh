@@ -30,9 +30,9 @@ result() { # result <name> <exit code> [output file]
   fi
 }
 
-# scripts/tools.sh installs kubectl, promtool and PyYAML (make test runs it first).
-if ! bash "$repo/scripts/tools.sh" >/dev/null 2>&1 || ! python3 -c 'import yaml' 2>/dev/null || ! command -v promtool >/dev/null; then
-  echo "k8s/check.sh: run scripts/tools.sh (as root) first: it installs kubectl, promtool and python3-yaml" >&2
+# scripts/tools.sh --test installs kubectl, promtool and PyYAML (make test runs it first).
+if ! bash "$repo/scripts/tools.sh" --test >/dev/null 2>&1 || ! python3 -c 'import yaml' 2>/dev/null || ! command -v promtool >/dev/null; then
+  echo "k8s/check.sh: run scripts/tools.sh --test (as root) first: it installs kubectl, promtool and python3-yaml" >&2
   exit 1
 fi
 kubectl="$repo/.tools/bin/kubectl"
