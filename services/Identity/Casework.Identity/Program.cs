@@ -12,7 +12,7 @@ var app = builder.Build();
 if (args is ["migrate"])
 {
     await app.Services.GetRequiredService<IdentitySchema>().EnsureAsync(CancellationToken.None);
-    Console.WriteLine("The identity schema is up to date.");
+    Console.WriteLine("The store's schema is up to date.");
     return 0;
 }
 app.UseServiceDefaults();
