@@ -119,7 +119,7 @@ Service (jwks_uri; for the gateway too: it checks tokens itself).
 
 {{/*
 Out to the OTLP collector (global.otlpEndpoint, traces) when one is set: global.networkPolicy.otlp's peers `to`
-(empty: any address) on `ports` (default: the endpoint's port, else 4317).
+(empty: any address) on `ports` (default: the endpoint's port, else its scheme's: 80 or 443).
 */}}
 {{- define "casework-lib.np.otlp" -}}
 {{- $g := .Values.global | default dict -}}
@@ -127,7 +127,7 @@ Out to the OTLP collector (global.otlpEndpoint, traces) when one is set: global.
 {{- $np := include "casework-lib.np" . | fromYaml -}}
 {{- $otlp := $np.otlp | default dict -}}
 {{- $url := urlParse $g.otlpEndpoint -}}
-{{- $port := regexFind "[0-9]+$" $url.host | default "4317" | int -}}
+{{- $port := regexFind ":[0-9]+$" $url.host | trimPrefix ":" | default (ternary "443" "80" (eq $url.scheme "https")) | int -}}
 {{ include "casework-lib.np.toExternal" (dict "peers" $otlp.to "ports" ($otlp.ports | default (list $port))) }}
 {{- end }}
 {{- end -}}
