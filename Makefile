@@ -23,6 +23,7 @@ build:
 infra:
 	@bash $(REPO)/scripts/infra.sh up
 
+# helm and kubectl in .tools/bin (what an operator needs); make test also installs the checks' Debian packages.
 tools:
 	@bash $(REPO)/scripts/tools.sh
 
@@ -47,10 +48,13 @@ images:
 	done
 
 # Vendors each chart's file:// dependencies (the library into every chart, then the charts into the umbrella),
-# offline; charts/*/charts/ is git-ignored. Needed before helm lint/template/install of a fresh clone.
-chart-deps: tools
-	@for chart in identity intake case notes assignment reporting gateway casework; do \
-	  $(REPO)/.tools/bin/helm dependency build $(REPO)/charts/$$chart >/dev/null; \
+# offline; charts/*/charts/ is git-ignored. Needed before helm lint/template/install of a fresh clone. Uses the helm
+# on PATH (>= 3.15, or 4), else .tools/bin/helm (make tools).
+chart-deps:
+	@helm="$$(command -v helm || echo $(REPO)/.tools/bin/helm)"; \
+	[[ -x $$helm ]] || { echo "chart-deps: no helm on PATH: install helm >= 3.15 (or 4), or run make tools" >&2; exit 1; }; \
+	for chart in identity intake case notes assignment reporting gateway casework; do \
+	  "$$helm" dependency build $(REPO)/charts/$$chart >/dev/null; \
 	done
 
 # Runs the platform in the foreground; Ctrl-C (or any exit) stops every process it started.
@@ -68,7 +72,7 @@ test:
 	@bash $(REPO)/scripts/infra.sh up
 	@bash $(REPO)/scripts/infra.sh test-vhosts
 	@bash $(REPO)/scripts/infra.sh drop-test-dbs
-	@bash $(REPO)/scripts/tools.sh
+	@bash $(REPO)/scripts/tools.sh --test
 	dotnet build $(SOLUTION) -c $(CONFIGURATION)
 	@rm -rf $(TEST_RESULTS); rc=0; \
 	dotnet test $(SOLUTION) -c $(CONFIGURATION) --no-build --logger trx --results-directory $(TEST_RESULTS) || rc=$$?; \

@@ -2,7 +2,10 @@
 # Checks k8s/ without a cluster (none is reachable from the build machines):
 #   1. every manifest parses, names its apiVersion, kind and name, and leaves the namespace to `kubectl -n`;
 #   2. the Secrets k8s/create-secrets.sh makes are the ones the manifests and the charts' defaults read, and their
-#      connection strings point at the databases, roles, vhost and user the manifests declare;
+#      connection strings point at the databases, roles, vhost and user the manifests declare; for every service on
+#      PostgreSQL, on MongoDB, and mixed (intake and notes on MongoDB), k8s/stores.sh declares roles, databases and
+#      MongoDB users for exactly the services on each engine, each with its password Secret, and no MongoDB user
+#      writes a Secret that create-secrets.sh made;
 #   3. the dashboard is valid JSON, its ConfigMap is up to date, and every PromQL expression (alerts and panels)
 #      parses; the alert rules pass their unit tests (promtool, from Debian's prometheus package).
 # Prints one line per check and ends with "N passed, N failed".
@@ -27,9 +30,9 @@ result() { # result <name> <exit code> [output file]
   fi
 }
 
-# scripts/tools.sh installs kubectl, promtool and PyYAML (make test runs it first).
-if ! bash "$repo/scripts/tools.sh" >/dev/null 2>&1 || ! python3 -c 'import yaml' 2>/dev/null || ! command -v promtool >/dev/null; then
-  echo "k8s/check.sh: run scripts/tools.sh (as root) first: it installs kubectl, promtool and python3-yaml" >&2
+# scripts/tools.sh --test installs kubectl, promtool and PyYAML (make test runs it first).
+if ! bash "$repo/scripts/tools.sh" --test >/dev/null 2>&1 || ! python3 -c 'import yaml' 2>/dev/null || ! command -v promtool >/dev/null; then
+  echo "k8s/check.sh: run scripts/tools.sh --test (as root) first: it installs kubectl, promtool and python3-yaml" >&2
   exit 1
 fi
 kubectl="$repo/.tools/bin/kubectl"
@@ -71,14 +74,19 @@ PY
 result "namespace enforces, audits and warns at restricted" $? "$work/out"
 
 # 2. Secrets: what create-secrets.sh makes, against what the manifests and the charts read.
-for mode in postgres mongodb; do
+declare -A on_mongodb_of=([postgres]="" [mongodb]=intake,case,notes,assignment,reporting [mixed]=intake,notes)
+for mode in postgres mongodb mixed; do
   args=(casework-check --federation)
-  [[ $mode == mongodb ]] && args+=(--mongodb intake,case,notes,assignment,reporting)
-  if DRY_RUN=1 KUBECTL="$kubectl" bash "$here/create-secrets.sh" "${args[@]}" \
-    >"$work/secrets-$mode.yaml" 2>"$work/out"; then
-    python3 - "$mode" "$work/secrets-$mode.yaml" "$here" "$repo/charts" >"$work/out" 2>&1 <<'PY'
+  stores_args=()
+  if [[ -n ${on_mongodb_of[$mode]} ]]; then
+    args+=(--mongodb "${on_mongodb_of[$mode]}")
+    stores_args+=(--mongodb "${on_mongodb_of[$mode]}")
+  fi
+  if DRY_RUN=1 KUBECTL="$kubectl" bash "$here/create-secrets.sh" "${args[@]}" >"$work/secrets-$mode.yaml" 2>"$work/out" \
+    && bash "$here/stores.sh" "${stores_args[@]}" >"$work/stores-$mode.yaml" 2>"$work/out"; then
+    python3 - "${on_mongodb_of[$mode]}" "$work/secrets-$mode.yaml" "$work/stores-$mode.yaml" "$here" "$repo/charts" >"$work/out" 2>&1 <<'PY'
 import base64, os, sys, yaml
-mode, secrets_file, k8s, charts = sys.argv[1:]
+on_mongo_list, secrets_file, stores_file, k8s, charts = sys.argv[1:]
 secrets = {}
 for d in yaml.safe_load_all(open(secrets_file)):
     if d:
@@ -92,7 +100,13 @@ def pairs(connection_string):
     return dict(p.split("=", 1) for p in connection_string.split(";") if p)
 
 services = ["intake", "case", "notes", "assignment", "reporting"]
-on_mongo = set(services) if mode == "mongodb" else set()
+on_mongo = set(filter(None, on_mongo_list.split(",")))
+on_postgres = [s for s in services + ["identity"] if s not in on_mongo]
+stores = {}
+for d in yaml.safe_load_all(open(stores_file)):
+    if d:
+        assert "namespace" not in d["metadata"], "stores.sh leaves the namespace to kubectl -n"
+        stores.setdefault(d["kind"], []).append(d)
 
 # The charts' defaults, for a release named casework: <release>-<chart>-store / connection-string,
 # <release>-broker / connection-string, <release>-identity-keys / signing.pem, encryption.pem.
@@ -122,42 +136,50 @@ assert broker["connection-string"] == expected, \
 assert topology["Permission"]["spec"]["userReference"]["name"] == topology["User"]["metadata"]["name"]
 assert topology["Permission"]["spec"]["vhost"] == topology["Vhost"]["spec"]["name"]
 
-# PostgreSQL: each role's password Secret is the service's store Secret (basic-auth), and its connection string
-# names the -rw Service, the service's database and role, and the same password.
-pg = docs("postgres", "cluster.yaml")[0]
+# PostgreSQL (k8s/stores.sh): a role and a database for identity and each service on PostgreSQL, none for a service on
+# MongoDB; each role's password Secret is the service's store Secret (basic-auth), and its connection string names
+# the -rw Service, the service's database and role, and the same password.
+pg = stores["Cluster"][0]
 roles = {r["name"]: r["passwordSecret"]["name"] for r in pg["spec"]["managed"]["roles"]}
-databases = {d["spec"]["name"]: d["spec"]["owner"] for d in docs("postgres", "databases.yaml")}
-for service in services + ["identity"]:
+databases = {d["spec"]["name"]: d["spec"]["owner"] for d in stores["Database"]}
+assert set(roles) == {f"casework_{s}" for s in on_postgres}, f"PostgreSQL roles {sorted(roles)}: not those of {on_postgres}"
+assert set(databases) == set(roles), f"PostgreSQL databases {sorted(databases)}: not those of {on_postgres}"
+for service in on_postgres:
     role = f"casework_{service}"
     assert databases.get(role) == role, f"database {role} owned by {role}"
     assert roles.get(role) == f"casework-{service}-store", f"managed role {role}"
-    if service in on_mongo:
-        assert f"casework-{service}-store" not in secrets, f"{service} on MongoDB: the operator writes its store Secret"
-        continue
     kind, data = secrets[f"casework-{service}-store"]
     assert kind == "kubernetes.io/basic-auth" and data["username"] == role
     cs = pairs(data["connection-string"])
     assert cs["Host"] == f"{pg['metadata']['name']}-rw" and cs["Database"] == role and cs["Username"] == role, \
         f"casework-{service}-store/connection-string: host, database or user"
     assert cs["Password"] == data["password"] and cs["SSL Mode"] == "Require"
+for service in on_mongo:
+    assert f"casework-{service}-store" not in secrets, f"{service} on MongoDB: the operator writes its store Secret"
 
-# MongoDB: each user's password Secret exists; the operator's connection-string Secret is the store Secret.
-mongo = docs("mongodb", "mongodb-community.yaml")[0]
-users = {u["name"]: u for u in mongo["spec"]["users"]}
-assert set(users) == {f"casework_{s}" for s in services}, "one MongoDB user per service (Identity stays on PostgreSQL)"
-for service in services:
+# MongoDB (k8s/stores.sh): the replica set only when a service is on MongoDB, with a user for exactly those services;
+# each user's password Secret exists (the operator stops reconciling every user without one), and the Secret it
+# writes is the service's store Secret, never one create-secrets.sh made.
+mongo = stores.get("MongoDBCommunity", [])
+assert bool(mongo) == bool(on_mongo), "the MongoDB replica set exactly when some service is on MongoDB"
+users = {u["name"]: u for u in mongo[0]["spec"]["users"]} if mongo else {}
+assert set(users) == {f"casework_{s}" for s in on_mongo}, f"MongoDB users {sorted(users)}: not those of {sorted(on_mongo)}"
+for service in on_mongo:
     user = users[f"casework_{service}"]
     assert user["db"] == f"casework_{service}" and user["roles"] == [{"name": "readWrite", "db": user["db"]}]
     assert user["connectionStringSecretName"] == f"casework-{service}-store"
+    assert user["connectionStringSecretName"] not in secrets, f"the operator would overwrite {user['connectionStringSecretName']}"
     assert user["scramCredentialsSecretName"] != user["connectionStringSecretName"]
-    if service in on_mongo:
-        assert secrets[user["passwordSecretRef"]["name"]][1]["password"], f"{service} MongoDB password"
+    assert secrets[user["passwordSecretRef"]["name"]][1]["password"], f"{service} MongoDB password"
+# The files stores.sh filters declare every service, so every region's entries have one reviewed shape.
+assert {r["name"] for r in docs("postgres", "cluster.yaml")[0]["spec"]["managed"]["roles"]} == {f"casework_{s}" for s in services + ["identity"]}
+assert {u["name"] for u in docs("mongodb", "mongodb-community.yaml")[0]["spec"]["users"]} == {f"casework_{s}" for s in services}
 passwords = [data["password"] for _, data in secrets.values() if "password" in data]
 assert len(passwords) == len(set(passwords)), "every password is different"
 PY
-    result "secrets ($mode): create-secrets.sh matches the manifests and the charts' defaults" $? "$work/out"
+    result "secrets and stores ($mode): create-secrets.sh and stores.sh match each other and the charts' defaults" $? "$work/out"
   else
-    result "secrets ($mode): create-secrets.sh runs" 1 "$work/out"
+    result "secrets and stores ($mode): create-secrets.sh and stores.sh run" 1 "$work/out"
   fi
 done
 
@@ -198,7 +220,7 @@ else
     "Debian package prometheus)"
 fi
 
-for script in "$here/create-secrets.sh" "$here/check.sh" "$here/monitoring/dashboard-configmap.sh"; do
+for script in "$here/create-secrets.sh" "$here/stores.sh" "$here/check.sh" "$here/monitoring/dashboard-configmap.sh"; do
   bash -n "$script" >"$work/out" 2>&1
   result "bash -n ${script#"$repo"/}" $? "$work/out"
 done

@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
 """Writes values.yaml and values.schema.json of the seven component charts from one description, so the values
 every component shares (image, rollout, resources, probes, drain, store, policies) are documented and validated the
-same way everywhere. Run after changing it: python3 scripts/chart-values.py (the outputs are committed)."""
+same way everywhere. Run after changing it: python3 scripts/chart-values.py (the outputs are committed).
+With an argument, writes <dir>/<chart>/values.yaml and values.schema.json there instead (the deploy tests compare
+that output with the committed files)."""
 import json
 import os
+import sys
 
-CHARTS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "charts")
+CHARTS = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "charts")
 
 COMMON = """\
 # Global values (region, image registry and tag, public URL, broker Secret, default store engine, network
@@ -28,7 +31,8 @@ imagePullSecrets: []
 # Pods when autoscaling is off.{replica_note}
 replicaCount: {replicas}
 # Rollout strategy of the Deployment. The default adds one new pod at a time and never drops below the
-# desired number of ready pods.{strategy_note}
+# desired number of ready pods. type Recreate stops every old pod before starting new ones (no
+# rollingUpdate block is rendered then).{strategy_note}
 strategy:
   type: RollingUpdate
   rollingUpdate:
@@ -48,7 +52,8 @@ shutdown:
   # Shutdown:TimeoutSeconds: after SIGTERM the host drains in-flight requests and consumers this long.
   timeoutSeconds: 25
   # Seconds the pod keeps serving after it is marked for deletion (preStop), so Service endpoints and the
-  # gateway stop sending to it before it stops. The grace period is this + timeoutSeconds + 10.
+  # gateway stop sending to it before it stops. The grace period is this + timeoutSeconds + 10. 0: no
+  # preStop hook (API servers before 1.33 refuse a sleep of 0).
   preStopSleepSeconds: 5
 
 # Probes on the HTTP port (8080): startup and liveness on /health/live, readiness on /health/ready.
@@ -122,7 +127,7 @@ ENGINE_PG = """  # Identity keeps its users and clients in PostgreSQL only (EF C
 MIGRATION = """
 migration:
   # A pre-install/pre-upgrade hook Job runs the image with the `migrate` verb (ensure the schema, exit) before
-  # the pods roll out.
+  # the pods roll out.{migration_note}
   enabled: true
   # Retries of a failed migration.
   backoffLimit: 2
@@ -253,6 +258,10 @@ networkPolicy:
         - ipBlock:
             cidr: 0.0.0.0/0
             except: [10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 169.254.0.0/16, 100.64.0.0/10, 127.0.0.0/8]
+        # Public IPv6 (clusters with IPv6 or dual-stack pods; harmless elsewhere).
+        - ipBlock:
+            cidr: ::/0
+            except: ["::1/128", "::ffff:0:0/96", "fc00::/7", "fe80::/10"]
       ports:
         - port: 443
           protocol: TCP
@@ -297,8 +306,9 @@ config:
         description="Assignment: workers, teams, capacity and assignments (HTTP API, gRPC queries, events).",
         store=True, engines=["", "postgres", "mongodb"], migration=True, replicas=2,
         strategy_note="""
-# Upgrading from a release before worker hours (issue 5), run that one upgrade with strategy.type=Recreate:
-# the new version upgrades stored assignments at start-up, and no old pod should write old ones meanwhile.""",
+# Only for a region moving to these charts from an install older than worker hours (issue 5): run that one
+# upgrade with strategy.type=Recreate (the new version upgrades stored assignments at start-up, and no old
+# pod should write old ones meanwhile).""",
         extra="", schema={}),
     "reporting": dict(
         description="Reporting: read models built from every event, dashboards, impact reports, federation rollups.",
@@ -336,7 +346,10 @@ config:
         }),
     "identity": dict(
         description="Identity: the OpenID Connect server (users, roles, clients, signing keys).",
-        store=True, engines=["postgres"], migration=False, replicas=2,
+        store=True, engines=["postgres"], migration=True, replicas=2,
+        migration_note="""
+  # Identity's `migrate` creates its tables when they do not exist (EF Core EnsureCreated, under a PostgreSQL
+  # advisory lock) and its data-protection key; it does not alter existing tables (README, known limitations).""",
         extra="""
 # Identity:SigningKeyPem and Identity:EncryptionKeyPem: two different RSA private keys (PEM, at least 2048
 # bits) that sign tokens and encrypt codes and refresh tokens, from one existing Secret (required: the root
@@ -403,8 +416,9 @@ def write(name, spec):
     if spec["store"]:
         text += STORE.format(name=name, engine_block=ENGINE_PG if spec["engines"] == ["postgres"] else ENGINE_ANY)
     if spec["migration"]:
-        text += MIGRATION
+        text += MIGRATION.format(migration_note=spec.get("migration_note", ""))
     text += spec["extra"]
+    os.makedirs(os.path.join(CHARTS, name), exist_ok=True)
     with open(os.path.join(CHARTS, name, "values.yaml"), "w") as f:
         f.write(text)
 

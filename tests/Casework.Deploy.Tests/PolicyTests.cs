@@ -82,6 +82,47 @@ public sealed class PolicyTests
     [MemberData(nameof(Renderings.Names), MemberType = typeof(Renderings))]
     public Task The_grace_period_outlasts_the_drain(string rendering) => AssertNone(rendering, Policies.GracefulShutdown);
 
+    [Theory]
+    [MemberData(nameof(Renderings.Names), MemberType = typeof(Renderings))]
+    public Task A_Recreate_rollout_has_no_rollingUpdate_block(string rendering) => AssertNone(rendering, Policies.RolloutStrategies);
+
+    [Theory]
+    [MemberData(nameof(Renderings.Names), MemberType = typeof(Renderings))]
+    public Task Service_monitors_honour_the_scraped_labels(string rendering) => AssertNone(rendering, Policies.MonitorsHonourLabels);
+
+    [Theory]
+    [MemberData(nameof(Renderings.Names), MemberType = typeof(Renderings))]
+    public Task The_ingress_exposes_no_metrics_or_health_path(string rendering) => AssertNone(rendering, Policies.PublicPathsOnly);
+
+    [Theory]
+    [MemberData(nameof(Renderings.Names), MemberType = typeof(Renderings))]
+    public Task Hook_network_policies_are_deleted_once_their_hooks_succeeded(string rendering) => AssertNone(rendering, Policies.HookPoliciesCleanedUp);
+
+    [Fact]
+    public async Task The_options_rendering_uses_the_options_it_exists_for()
+    {
+        var manifests = (await Renderings.GetAsync("options")).Manifests;
+        var assignment = manifests.Single(m => m.Kind == "Deployment" && m.Name == $"{Helm.Release}-assignment");
+        Assert.Equal("Recreate", (string?)assignment.Json["spec"]!["strategy"]!["type"]);
+        var notes = manifests.Single(m => m.Kind == "Deployment" && m.Name == $"{Helm.Release}-notes");
+        Assert.Null(Container(notes.Json)["lifecycle"]);
+        Assert.Contains(manifests, m => m.Kind == "ServiceMonitor");
+        var ingress = manifests.Single(m => m.Kind == "Ingress");
+        var paths = ingress.Json["spec"]!["rules"]![0]!["http"]!["paths"]!.AsArray().Select(p => (string?)p!["path"]).ToList();
+        Assert.Equal(["/api", "/connect", "/account", "/.well-known"], paths);
+        // Every component's policy lets traces out to the collector's namespace, and the issuer out to its addresses.
+        foreach (var policy in manifests.Where(m => m.Kind == "NetworkPolicy" && m.Hook is null && m.Json["spec"]!["egress"] is JsonArray { Count: > 1 }))
+        {
+            var egress = policy.Json["spec"]!["egress"]!.ToJsonString();
+            Assert.True(egress.Contains("\"observability\"", StringComparison.Ordinal) && egress.Contains("4317", StringComparison.Ordinal),
+                $"{policy}: no egress to the OTLP collector");
+            if (policy.Name != $"{Helm.Release}-identity")
+            {
+                Assert.True(egress.Contains("203.0.113.10/32", StringComparison.Ordinal), $"{policy}: no egress to the issuer's load balancer");
+            }
+        }
+    }
+
     /// <summary>
     /// The secrets of the local run, which must never reach a chart: every password and client secret of the demo
     /// data, and the credentials platform.sh puts in connection strings.
@@ -184,6 +225,32 @@ public sealed class PolicyTests
 
         var shortGrace = Mutated(deployment, json => json["spec"]!["template"]!["spec"]!["terminationGracePeriodSeconds"] = 30L);
         AssertViolation(Policies.GracefulShutdown(Replace(all, deployment, shortGrace)), deployment.Name, "terminationGracePeriodSeconds 30");
+        var noPause = Mutated(deployment, json => Container(json)["lifecycle"]!["preStop"]!["sleep"]!["seconds"] = 0L);
+        AssertViolation(Policies.GracefulShutdown(Replace(all, deployment, noPause)), deployment.Name, "preStop sleep of 0 s");
+
+        var recreate = Mutated(deployment, json => json["spec"]!["strategy"]!["type"] = "Recreate");
+        AssertViolation(Policies.RolloutStrategies(Replace(all, deployment, recreate)), deployment.Name, "Recreate with a rollingUpdate block");
+
+        var options = (await Renderings.GetAsync("options")).Manifests;
+        var monitor = options.First(m => m.Kind == "ServiceMonitor");
+        var dishonest = Mutated(monitor, json => json["spec"]!["endpoints"]![0]!.AsObject().Remove("honorLabels"));
+        AssertViolation(Policies.MonitorsHonourLabels(Replace(options, monitor, dishonest)), monitor.Name, "honorLabels");
+
+        var ingress = options.Single(m => m.Kind == "Ingress");
+        var everything = Mutated(ingress, json => json["spec"]!["rules"]![0]!["http"]!["paths"]![0]!["path"] = "/");
+        AssertViolation(Policies.PublicPathsOnly(Replace(options, ingress, everything)), ingress.Name, "path / (Prefix) exposes /metrics");
+        var health = Mutated(ingress, json => json["spec"]!["rules"]![0]!["http"]!["paths"]![0]!["path"] = "/health");
+        AssertViolation(Policies.PublicPathsOnly(Replace(options, ingress, health)), ingress.Name, "exposes /health/ready");
+
+        var hookPolicy = all.First(m => m.Kind == "NetworkPolicy" && m.Hook is not null);
+        var lingering = Mutated(hookPolicy, json => json["metadata"]!["annotations"]!["helm.sh/hook-delete-policy"] = "before-hook-creation");
+        AssertViolation(Policies.HookPoliciesCleanedUp(Replace(all, hookPolicy, lingering)), hookPolicy.Name, "hook-succeeded");
+
+        // A call outside the release (traces to the collector) with no egress rule for it.
+        var options_intake = options.Single(m => m.Kind == "NetworkPolicy" && m.Name == $"{Helm.Release}-intake");
+        var noTraces = Mutated(options_intake, json => json["spec"]!["egress"] = new JsonArray(json["spec"]!["egress"]!.AsArray()
+            .Where(rule => !rule!.ToJsonString().Contains("4317", StringComparison.Ordinal)).Select(rule => rule!.DeepClone()).ToArray()));
+        AssertViolation(Policies.NetworkFlows(Replace(options, options_intake, noTraces)), "casework-intake", "OTEL_EXPORTER_OTLP_ENDPOINT calls", "outside the release");
     }
 
     [Fact]

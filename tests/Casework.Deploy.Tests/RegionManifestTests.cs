@@ -17,7 +17,7 @@ public sealed partial class RegionManifestTests
         var totals = Totals().Match(output);
         Assert.True(totals.Success, output);
         Assert.Equal("0", totals.Groups["failed"].Value);
-        // The alert rules' unit tests are among the checks (promtool, installed by scripts/tools.sh).
+        // The alert rules' unit tests are among the checks (promtool, installed by scripts/tools.sh --test).
         Assert.Matches("(?m)^ok .*promtool", output);
         Assert.True(int.Parse(totals.Groups["passed"].Value) >= 20, output);
     }

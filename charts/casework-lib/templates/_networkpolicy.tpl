@@ -97,18 +97,38 @@ Destinations outside the release (store, broker, a public issuer) come from glob
 
 {{/*
 Out to the token issuer for discovery and signing keys (casework-lib.env.auth): with global.publicUrl, its public
-entry, global.networkPolicy.issuer (peers and ports of e.g. the ingress controller); without, the identity pods
-(discovery document) and the gateway's Service (jwks_uri; for the gateway too: it checks tokens itself).
+entry, global.networkPolicy.issuer: the peers `to` (e.g. the ingress controller's pods) plus an ipBlock for each of
+`cidrs` (the load balancer's or proxy's addresses, when the public host name does not resolve to those pods), on
+`ports`; neither set: any address. Without a public URL, the identity pods (discovery document) and the gateway's
+Service (jwks_uri; for the gateway too: it checks tokens itself).
 */}}
 {{- define "casework-lib.np.issuer" -}}
 {{- $g := .Values.global | default dict -}}
 {{- $np := include "casework-lib.np" . | fromYaml -}}
 {{- $issuer := $np.issuer | default dict -}}
 {{- if $g.publicUrl }}
-{{ include "casework-lib.np.toExternal" (dict "peers" $issuer.to "ports" ($issuer.ports | default (list 443))) }}
+{{- $peers := list -}}
+{{- range $issuer.to | default list }}{{ $peers = append $peers . }}{{ end -}}
+{{- range $issuer.cidrs | default list }}{{ $peers = append $peers (dict "ipBlock" (dict "cidr" .)) }}{{ end }}
+{{ include "casework-lib.np.toExternal" (dict "peers" $peers "ports" ($issuer.ports | default (list 443))) }}
 {{- else }}
 {{ include "casework-lib.np.toPeer" (dict "ctx" . "name" "identity" "port" (include "casework-lib.httpPort" .)) }}
 {{ include "casework-lib.np.toPeer" (dict "ctx" . "name" "gateway" "port" (include "casework-lib.httpPort" .)) }}
+{{- end }}
+{{- end -}}
+
+{{/*
+Out to the OTLP collector (global.otlpEndpoint, traces) when one is set: global.networkPolicy.otlp's peers `to`
+(empty: any address) on `ports` (default: the endpoint's port, else its scheme's: 80 or 443).
+*/}}
+{{- define "casework-lib.np.otlp" -}}
+{{- $g := .Values.global | default dict -}}
+{{- if $g.otlpEndpoint }}
+{{- $np := include "casework-lib.np" . | fromYaml -}}
+{{- $otlp := $np.otlp | default dict -}}
+{{- $url := urlParse $g.otlpEndpoint -}}
+{{- $port := regexFind ":[0-9]+$" $url.host | trimPrefix ":" | default (ternary "443" "80" (eq $url.scheme "https")) | int -}}
+{{ include "casework-lib.np.toExternal" (dict "peers" $otlp.to "ports" ($otlp.ports | default (list $port))) }}
 {{- end }}
 {{- end -}}
 
@@ -135,6 +155,9 @@ spec:
     {{- end }}
   egress:
     {{- include "casework-lib.np.dns" $ctx | nindent 4 }}
+    {{- with include "casework-lib.np.otlp" $ctx | trim }}
+    {{- . | nindent 4 }}
+    {{- end }}
     {{- with .egress }}
     {{- . | trim | nindent 4 }}
     {{- end }}
@@ -142,8 +165,10 @@ spec:
 {{- end -}}
 
 {{/*
-The migration Job's policy: nothing in; out only DNS and the store. A hook itself (weighted before the Job), since
-on a first install the release's ordinary objects do not exist yet when the Job runs.
+The migration Job's policy: nothing in; out only DNS, the store (and the OTLP collector, if any). A hook itself
+(weighted before the Job), since on a first install the release's ordinary objects do not exist yet when the Job
+runs. Deleted once the event's hooks succeeded (Helm deletes hook-succeeded hooks only after every hook of the event
+has finished, so never under a running Job) and before it is created again.
 */}}
 {{- define "casework-lib.migrationNetworkPolicy" -}}
 {{- if and .Values.migration.enabled (include "casework-lib.networkPolicyEnabled" .) }}
@@ -158,7 +183,7 @@ metadata:
   annotations:
     helm.sh/hook: pre-install,pre-upgrade
     helm.sh/hook-weight: "-5"
-    helm.sh/hook-delete-policy: before-hook-creation
+    helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded
 spec:
   podSelector:
     matchLabels:
@@ -168,5 +193,8 @@ spec:
   egress:
     {{- include "casework-lib.np.dns" . | nindent 4 }}
     {{- include "casework-lib.np.store" . | nindent 4 }}
+    {{- with include "casework-lib.np.otlp" . | trim }}
+    {{- . | nindent 4 }}
+    {{- end }}
 {{- end }}
 {{- end -}}

@@ -28,7 +28,9 @@ seccompProfile:
 
 {{/*
 Probes on the HTTP port: the server listens only once start-up (schema, broker connection) is done, so the startup
-probe on /health/live waits for it; liveness is the process, readiness its store and broker (/health/ready).
+probe on /health/live waits for it; liveness is the process, readiness its store (/health/ready). The broker is not
+part of readiness: during a broker outage writes go to the outbox and are published later, so the pods keep taking
+requests (its health is /health/broker, and the outbox alerts).
 */}}
 {{- define "casework-lib.probes" -}}
 {{- $p := .Values.probes -}}
@@ -93,6 +95,16 @@ The env is the whole configuration of the process: nothing else is mounted or in
 {{- regexReplaceAll "(?m)^[ \t]*\n" (trim .) "" -}}
 {{- end -}}
 
+{{/* The rollout strategy; Recreate takes no rollingUpdate block (the API server refuses one). */}}
+{{- define "casework-lib.strategy" -}}
+{{- $s := .Values.strategy -}}
+{{- if eq $s.type "Recreate" -}}
+type: Recreate
+{{- else -}}
+{{- toYaml $s -}}
+{{- end -}}
+{{- end -}}
+
 {{- define "casework-lib.deployment" -}}
 {{- $ctx := .ctx -}}
 {{- $v := $ctx.Values -}}
@@ -109,7 +121,7 @@ spec:
   {{- end }}
   revisionHistoryLimit: 5
   strategy:
-    {{- toYaml $v.strategy | nindent 4 }}
+    {{- include "casework-lib.strategy" $ctx | nindent 4 }}
   selector:
     matchLabels:
       {{- include "casework-lib.selectorLabels" $ctx | nindent 6 }}
@@ -160,10 +172,13 @@ spec:
           resources:
             {{- toYaml $v.resources | nindent 12 }}
           {{- include "casework-lib.probes" $ctx | nindent 10 }}
+          {{- /* A sleep of 0 is refused by API servers before 1.33: no hook at all then. */}}
+          {{- if gt (int $v.shutdown.preStopSleepSeconds) 0 }}
           lifecycle:
             preStop:
               sleep:
                 seconds: {{ $v.shutdown.preStopSleepSeconds }}
+          {{- end }}
           volumeMounts:
             - name: tmp
               mountPath: /tmp
@@ -211,6 +226,9 @@ metadata:
     {{- include "casework-lib.labels" . | nindent 4 }}
 spec:
   maxUnavailable: {{ .Values.podDisruptionBudget.maxUnavailable }}
+  # A pod that is running but not ready (e.g. its store is down) may always be evicted: it serves nothing, and
+  # a drain must not wait for it.
+  unhealthyPodEvictionPolicy: AlwaysAllow
   selector:
     matchLabels:
       {{- include "casework-lib.selectorLabels" . | nindent 6 }}
@@ -243,7 +261,11 @@ spec:
 {{- end }}
 {{- end -}}
 
-{{/* A ServiceMonitor (Prometheus Operator) for /metrics, when monitoring is on (global.monitoring.enabled). */}}
+{{/*
+A ServiceMonitor (Prometheus Operator) for /metrics, when monitoring is on (global.monitoring.enabled). honorLabels:
+the operator adds a target label endpoint=<port name>, which would rename prometheus-net's own `endpoint` label
+(the route of http_request_duration_seconds) to exported_endpoint and break every query that filters on it.
+*/}}
 {{- define "casework-lib.serviceMonitor" -}}
 {{- $g := .Values.global | default dict -}}
 {{- $m := $g.monitoring | default dict -}}
@@ -268,6 +290,7 @@ spec:
   endpoints:
     - port: http
       path: /metrics
+      honorLabels: true
       interval: {{ $m.interval | default "30s" }}
 {{- end }}
 {{- end -}}
@@ -340,5 +363,6 @@ A whole region (identity, the five services and the gateway together) is the umb
 Check its health:
   kubectl -n {{ .Release.Namespace }} get pods -l app.kubernetes.io/instance={{ .Release.Name }},app.kubernetes.io/name={{ include "casework-lib.name" . }}
   kubectl -n {{ .Release.Namespace }} port-forward svc/{{ include "casework-lib.fullname" . }} 8080:{{ include "casework-lib.httpPort" . }}
-  curl http://127.0.0.1:8080/health/ready        # store and broker (identity: its database) reachable
+  curl http://127.0.0.1:8080/health/ready        # its store (identity: its database) reachable
+  curl http://127.0.0.1:8080/health/broker       # the broker (services only; not part of readiness)
 {{- end -}}

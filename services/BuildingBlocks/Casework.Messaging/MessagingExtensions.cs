@@ -28,6 +28,14 @@ public static class MessagingExtensions
             bus.AddReceiveEndpointObserver(_ => receiveQueues);
             bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(service, false));
             consumers?.Invoke(bus);
+            // The bus's health is not readiness: while the broker is down, writes still commit with their events
+            // in the outbox, which the relay publishes once it is back. Tagged "broker" only (served on
+            // /health/broker), so a broker outage does not take every pod out of its Service.
+            bus.ConfigureHealthCheckOptions(health =>
+            {
+                health.Name = "broker";
+                health.Tags.Add("broker");
+            });
             bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
             {
                 // Transient failures (a store or broker blip) retry a few times in memory; after that the
@@ -51,7 +59,8 @@ public static class MessagingExtensions
         });
         builder.Services.Configure<MassTransitHostOptions>(options =>
         {
-            // Ready only once connected; on shutdown, let consumers finish what they hold.
+            // Start-up waits until the bus is connected and its queues are bound, so the server listens (and the
+            // pod can become ready) only after that; on shutdown, let consumers finish what they hold.
             options.WaitUntilStarted = true;
             options.StartTimeout = TimeSpan.FromSeconds(builder.Configuration.GetValue("Messaging:StartTimeoutSeconds", 30));
             options.StopTimeout = TimeSpan.FromSeconds(builder.Configuration.GetValue("Messaging:StopTimeoutSeconds", 20));

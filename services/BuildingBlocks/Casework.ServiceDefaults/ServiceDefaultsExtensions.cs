@@ -108,12 +108,15 @@ public static class ServiceDefaultsExtensions
         return app;
     }
 
-    /// <summary>Health (<c>/health/live</c>, <c>/health/ready</c>) and Prometheus <c>/metrics</c>.</summary>
+    /// <summary>Health (<c>/health/live</c>, <c>/health/ready</c>, <c>/health/broker</c>) and Prometheus <c>/metrics</c>.</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
-        // Live: the process answers. Ready: every dependency tagged "ready" (store, broker) answers.
+        // Live: the process answers. Ready: every dependency tagged "ready" answers: the store, without which no
+        // request can be served. The broker is not one (writes go to the outbox meanwhile): its check is tagged
+        // "broker" and answered on /health/broker (no broker: no check, Healthy).
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
+        app.MapHealthChecks("/health/broker", new HealthCheckOptions { Predicate = check => check.Tags.Contains("broker") }).AllowAnonymous();
         app.MapMetrics("/metrics").AllowAnonymous();
         return app;
     }

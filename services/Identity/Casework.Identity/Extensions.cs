@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Server;
@@ -49,7 +50,9 @@ public static class Extensions
         });
         // Hosted services start in registration order: the schema first, before Data Protection's own
         // start-up loads its key ring from it (otherwise a first start logs errors reading a missing table).
-        services.AddHostedService<IdentitySchema>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<IdentitySchema>();
+        services.AddHostedService(provider => provider.GetRequiredService<IdentitySchema>());
 
         services.AddIdentity<CaseworkUser, IdentityRole>(options =>
             {

@@ -20,13 +20,24 @@ public static class Renderings
     public static IReadOnlyList<string> RegionFiles { get; } =
         Directory.GetFiles(Path.Combine(TestEnvironment.RepoRoot, "k8s", "regions"), "*.yaml").Order(StringComparer.Ordinal).ToList();
 
+    /// <summary>
+    /// Values of options no example region sets (Charts/Variants/), rendered for the policy tests; not regions, so the
+    /// configuration contract test leaves them out (<see cref="IsRegion"/>).
+    /// </summary>
+    public static IReadOnlyList<string> VariantFiles { get; } =
+        Directory.GetFiles(Path.Combine(TestEnvironment.RepoRoot, "tests", "Casework.Deploy.Tests", "Charts", "Variants"), "*.yaml")
+            .Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>The defaults or an example region (not a variant).</summary>
+    public static bool IsRegion(Rendering rendering) => rendering.ValuesFile is null || RegionFiles.Contains(rendering.ValuesFile);
+
     /// <summary>Names of every rendering: the defaults and each region (file name without .yaml), for theories.</summary>
     public static TheoryData<string> Names
     {
         get
         {
             var names = new TheoryData<string> { Default };
-            foreach (var file in RegionFiles)
+            foreach (var file in RegionFiles.Concat(VariantFiles))
             {
                 names.Add(Path.GetFileNameWithoutExtension(file));
             }
@@ -75,7 +86,7 @@ public static class Renderings
     private static async Task<IReadOnlyList<Rendering>> RenderAllAsync()
     {
         var renderings = new List<Rendering> { await RenderAsync(Default, null) };
-        foreach (var file in RegionFiles)
+        foreach (var file in RegionFiles.Concat(VariantFiles))
         {
             renderings.Add(await RenderAsync(Path.GetFileNameWithoutExtension(file), file));
         }

@@ -10,7 +10,7 @@ public sealed record Component(string Name, string ProjectDirectory, string Asse
 {
     public static readonly IReadOnlyList<Component> All =
     [
-        new("identity", "services/Identity/Casework.Identity", "Casework.Identity", Grpc: false, Migrates: false),
+        new("identity", "services/Identity/Casework.Identity", "Casework.Identity", Grpc: false, Migrates: true),
         new("intake", "services/Intake/Casework.Intake.Api", "Casework.Intake.Api", Grpc: true, Migrates: true),
         new("case", "services/Case/Casework.Case.Api", "Casework.Case.Api", Grpc: true, Migrates: true),
         new("notes", "services/Notes/Casework.Notes.Api", "Casework.Notes.Api", Grpc: true, Migrates: true),

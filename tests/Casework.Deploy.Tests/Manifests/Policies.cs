@@ -344,9 +344,13 @@ public static partial class Policies
                     {
                         continue;
                     }
-                    if (target.Service is null)
+                    if (target.Service is null && target.Namespace == pod.Namespace)
                     {
                         yield return $"{pod}, container {Name(container)}: {setting} names {url.Host}, which is no rendered Service";
+                    }
+                    else if (target.Service is null)
+                    {
+                        continue; // another namespace's Service (e.g. an OTLP collector): NetworkFlows checks the way out
                     }
                     else if (!ServicePortsOf(target.Service).Any(p => (long?)p["port"] == url.Port))
                     {
@@ -405,6 +409,12 @@ public static partial class Policies
                 {
                     if (InClusterTarget(services, caller.Namespace, url) is not { Service: { } service })
                     {
+                        // Outside the release (a public URL, another namespace's Service): some egress rule of the caller
+                        // allows the port to a peer outside the release's pods (an ipBlock, a namespace, or any address).
+                        if (!AllowsOutOfRelease(policies, caller, url.Port))
+                        {
+                            yield return $"{caller}: {setting} calls {url.Host}:{url.Port}, outside the release, but no NetworkPolicy of the caller allows it out";
+                        }
                         continue;
                     }
                     var servicePort = ServicePortsOf(service).FirstOrDefault(p => (long?)p["port"] == url.Port);
@@ -451,13 +461,25 @@ public static partial class Policies
                  peers.Any(candidate => candidate?["ipBlock"] is null && candidate?["namespaceSelector"] is null &&
                      Selectors.Matches(candidate?["podSelector"], peer.Labels))));
 
+    /// <summary>Whether some egress rule of a policy selecting <paramref name="subject"/> admits the port to an address outside the release's pods.</summary>
+    private static bool AllowsOutOfRelease(IEnumerable<Manifest> policies, PodTemplate subject, long port) =>
+        policies.Where(p => p.Namespace == subject.Namespace && Selectors.Matches(p.Json["spec"]?["podSelector"], subject.Labels)
+                && PolicyTypes(p).Contains("Egress"))
+            .SelectMany(p => p.Json["spec"]?["egress"]?.AsArray() ?? [])
+            .Any(rule =>
+                (rule?["ports"] is not JsonArray ports || ports.Count == 0 ||
+                 ports.Any(p => p?["port"] is null || (p["port"]!.GetValueKind() == System.Text.Json.JsonValueKind.Number && (long?)p["port"] == port))) &&
+                (rule?["to"] is not JsonArray peers || peers.Count == 0 ||
+                 peers.Any(candidate => candidate?["ipBlock"] is not null || candidate?["namespaceSelector"] is not null)));
+
     /// <summary>A policy port: a number, or a name resolved on the pods that listen (the peer for egress, the subject for ingress).</summary>
     private static long? ResolvePortOn(PodTemplate peer, PodTemplate subject, string direction, JsonNode port) =>
         port.GetValueKind() == System.Text.Json.JsonValueKind.Number
             ? long.Parse(port.ToJsonString(), CultureInfo.InvariantCulture)
             : (direction == "egress" ? peer : subject).Containers.Select(c => ResolvePort(c, port)).FirstOrDefault(p => p is not null);
 
-    private sealed record Target(Manifest? Service);
+    /// <summary>The Service an in-cluster address names (null: none rendered) and the namespace it names.</summary>
+    private sealed record Target(Manifest? Service, string Namespace);
 
     /// <summary>The Service an address names when it is an in-cluster one (a bare name, or name.namespace[.svc[.cluster.local]]); null otherwise.</summary>
     private static Target? InClusterTarget(IReadOnlyList<Manifest> services, string podNamespace, Uri url)
@@ -470,7 +492,7 @@ public static partial class Policies
             return null;
         }
         var @namespace = parts.Length > 1 ? parts[1] : podNamespace;
-        return new Target(services.FirstOrDefault(s => s.Name == parts[0] && s.Namespace == @namespace));
+        return new Target(services.FirstOrDefault(s => s.Name == parts[0] && s.Namespace == @namespace), @namespace);
     }
 
     /// <summary>The absolute http(s) URLs in a container's env values and args, with the setting (or "args") that holds each.</summary>
@@ -643,10 +665,83 @@ public static partial class Policies
                 {
                     yield return $"{pod}, container {Name(container)}: preStop {hook.ToJsonString()} is not a sleep (its delay is unknown)";
                 }
+                if (container["lifecycle"]?["preStop"]?["sleep"] is not null && preStop < 1)
+                {
+                    yield return $"{pod}, container {Name(container)}: preStop sleep of {preStop} s (API servers before 1.33 refuse it; leave the hook out)";
+                }
                 if (grace <= shutdown + preStop)
                 {
                     yield return $"{pod}, container {Name(container)}: terminationGracePeriodSeconds {grace} is not above preStop {preStop} s + Shutdown__TimeoutSeconds {shutdown} s";
                 }
+            }
+        }
+    }
+
+    /// <summary>A Recreate rollout has no rollingUpdate block (the API server refuses the Deployment otherwise).</summary>
+    public static IEnumerable<string> RolloutStrategies(IReadOnlyList<Manifest> manifests)
+    {
+        foreach (var deployment in manifests.Where(m => m.Kind == "Deployment"))
+        {
+            var strategy = deployment.Json["spec"]?["strategy"];
+            if ((string?)strategy?["type"] == "Recreate" && strategy["rollingUpdate"] is not null)
+            {
+                yield return $"{deployment}: strategy Recreate with a rollingUpdate block";
+            }
+        }
+    }
+
+    /// <summary>
+    /// ServiceMonitors honour the scraped labels: the Prometheus Operator adds a target label endpoint=&lt;port name&gt;,
+    /// which would otherwise rename prometheus-net's own endpoint label (the route the alerts filter on) to exported_endpoint.
+    /// </summary>
+    public static IEnumerable<string> MonitorsHonourLabels(IReadOnlyList<Manifest> manifests)
+    {
+        foreach (var monitor in manifests.Where(m => m.Kind == "ServiceMonitor"))
+        {
+            foreach (var endpoint in monitor.Json["spec"]?["endpoints"]?.AsArray() ?? [])
+            {
+                if ((bool?)endpoint?["honorLabels"] != true)
+                {
+                    yield return $"{monitor}: endpoint {(string?)endpoint?["port"]} does not set honorLabels: true";
+                }
+            }
+        }
+    }
+
+    /// <summary>Paths that stay inside the cluster: the processes' metrics and health.</summary>
+    public static readonly string[] InternalPaths = ["/metrics", "/health/live", "/health/ready", "/health/broker"];
+
+    /// <summary>No Ingress path reaches an internal path (an Exact or Prefix path, or an ImplementationSpecific one taken as a prefix).</summary>
+    public static IEnumerable<string> PublicPathsOnly(IReadOnlyList<Manifest> manifests)
+    {
+        foreach (var ingress in manifests.Where(m => m.Kind == "Ingress"))
+        {
+            if (ingress.Json["spec"]?["defaultBackend"] is not null)
+            {
+                yield return $"{ingress}: a defaultBackend takes every path";
+            }
+            foreach (var path in (ingress.Json["spec"]?["rules"]?.AsArray() ?? []).SelectMany(rule => rule?["http"]?["paths"]?.AsArray() ?? []))
+            {
+                var value = (string?)path?["path"] ?? "/";
+                var exact = (string?)path?["pathType"] == "Exact";
+                foreach (var inner in InternalPaths.Where(inner => exact ? inner == value
+                    : inner == value || inner.StartsWith(value.TrimEnd('/') + "/", StringComparison.Ordinal)))
+                {
+                    yield return $"{ingress}: path {value} ({(string?)path?["pathType"]}) exposes {inner}";
+                }
+            }
+        }
+    }
+
+    /// <summary>Helm hooks that are NetworkPolicies go when their event's hooks succeeded, so an uninstall leaves none behind.</summary>
+    public static IEnumerable<string> HookPoliciesCleanedUp(IReadOnlyList<Manifest> manifests)
+    {
+        foreach (var policy in manifests.Where(m => m.Kind == "NetworkPolicy" && m.Hook is not null))
+        {
+            var delete = ((string?)policy.Json["metadata"]?["annotations"]?["helm.sh/hook-delete-policy"] ?? "").Split(',');
+            if (!delete.Contains("hook-succeeded") || !delete.Contains("before-hook-creation"))
+            {
+                yield return $"{policy}: hook-delete-policy {string.Join(',', delete)} lacks before-hook-creation or hook-succeeded";
             }
         }
     }

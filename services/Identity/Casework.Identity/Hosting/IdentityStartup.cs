@@ -1,6 +1,7 @@
 using Casework.Identity.Data;
 using Casework.Identity.Security;
 using Casework.ServiceDefaults;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -19,20 +20,76 @@ public sealed class StartupState
 }
 
 /// <summary>
-/// Creates the identity schema, first of all hosted services (Data Protection's start-up reads its key
-/// ring from it). EnsureCreated for now: it creates the database and tables when they are missing and never
-/// changes an existing schema. Versioned EF Core migrations (run as a job before rollout) come with the
-/// Kubernetes work; until then a schema change means recreating the identity database.
+/// Creates the identity schema and the first Data Protection key, first of all hosted services (Data Protection's
+/// start-up reads its key ring from it), and as Identity's <c>migrate</c> verb (the Helm chart's pre-install/pre-upgrade
+/// Job). Replicas starting together would race: EnsureCreated in two processes fails one of them with "relation already
+/// exists", and each would create its own key. So both steps run under a PostgreSQL advisory lock, one process at a time;
+/// the next one finds the tables and a valid key and does nothing. EnsureCreated creates missing tables and never
+/// changes an existing schema: a schema change needs EF Core migrations (README, known limitations).
 /// </summary>
-public sealed class IdentitySchema(IServiceScopeFactory scopeFactory) : IHostedService
+public sealed class IdentitySchema(IServiceScopeFactory scopeFactory, IKeyManager keys, TimeProvider clock, ILogger<IdentitySchema> logger)
+    : IHostedService
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        await using var scope = scopeFactory.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<IdentityDb>().Database.EnsureCreatedAsync(cancellationToken);
-    }
+    /// <summary>The advisory lock's key: any number no other lock in the identity database uses.</summary>
+    private const long LockKey = 0x43617365_49644442; // "CaseIdDB"
+
+    /// <summary>A key that expires sooner than this is replaced, as Data Protection itself would (its refresh period is 2 days).</summary>
+    private static readonly TimeSpan MinimumRemainingLifetime = TimeSpan.FromDays(3);
+
+    public Task StartAsync(CancellationToken cancellationToken) => EnsureAsync(cancellationToken);
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task EnsureAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopeFactory.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<IdentityDb>();
+        await OneAtATimeAsync(db, async () =>
+        {
+            if (await db.Database.EnsureCreatedAsync(cancellationToken))
+            {
+                logger.LogInformation("Identity schema created");
+            }
+            EnsureDataProtectionKey();
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> while holding the identity database's advisory lock, on the context's own connection
+    /// (so the work's statements run on it; a session lock also ends if the connection drops).
+    /// </summary>
+    public static async Task OneAtATimeAsync(IdentityDb db, Func<Task> work, CancellationToken cancellationToken)
+    {
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_lock({LockKey})", cancellationToken);
+            try
+            {
+                await work();
+            }
+            finally
+            {
+                await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_unlock({LockKey})", CancellationToken.None);
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>One valid key in the ring before anything protects data, so replicas share it instead of each making one.</summary>
+    private void EnsureDataProtectionKey()
+    {
+        var now = clock.GetUtcNow();
+        var valid = keys.GetAllKeys().Any(key => !key.IsRevoked && key.ActivationDate <= now && key.ExpirationDate > now + MinimumRemainingLifetime);
+        if (!valid)
+        {
+            keys.CreateNewKey(now, now.AddDays(90));
+            logger.LogInformation("Data Protection key created");
+        }
+    }
 }
 
 /// <summary>
@@ -52,8 +109,13 @@ public sealed class IdentityStartup(
 
         await using var scope = scopeFactory.CreateAsyncScope();
         var services = scope.ServiceProvider;
-        await EnsureScopesAsync(services.GetRequiredService<IOpenIddictScopeManager>(), cancellationToken);
-        await EnsureRolesAsync(services.GetRequiredService<RoleManager<IdentityRole>>());
+        // Under the schema's lock: replicas starting together would each create a missing role or scope, and all but
+        // one would fail on the unique name.
+        await IdentitySchema.OneAtATimeAsync(services.GetRequiredService<IdentityDb>(), async () =>
+        {
+            await EnsureScopesAsync(services.GetRequiredService<IOpenIddictScopeManager>(), cancellationToken);
+            await EnsureRolesAsync(services.GetRequiredService<RoleManager<IdentityRole>>());
+        }, cancellationToken);
 
         state.MarkReady();
         logger.LogInformation("Identity store ready");
