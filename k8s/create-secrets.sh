@@ -41,17 +41,8 @@ while (($#)); do
   esac
 done
 
-all_services=(identity intake case notes assignment reporting)
-declare -A on_mongodb=()
-IFS=',' read -r -a requested <<<"$mongodb"
-for service in "${requested[@]}"; do
-  [[ -z $service ]] && continue
-  case "$service" in
-    intake | case | notes | assignment | reporting) on_mongodb[$service]=1 ;;
-    identity) echo "identity always uses PostgreSQL (OpenIddict on EF Core)" >&2; exit 2 ;;
-    *) echo "unknown service '$service' (intake, case, notes, assignment, reporting)" >&2; exit 2 ;;
-  esac
-done
+source "$(dirname "${BASH_SOURCE[0]}")/engines.sh"
+read_mongodb_services "$mongodb"
 
 dry_run="${DRY_RUN:-}"
 kubectl="${KUBECTL:-kubectl}"

@@ -26,20 +26,12 @@ while (($#)); do
   esac
 done
 
-declare -A on_mongodb=()
-IFS=',' read -r -a requested <<<"$mongodb"
-for service in "${requested[@]}"; do
-  [[ -z $service ]] && continue
-  case "$service" in
-    intake | case | notes | assignment | reporting) on_mongodb[$service]=1 ;;
-    identity) echo "identity always uses PostgreSQL (OpenIddict on EF Core)" >&2; exit 2 ;;
-    *) echo "unknown service '$service' (intake, case, notes, assignment, reporting)" >&2; exit 2 ;;
-  esac
-done
+source "$here/engines.sh"
+read_mongodb_services "$mongodb"
 
 postgres_services=()
 mongodb_services=()
-for service in identity intake case notes assignment reporting; do
+for service in "${all_services[@]}"; do
   if [[ -n ${on_mongodb[$service]:-} ]]; then mongodb_services+=("$service"); else postgres_services+=("$service"); fi
 done
 
