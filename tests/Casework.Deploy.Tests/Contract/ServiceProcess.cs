@@ -216,14 +216,37 @@ public sealed class ServiceProcess : IAsyncDisposable
     private static string DotnetHost =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 
-    /// <summary>Distinct free loopback ports: all are held open until every one is chosen, then released together.</summary>
+    /// <summary>
+    /// Distinct free loopback ports, all held open until every one is chosen, then released together. They are taken
+    /// below the kernel's ephemeral range (32768 and up): a port the kernel handed out and took back there can be
+    /// given to any process's next outgoing connection (the other test suites make many) before the service binds it.
+    /// </summary>
     public static IReadOnlyList<int> FreePorts(int count)
     {
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(System.Net.IPAddress.Loopback, 0)).ToList();
+        const int first = 20_000, last = 24_999; // clear of RabbitMQ (25672), PostgreSQL and the local run's ports
+        var listeners = new List<System.Net.Sockets.TcpListener>();
         try
         {
-            listeners.ForEach(l => l.Start());
-            return listeners.Select(l => ((System.Net.IPEndPoint)l.LocalEndpoint).Port).ToList();
+            foreach (var port in Enumerable.Range(first, last - first + 1).OrderBy(_ => Random.Shared.Next()))
+            {
+                if (listeners.Count == count)
+                {
+                    break;
+                }
+                var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+                try
+                {
+                    listener.Start();
+                    listeners.Add(listener);
+                }
+                catch (System.Net.Sockets.SocketException)
+                {
+                    // in use: try another
+                }
+            }
+            return listeners.Count == count
+                ? listeners.Select(l => ((System.Net.IPEndPoint)l.LocalEndpoint).Port).ToList()
+                : throw new InvalidOperationException($"Fewer than {count} free loopback ports between {first} and {last}.");
         }
         finally
         {
