@@ -59,6 +59,11 @@ public sealed class PolicyTests
 
     [Theory]
     [MemberData(nameof(Renderings.Names), MemberType = typeof(Renderings))]
+    public Task Every_pod_with_the_broker_connection_may_reach_the_broker_migrations_included(string rendering) =>
+        AssertNone(rendering, Policies.BrokerEgress);
+
+    [Theory]
+    [MemberData(nameof(Renderings.Names), MemberType = typeof(Renderings))]
     public Task Secrets_are_only_referenced(string rendering) => AssertNone(rendering, Policies.SecretsByReference);
 
     [Theory]

@@ -165,20 +165,22 @@ spec:
 {{- end -}}
 
 {{/*
-The migration Job's policy: nothing in; out only DNS, the store (and the OTLP collector, if any). A hook itself
+The migration Job's policy: nothing in; out only DNS, the store, the broker for a service that has one (the migrate
+verb declares its queues and bindings; dict key "broker": true) and the OTLP collector, if any. A hook itself
 (weighted before the Job), since on a first install the release's ordinary objects do not exist yet when the Job
 runs. Deleted once the event's hooks succeeded (Helm deletes hook-succeeded hooks only after every hook of the event
-has finished, so never under a running Job) and before it is created again.
+has finished, so never under a running Job) and before it is created again. Called with (dict "ctx" . ["broker" true]).
 */}}
 {{- define "casework-lib.migrationNetworkPolicy" -}}
-{{- if and .Values.migration.enabled (include "casework-lib.networkPolicyEnabled" .) }}
+{{- $ctx := .ctx -}}
+{{- if and $ctx.Values.migration.enabled (include "casework-lib.networkPolicyEnabled" $ctx) }}
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata:
-  name: {{ include "casework-lib.fullname" . }}-migrate
-  namespace: {{ .Release.Namespace }}
+  name: {{ include "casework-lib.fullname" $ctx }}-migrate
+  namespace: {{ $ctx.Release.Namespace }}
   labels:
-    {{- include "casework-lib.commonLabels" . | nindent 4 }}
+    {{- include "casework-lib.commonLabels" $ctx | nindent 4 }}
     app.kubernetes.io/component: migration
   annotations:
     helm.sh/hook: pre-install,pre-upgrade
@@ -187,13 +189,16 @@ metadata:
 spec:
   podSelector:
     matchLabels:
-      {{- include "casework-lib.componentSelectorLabels" (dict "ctx" . "name" (include "casework-lib.name" .) "component" "migration") | nindent 6 }}
+      {{- include "casework-lib.componentSelectorLabels" (dict "ctx" $ctx "name" (include "casework-lib.name" $ctx) "component" "migration") | nindent 6 }}
   policyTypes: [Ingress, Egress]
   ingress: []
   egress:
-    {{- include "casework-lib.np.dns" . | nindent 4 }}
-    {{- include "casework-lib.np.store" . | nindent 4 }}
-    {{- with include "casework-lib.np.otlp" . | trim }}
+    {{- include "casework-lib.np.dns" $ctx | nindent 4 }}
+    {{- include "casework-lib.np.store" $ctx | nindent 4 }}
+    {{- if .broker }}
+    {{- include "casework-lib.np.broker" $ctx | nindent 4 }}
+    {{- end }}
+    {{- with include "casework-lib.np.otlp" $ctx | trim }}
     {{- . | nindent 4 }}
     {{- end }}
 {{- end }}

@@ -22,6 +22,9 @@ public static class MessagingExtensions
 
         var receiveQueues = new ReceiveQueues();
         builder.Services.AddSingleton(receiveQueues);
+        var topology = new BrokerTopologyDeployment();
+        builder.Services.AddSingleton(topology);
+        builder.Services.AddSingleton<IMigrationStep>(services => topology.For(services));
         builder.Services.AddSingleton(new BrokerConnection(new Uri(broker)));
         builder.Services.AddMassTransit(bus =>
         {
@@ -54,6 +57,8 @@ public static class MessagingExtensions
             {
                 rabbit.Host(new Uri(broker), host => host.PublisherConfirmation = true);
                 rabbit.PrefetchCount = builder.Configuration.GetValue("Messaging:PrefetchCount", 16);
+                // The migrate verb: declare the queues and their bindings, consume nothing.
+                rabbit.DeployTopologyOnly = topology.Configure();
                 rabbit.ConfigureEndpoints(context);
             });
         });

@@ -391,9 +391,32 @@ public static partial class Policies
     }
 
     /// <summary>
+    /// Every pod given the broker's connection (ConnectionStrings__Broker), the migration hook Jobs included (their
+    /// migrate verb declares the service's queues and bindings), may reach the broker: a NetworkPolicy selecting it
+    /// allows AMQP (5672) out.
+    /// </summary>
+    public static IEnumerable<string> BrokerEgress(IReadOnlyList<Manifest> manifests)
+    {
+        var policies = manifests.Where(m => m.Kind == "NetworkPolicy").ToList();
+        foreach (var pod in Pods(manifests).Where(p => p.Containers.Any(c => Env(c).ContainsKey("ConnectionStrings__Broker"))))
+        {
+            // The broker's pods are the operator's (by their labels), not the release's: any egress rule on the port counts.
+            var allowed = policies.Where(p => p.Namespace == pod.Namespace && Selectors.Matches(p.Json["spec"]?["podSelector"], pod.Labels)
+                    && PolicyTypes(p).Contains("Egress"))
+                .SelectMany(p => p.Json["spec"]?["egress"]?.AsArray() ?? [])
+                .Any(rule => rule?["ports"] is not JsonArray ports || ports.Count == 0 || ports.Any(port => (long?)port?["port"] == 5672));
+            if (!allowed)
+            {
+                yield return $"{pod}: has ConnectionStrings__Broker but no NetworkPolicy of it allows AMQP (5672) out";
+            }
+        }
+    }
+
+    /// <summary>
     /// Every call the configuration makes to another pod of the release (the in-cluster addresses of
     /// <see cref="References"/>) is allowed out by a NetworkPolicy of the caller and in by one of the callee, on the
-    /// port the callee's container listens on. Migration hook Jobs are left out: the migrate verb only touches the store.
+    /// port the callee's container listens on. Migration hook Jobs are left out: the migrate verb calls only the store and
+    /// the broker, outside the release (see <see cref="BrokerEgress"/>).
     /// Settings that name an address without calling it are in <see cref="NotCalls"/>.
     /// </summary>
     public static IEnumerable<string> NetworkFlows(IReadOnlyList<Manifest> manifests)
