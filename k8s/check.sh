@@ -7,7 +7,7 @@
 #      MongoDB users for exactly the services on each engine, each with its password Secret, and no MongoDB user
 #      writes a Secret that create-secrets.sh made;
 #   3. the dashboard is valid JSON, its ConfigMap is up to date, and every PromQL expression (alerts and panels)
-#      parses; the alert rules pass their unit tests (promtool, from Debian's prometheus package).
+#      parses; the alert rules pass their unit tests (promtool, taken from Debian's prometheus package by scripts/tools.sh --test).
 # Prints one line per check and ends with "N passed, N failed".
 set -uo pipefail
 export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
@@ -30,7 +30,8 @@ result() { # result <name> <exit code> [output file]
   fi
 }
 
-# scripts/tools.sh --test installs kubectl, promtool and PyYAML (make test runs it first).
+# scripts/tools.sh --test installs kubectl, promtool (in .tools/bin) and PyYAML (make test runs it first).
+export PATH="$repo/.tools/bin:$PATH"
 if ! bash "$repo/scripts/tools.sh" --test >/dev/null 2>&1 || ! python3 -c 'import yaml' 2>/dev/null || ! command -v promtool >/dev/null; then
   echo "k8s/check.sh: run scripts/tools.sh --test (as root) first: it installs kubectl, promtool and python3-yaml" >&2
   exit 1
