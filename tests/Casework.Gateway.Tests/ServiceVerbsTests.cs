@@ -7,8 +7,10 @@ namespace Casework.Gateway.Tests;
 /// <summary>A misspelt verb (a hook Job's <c>migrat</c>) is refused instead of starting the service, which never exits.</summary>
 public sealed class ServiceVerbsTests
 {
-    [Fact]
-    public async Task A_domain_service_refuses_an_unknown_verb_with_exit_code_two()
+    [Theory]
+    [InlineData("migrat")]
+    [InlineData("migrate extra")]
+    public async Task A_domain_service_refuses_an_unknown_verb_or_migrate_with_arguments_with_exit_code_two(string commandLine)
     {
         var builder = WebApplication.CreateBuilder();
         builder.AddServiceDefaults("verbs-test");
@@ -16,7 +18,7 @@ public sealed class ServiceVerbsTests
         var description = new ServiceDescription("verbs-test", "casework-verbs-test", "verbs-test", "Verbs test", "None.");
         var mapped = false;
 
-        var exitCode = await app.RunDomainServiceAsync(description, ["migrat"], _ => mapped = true);
+        var exitCode = await app.RunDomainServiceAsync(description, commandLine.Split(' '), _ => mapped = true);
 
         Assert.Equal(ServiceVerbs.UsageError, exitCode);
         Assert.Equal(2, exitCode);

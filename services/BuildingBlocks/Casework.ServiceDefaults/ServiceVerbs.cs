@@ -23,6 +23,12 @@ public static class ServiceVerbs
         {
             return migrated;
         }
+        if (args is [MigrateCommand.Verb, ..])
+        {
+            // Declined for its extra arguments: serving instead would leave the hook Job running forever.
+            Console.Error.WriteLine($"{MigrateCommand.Verb} takes no arguments.");
+            return UsageError;
+        }
         if (command is not null && args is [var verb, ..] && verb == command.Verb)
         {
             return await command.RunAsync(app);
