@@ -12,12 +12,12 @@ public sealed class ChartRenderingTests
     public static TheoryData<string> Charts => new(ChartNames);
 
     [Fact]
-    public void Every_chart_is_linted_including_the_library()
+    public void The_lint_theory_covers_exactly_the_library_the_umbrella_and_the_components()
     {
-        var names = ChartNames;
-        Assert.Contains(Helm.Library, names);
-        Assert.Contains(Helm.Umbrella, names);
-        Assert.All(Helm.ComponentCharts, chart => Assert.Contains(chart, names));
+        // The theory lints whatever is under charts/: a chart the tests do not know of (or a known one gone) fails here,
+        // so the library (never installed, so linted only here) and every component stay in it.
+        string[] expected = [Helm.Library, Helm.Umbrella, .. Helm.ComponentCharts];
+        Assert.Equal(expected.Order(StringComparer.Ordinal), ChartNames);
     }
 
     [Theory]

@@ -33,15 +33,19 @@ public sealed class OperationsTests(PlatformFixture platform)
     }
 
     [Fact]
-    public void Every_process_reads_every_setting_the_local_run_gives_it()
+    public async Task Every_process_reads_every_setting_the_local_run_gives_it()
     {
         // Each process logs the environment settings nothing read, once started (ConfigurationUsage): the local run's
-        // configuration, like the Helm charts', must give none that a service ignores.
+        // configuration, like the Helm charts', must give none that a service ignores. The fixture is ready before the
+        // async console logger has necessarily written that record: wait for each log's "Application started." line,
+        // written after it, so an empty result means none rather than not yet.
         var logs = Directory.GetFiles(platform.RunDirectory, "*.log");
         Assert.Equal(7, logs.Length);
         foreach (var log in logs)
         {
-            var unread = File.ReadLines(log).Where(line => line.Contains("\"EventId\":9001", StringComparison.Ordinal)).ToList();
+            Assert.True(await ServiceLogs.WaitForLineAsync(log, ServiceLogs.StartedText, TimeSpan.FromSeconds(30)),
+                $"{Path.GetFileName(log)}: no \"Application started.\" line");
+            var unread = ServiceLogs.ReadLines(log).Where(line => line.Contains(ServiceLogs.UnreadSettingsText, StringComparison.Ordinal)).ToList();
             Assert.True(unread.Count == 0, $"{Path.GetFileName(log)}: {string.Join(Environment.NewLine, unread)}");
         }
     }

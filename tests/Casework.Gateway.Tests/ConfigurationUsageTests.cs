@@ -1,4 +1,5 @@
 using Casework.ServiceDefaults;
+using Casework.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -56,5 +57,26 @@ public sealed class ConfigurationUsageTests
         {
             Environment.SetEnvironmentVariable(listItem, null);
         }
+    }
+
+    [Fact]
+    public void Host_prefixed_variables_are_not_reported_unread()
+    {
+        // Read by the ASPNETCORE_ and DOTNET_ prefixed sources (Kestrel's endpoints, the host's settings), not the tracked one.
+        var builder = WebApplication.CreateBuilder();
+        builder.AddServiceDefaults("usage-test");
+        using var app = builder.Build();
+
+        var unread = app.Services.GetRequiredService<ConfigurationUsage>()
+            .Unread(["ASPNETCORE_Kestrel__Endpoints__Http__Url", "DOTNET_gcServer__Unused", "Kestrel__Endpoints__Http__Urll"]);
+
+        Assert.Equal(["Kestrel:Endpoints:Http:Urll"], unread);
+    }
+
+    [Fact]
+    public void The_tests_copy_of_the_unread_settings_event_id_agrees()
+    {
+        // Casework.Testing's copy is what the deploy and end-to-end suites search the logs for.
+        Assert.Equal(ServiceLogs.UnreadSettingsEventId, ConfigurationUsage.UnreadSettingsEvent.Id);
     }
 }

@@ -34,7 +34,7 @@ public sealed class MigrateTopologyTests(MessagingFixture fixture)
         var queue = host.Services.GetRequiredService<IEndpointNameFormatter>().Consumer<RecordingConsumer>();
         try
         {
-            Assert.Equal(0, await host.RunStoreCommandAsync([StoreCommands.Migrate]));
+            Assert.Equal(0, await host.RunMigrateCommandAsync([MigrateCommand.Verb]));
 
             // Another service publishes before this one has started (the fixture's bus stands in for it).
             var personId = Guid.NewGuid();

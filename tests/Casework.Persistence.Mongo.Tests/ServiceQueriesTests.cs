@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization.Metadata;
+using System.Text.RegularExpressions;
 using MongoDB.Bson;
 
 namespace Casework.Persistence.Mongo.Tests;
@@ -28,8 +29,9 @@ public sealed class ServiceQueriesTests
     /// Made from <c>grep -rnoE '\.(Equal|In|LessThan|AtMost|AtLeast|Missing|Contains|Includes)\("[a-zA-Z]+"|OrderBy = |CountByAsync&lt;' services/</c>
     /// (outside BuildingBlocks), each hit's document type read from the store call it feeds (QueryAsync&lt;T&gt;,
     /// QueryAllAsync&lt;T&gt;, CountByAsync&lt;T&gt;, PurgeAsync&lt;T&gt;), and order fields given through a variable (CasesApi's
-    /// Sorts, DashboardApi's freshness, Rebuilder's key fields, period fields) followed to their values. Run the grep again
-    /// when a service adds a query, and add its rows.
+    /// Sorts, DashboardApi's freshness, Rebuilder's key fields, period fields) followed to their values. A query with a
+    /// literal field name and no row fails <see cref="Every_literal_query_in_the_services_source_has_a_row"/>; one whose
+    /// field comes through a variable must be followed by hand.
     /// </summary>
     public static readonly (string Service, string Type, string Field, Use Use)[] Queries =
     [
@@ -209,5 +211,53 @@ public sealed class ServiceQueriesTests
     {
         Assert.Equal(StoredTypes.Services.Select(s => s.Service).Order(), Queries.Select(q => q.Service).Distinct().Order());
         Assert.True(Queries.Length >= 100, $"{Queries.Length} rows: the inventory shrank");
+    }
+
+    /// <summary>The same shapes the table was made from: filter conditions, orders and counts with a literal field name.</summary>
+    private static readonly Regex LiteralQuery = new(
+        @"\.(?<use>Equal|In|LessThan|AtMost|AtLeast|Missing|Contains|Includes)\(""(?<field>[a-zA-Z]+)""|OrderBy = ""(?<order>[a-zA-Z]+)""|CountByAsync<[A-Za-z]+>\(""(?<count>[a-zA-Z]+)""",
+        RegexOptions.Compiled);
+
+    [Fact]
+    public void Every_literal_query_in_the_services_source_has_a_row()
+    {
+        var services = Path.Combine(RepoRoot(), "services");
+        var rows = Queries.Select(q => (q.Service, q.Field, q.Use)).ToHashSet();
+        var missing = new SortedSet<string>();
+        var found = 0;
+        foreach (var service in StoredTypes.Services.Select(s => s.Service))
+        {
+            var directory = Directory.GetDirectories(services).Single(d => string.Equals(Path.GetFileName(d), service, StringComparison.OrdinalIgnoreCase));
+            foreach (var file in Directory.EnumerateFiles(directory, "*.cs", SearchOption.AllDirectories)
+                         .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}")))
+            {
+                foreach (Match match in LiteralQuery.Matches(File.ReadAllText(file)))
+                {
+                    found++;
+                    var (field, use) = match.Groups["order"].Success ? (match.Groups["order"].Value, Use.OrderBy)
+                        : match.Groups["count"].Success ? (match.Groups["count"].Value, Use.CountBy)
+                        : (match.Groups["field"].Value, Enum.Parse<Use>(match.Groups["use"].Value));
+                    if (!rows.Contains((service, field, use)))
+                    {
+                        missing.Add($"{service}: {use} on ({field}) in {Path.GetRelativePath(services, file)}: add its row to Queries");
+                    }
+                }
+            }
+        }
+        Assert.True(found >= 100, $"{found} literal queries found under {services}: the scan no longer matches the source");
+        Assert.Empty(missing);
+    }
+
+    /// <summary>The repository's root: the nearest directory above the test's output holding Casework.slnx.</summary>
+    private static string RepoRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Casework.slnx")))
+            {
+                return directory.FullName;
+            }
+        }
+        throw new InvalidOperationException($"No Casework.slnx above {AppContext.BaseDirectory}");
     }
 }

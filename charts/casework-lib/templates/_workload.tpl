@@ -297,7 +297,7 @@ spec:
 
 {{/*
 The schema migration: a pre-install/pre-upgrade hook Job that runs the same image with the same configuration and
-the "migrate" verb (StoreCommands in Casework.Persistence: ensure the schema, declare the broker's queues and
+the "migrate" verb (MigrateCommand in Casework.Persistence: ensure the schema, declare the broker's queues and
 bindings without consuming, exit), so a release's tables, indexes and subscriptions exist before its pods roll out.
 (dict "ctx" . "env" ...)
 */}}

@@ -23,7 +23,6 @@ public static class MessagingExtensions
         var receiveQueues = new ReceiveQueues();
         builder.Services.AddSingleton(receiveQueues);
         var topology = new BrokerTopologyDeployment();
-        builder.Services.AddSingleton(topology);
         builder.Services.AddSingleton<IMigrationStep>(services => topology.For(services));
         builder.Services.AddSingleton(new BrokerConnection(new Uri(broker)));
         builder.Services.AddMassTransit(bus =>

@@ -73,7 +73,7 @@ internal sealed class OutboxRelay(
                     continue;
                 }
 
-                // Housekeeping at the poll pace, not on every commit's wake-up.
+                // Once an hour, and only when caught up (not between batches): delete sent events older than KeepSentFor.
                 if (DateTimeOffset.UtcNow - lastPurge > TimeSpan.FromHours(1))
                 {
                     lastPurge = DateTimeOffset.UtcNow;

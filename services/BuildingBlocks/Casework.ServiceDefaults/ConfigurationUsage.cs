@@ -16,6 +16,9 @@ public sealed class ConfigurationUsage
     /// <summary>The event logged at start when some settings were not read (Helm chart tests look for it).</summary>
     public static readonly EventId UnreadSettingsEvent = new(9001, "UnreadSettings");
 
+    /// <summary>The prefixes of the environment variables the host's own (prefixed) configuration sources read.</summary>
+    private static readonly string[] HostPrefixes = ["ASPNETCORE_", "DOTNET_"];
+
     // Lock-free: configuration is also read on request paths (options, logging filters).
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _read = new(StringComparer.OrdinalIgnoreCase);
 
@@ -27,12 +30,17 @@ public sealed class ConfigurationUsage
         }
     }
 
-    public bool WasRead(string key) => _read.ContainsKey(key);
+    private bool WasRead(string key) => _read.ContainsKey(key);
 
-    /// <summary>The hierarchical keys set in <paramref name="environment"/> that were never looked up, in order.</summary>
+    /// <summary>
+    /// The hierarchical keys set in <paramref name="environment"/> that were never looked up, in order. Names with the
+    /// host's prefixes (<c>ASPNETCORE_Kestrel__…</c>, <c>DOTNET_…__…</c>) are read by the prefixed sources, which are not
+    /// tracked: they are left out rather than reported unread.
+    /// </summary>
     public IReadOnlyList<string> Unread(IEnumerable<string> environment) =>
         environment
             .Where(name => name.Contains("__", StringComparison.Ordinal))
+            .Where(name => !HostPrefixes.Any(prefix => name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)))
             .Select(name => name.Replace("__", ConfigurationPath.KeyDelimiter, StringComparison.Ordinal))
             .Where(key => !WasRead(key))
             .Order(StringComparer.OrdinalIgnoreCase)

@@ -40,14 +40,15 @@ public static class DomainServiceExtensions
     }
 
     /// <summary>
-    /// Runs the service, or instead the one-off command its arguments name and returns that command's exit code:
-    /// <c>migrate</c> (the store's schema; the Helm charts' pre-install/pre-upgrade Job) or the service's own
-    /// <paramref name="command"/> (null from it: not its verb).
+    /// Runs the service, or instead the one-off command its first argument names and returns that command's exit code:
+    /// <c>migrate</c> (<see cref="MigrateCommand"/>: the store's schema and the other migration steps; the Helm charts'
+    /// pre-install/pre-upgrade Job) or the service's own <paramref name="command"/>; any other verb is refused
+    /// (<see cref="ServiceVerbs.RunVerbAsync"/>).
     /// </summary>
     public static async Task<int> RunDomainServiceAsync(this WebApplication app, ServiceDescription service, string[] args,
-        Action<WebApplication> mapEndpoints, Func<WebApplication, string[], Task<int?>>? command = null)
+        Action<WebApplication> mapEndpoints, ServiceCommand? command = null)
     {
-        if ((await app.RunStoreCommandAsync(args) ?? (command is null ? null : await command(app, args))) is { } exitCode)
+        if (await app.RunVerbAsync(args, command) is { } exitCode)
         {
             return exitCode;
         }
@@ -57,3 +58,6 @@ public static class DomainServiceExtensions
         return 0;
     }
 }
+
+/// <summary>A service's own one-off command, run instead of the service when its verb is the first argument.</summary>
+public sealed record ServiceCommand(string Verb, Func<WebApplication, Task<int>> RunAsync);

@@ -1,6 +1,7 @@
 using Casework.Identity.Data;
 using Casework.Identity.Hosting;
 using Casework.Identity.Security;
+using Casework.Persistence;
 using Casework.ServiceDefaults;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -53,6 +54,7 @@ public static class Extensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IdentitySchema>();
         services.AddHostedService(provider => provider.GetRequiredService<IdentitySchema>());
+        services.AddSingleton<IMigrationStep>(provider => provider.GetRequiredService<IdentitySchema>());
 
         services.AddIdentity<CaseworkUser, IdentityRole>(options =>
             {

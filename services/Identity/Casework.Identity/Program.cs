@@ -8,12 +8,9 @@ builder.AddServiceDefaults("identity");
 builder.AddIdentityService();
 
 var app = builder.Build();
-// `migrate` (the Helm chart's pre-install/pre-upgrade Job): the schema and the first key, then exit.
-if (args is ["migrate"])
+if (await app.RunVerbAsync(args) is { } exitCode)
 {
-    await app.Services.GetRequiredService<IdentitySchema>().EnsureAsync(CancellationToken.None);
-    Console.WriteLine("The store's schema is up to date.");
-    return 0;
+    return exitCode;
 }
 app.UseServiceDefaults();
 app.UseAuthentication();

@@ -75,16 +75,11 @@ public static class ReportingService
         return app;
     }
 
-    /// <summary>
-    /// Runs a command-line verb instead of the service when one is given (<c>rebuild</c>): ensures the schema, rebuilds the
-    /// read models from the event log and returns the exit code. Null: no verb, start the service.
-    /// </summary>
-    public static async Task<int?> RunCommandAsync(this WebApplication app, string[] args)
+    /// <summary>The <c>rebuild</c> verb: ensures the schema, rebuilds the read models from the event log and exits.</summary>
+    public static ServiceCommand Rebuild { get; } = new(RebuildCommand, RebuildReadModelsAsync);
+
+    private static async Task<int> RebuildReadModelsAsync(WebApplication app)
     {
-        if (args is not [RebuildCommand, ..])
-        {
-            return null;
-        }
         await app.Services.GetRequiredService<IStoreSchema>().EnsureAsync(CancellationToken.None);
         var result = await app.Services.GetRequiredService<Rebuilder>().RunAsync(CancellationToken.None);
         Console.WriteLine($"Rebuilt the read models from {result!.EventsReplayed} logged events in {(result.FinishedAt - result.StartedAt).TotalSeconds:F1} s.");

@@ -6,6 +6,6 @@ builder.AddDomainService(ReportingService.Description);
 builder.AddReportingService();
 
 var app = builder.Build();
-return await app.RunDomainServiceAsync(ReportingService.Description, args, app => app.MapReportingService(), (app, args) => app.RunCommandAsync(args));
+return await app.RunDomainServiceAsync(ReportingService.Description, args, app => app.MapReportingService(), ReportingService.Rebuild);
 
 public partial class Program;

@@ -14,7 +14,8 @@ public sealed class ConfigurationContractFixture : IAsyncLifetime
 {
     /// <summary>A setting no Casework process reads, for the negative test.</summary>
     public const string MadeUpVariable = "Casework__DeployTests__NotASetting";
-    public const string MadeUpKey = "Casework:DeployTests:NotASetting";
+    /// <summary>The configuration key <see cref="MadeUpVariable"/> sets (what the unread-settings record names).</summary>
+    public static readonly string MadeUpKey = MadeUpVariable.Replace("__", ":", StringComparison.Ordinal);
 
     public IReadOnlyList<LocalRegion> Regions { get; private set; } = [];
 

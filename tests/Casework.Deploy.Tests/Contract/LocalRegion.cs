@@ -28,9 +28,9 @@ public sealed class ComponentRun(Component component)
     /// <summary>Why it could not even be started (a Secret with no local equivalent, no build).</summary>
     public string? Error { get; set; }
 
-    /// <summary>The ConfigurationUsage record of settings nothing read (event 9001), if logged.</summary>
+    /// <summary>The ConfigurationUsage record of settings nothing read (<see cref="ServiceLogs.UnreadSettingsEventId"/>), if logged.</summary>
     public IReadOnlyList<string> UnreadSettingsLines =>
-        Server?.Lines.Where(line => line.Contains("\"EventId\":9001", StringComparison.Ordinal)).ToList() ?? [];
+        Server?.Lines.Where(line => line.Contains(ServiceLogs.UnreadSettingsText, StringComparison.Ordinal)).ToList() ?? [];
 
     public string Describe() =>
         $"{Component}: {Error ?? (Ready ? "ready" : "not ready")}; log {Server?.LogPath}\n{Server?.Tail()}";
@@ -128,7 +128,7 @@ public sealed class LocalRegion : IAsyncDisposable
             run.Environment = environment;
             run.Server = ServiceProcess.Start(component, environment, Path.Combine(logs, $"{component.Name}.log"), ContainerArguments(server));
             run.Ready = await run.Server.WaitReadyAsync(addresses.Http[component.Name], ReadyTimeout);
-            run.Started = run.Ready && await run.Server.WaitForLineAsync("\"Message\":\"Application started.", TimeSpan.FromSeconds(10));
+            run.Started = run.Ready && await run.Server.WaitForLineAsync(ServiceLogs.StartedText, TimeSpan.FromSeconds(10));
         }
         catch (Exception exception)
         {

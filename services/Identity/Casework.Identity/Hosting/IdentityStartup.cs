@@ -1,5 +1,6 @@
 using Casework.Identity.Data;
 using Casework.Identity.Security;
+using Casework.Persistence;
 using Casework.ServiceDefaults;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Identity;
@@ -21,14 +22,16 @@ public sealed class StartupState
 
 /// <summary>
 /// Creates the identity schema and the first Data Protection key, first of all hosted services (Data Protection's
-/// start-up reads its key ring from it), and as Identity's <c>migrate</c> verb (the Helm chart's pre-install/pre-upgrade
-/// Job). Replicas starting together would race: EnsureCreated in two processes fails one of them with "relation already
+/// start-up reads its key ring from it), and as a step of the <c>migrate</c> verb (<see cref="MigrateCommand"/>; the Helm
+/// chart's pre-install/pre-upgrade Job). The database itself must exist (the platform's provisioning creates it): the
+/// lock below is taken on a connection to it before any table is made, so EnsureCreated never gets to create a database.
+/// Replicas starting together would race: EnsureCreated in two processes fails one of them with "relation already
 /// exists", and each would create its own key. So both steps run under a PostgreSQL advisory lock, one process at a time;
 /// the next one finds the tables and a valid key and does nothing. EnsureCreated creates missing tables and never
 /// changes an existing schema: a schema change needs EF Core migrations (README, known limitations).
 /// </summary>
 public sealed class IdentitySchema(IServiceScopeFactory scopeFactory, IKeyManager keys, TimeProvider clock, ILogger<IdentitySchema> logger)
-    : IHostedService
+    : IHostedService, IMigrationStep
 {
     /// <summary>The advisory lock's key: any number no other lock in the identity database uses.</summary>
     private const long LockKey = 0x43617365_49644442; // "CaseIdDB"
@@ -39,6 +42,12 @@ public sealed class IdentitySchema(IServiceScopeFactory scopeFactory, IKeyManage
     public Task StartAsync(CancellationToken cancellationToken) => EnsureAsync(cancellationToken);
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task<string> RunAsync(CancellationToken cancellationToken)
+    {
+        await EnsureAsync(cancellationToken);
+        return "The identity schema and a valid Data Protection key are in place.";
+    }
 
     public async Task EnsureAsync(CancellationToken cancellationToken)
     {
