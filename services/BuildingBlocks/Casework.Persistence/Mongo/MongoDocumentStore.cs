@@ -113,12 +113,17 @@ internal sealed class MongoDocumentStore(MongoContext context, DocumentCollectio
     /// <summary>
     /// Whether a commit without transactions kept the message's inbox mark inside the one document it wrote. Asked in
     /// every mode (a deployment that ran standalone and became a replica set keeps those marks): one lookup per
-    /// collection in a partial index that holds only such documents.
+    /// collection in a partial index that holds only such documents. With transactions no commit writes such marks,
+    /// so only the collections that held any when this process first looked are asked (none, unless the deployment
+    /// once ran standalone), rather than every collection on every consumed message.
     /// </summary>
     internal async Task<bool> HasEmbeddedMarkAsync(IClientSessionHandle? session, Guid messageId, string consumer, CancellationToken cancellationToken)
     {
+        var candidates = await context.UseTransactionsAsync(cancellationToken)
+            ? await CollectionsWithMarksAsync(cancellationToken)
+            : collections.All;
         var mark = new BsonDocument(MongoWrites.Consumed, MongoWrites.Mark(messageId, consumer));
-        foreach (var collection in collections.All)
+        foreach (var collection in candidates)
         {
             var documents = context.Documents(collection);
             var find = session is null ? documents.Find(mark) : documents.Find(session, mark);
@@ -128,6 +133,38 @@ internal sealed class MongoDocumentStore(MongoContext context, DocumentCollectio
             }
         }
         return false;
+    }
+
+    private Task<IReadOnlyList<CollectionDefinition>>? _collectionsWithMarks;
+
+    /// <summary>The collections holding any embedded inbox mark, looked up once (a failed lookup is tried again next time).</summary>
+    private async Task<IReadOnlyList<CollectionDefinition>> CollectionsWithMarksAsync(CancellationToken cancellationToken)
+    {
+        var lookup = _collectionsWithMarks ??= FindCollectionsWithMarksAsync();
+        try
+        {
+            return await lookup.WaitAsync(cancellationToken);
+        }
+        catch when (lookup.IsFaulted)
+        {
+            _ = Interlocked.CompareExchange(ref _collectionsWithMarks, null, lookup);
+            throw;
+        }
+    }
+
+    /// <summary>Runs without a caller's token: concurrent callers share it.</summary>
+    private async Task<IReadOnlyList<CollectionDefinition>> FindCollectionsWithMarksAsync()
+    {
+        var holding = new List<CollectionDefinition>();
+        var anyMark = new BsonDocument(MongoWrites.Consumed, new BsonDocument("$exists", true));
+        foreach (var collection in collections.All)
+        {
+            if (await context.Documents(collection).Find(anyMark).Limit(1).AnyAsync(CancellationToken.None))
+            {
+                holding.Add(collection);
+            }
+        }
+        return holding;
     }
 
     internal static Stored<T> Read<T>(BsonDocument stored) =>
